@@ -1,0 +1,975 @@
+#include "cluster.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "net.h"
+#include "schema.h"
+#include "strutil.h"
+
+namespace rocks {
+namespace {
+
+const char* const kHostKeys[] = {"appliance", "rack", "rank", "cpus", "arch",
+                                 "os", "comment", "action"};
+const char* const kInterfaceKeys[] = {"mac", "ip", "subnet", "device",
+                                      "module", "name"};
+
+std::string Str(const std::optional<std::string>& v) { return v ? *v : ""; }
+
+int64_t Int(const std::optional<std::string>& v) {
+  int64_t n = 0;
+  if (v) ParseInt(*v, &n);
+  return n;
+}
+
+std::string Suggest(const std::string& word, const std::vector<std::string>& names) {
+  std::string m = ClosestMatch(word, names);
+  return m.empty() ? "" : " (did you mean '" + m + "'?)";
+}
+
+bool Names(Database* db, const char* sql, std::vector<std::string>* out,
+           std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query(sql, {}, &rows, err)) return false;
+  for (auto& r : rows) out->push_back(Str(r[0]));
+  return true;
+}
+
+bool HostId(Database* db, const std::string& name, int64_t* id,
+            std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT id FROM hosts WHERE name = ?", {SqlParam::Text(name)},
+                 &rows, err))
+    return false;
+  if (rows.empty()) {
+    std::vector<std::string> all;
+    std::string ignored;
+    Names(db, "SELECT name FROM hosts", &all, &ignored);
+    *err = name + ": unknown host" + Suggest(name, all);
+    return false;
+  }
+  *id = Int(rows[0][0]);
+  return true;
+}
+
+bool ApplianceByName(Database* db, const std::string& name, Appliance* out,
+                     const std::string& label, std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT id, name, short_name, graph, node, public, compute "
+                 "FROM appliances WHERE name = ?",
+                 {SqlParam::Text(name)}, &rows, err))
+    return false;
+  if (rows.empty()) {
+    std::vector<std::string> all;
+    std::string ignored;
+    Names(db, "SELECT name FROM appliances", &all, &ignored);
+    *err = label + ": unknown appliance" + Suggest(name, all);
+    return false;
+  }
+  const SqlRow& r = rows[0];
+  *out = {Int(r[0]), Str(r[1]), Str(r[2]), Str(r[3]), Str(r[4]),
+          Int(r[5]) != 0, Int(r[6]) != 0};
+  return true;
+}
+
+bool SubnetByName(Database* db, const std::string& name, Subnet* out,
+                  const std::string& label, std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT id, name, network, prefix, zone, mtu FROM subnets "
+                 "WHERE name = ?",
+                 {SqlParam::Text(name)}, &rows, err))
+    return false;
+  if (rows.empty()) {
+    std::vector<std::string> all;
+    std::string ignored;
+    Names(db, "SELECT name FROM subnets", &all, &ignored);
+    *err = label + ": unknown subnet" + Suggest(name, all);
+    return false;
+  }
+  const SqlRow& r = rows[0];
+  out->id = Int(r[0]);
+  out->name = Str(r[1]);
+  ParseIPv4(Str(r[2]), &out->network);
+  out->prefix = static_cast<int>(Int(r[3]));
+  out->zone = Str(r[4]);
+  out->mtu = Int(r[5]);
+  return true;
+}
+
+std::string SubnetText(const Subnet& s) {
+  return s.name + " (" + FormatIPv4(s.network) + "/" + std::to_string(s.prefix) + ")";
+}
+
+bool ParseCount(const std::string& key, const std::string& value, int64_t* out,
+                std::string* err) {
+  if (!ParseInt(value, out) || *out < 0) {
+    *err = key + "=" + value + ": not a whole number";
+    return false;
+  }
+  return true;
+}
+
+bool ParseAction(const std::string& value, std::string* err) {
+  if (value == "os" || value == "install") return true;
+  *err = "action=" + value + ": unknown boot action (expected os or install)";
+  return false;
+}
+
+/// Checks one interface against the database and fills in its subnet.
+bool CheckInterface(Database* db, int64_t host_id, Interface* ifc,
+                    std::string* err) {
+  if (ifc->device.empty()) {
+    *err = "device=: empty device name";
+    return false;
+  }
+  std::vector<SqlRow> rows;
+  if (host_id &&
+      !db->Query("SELECT 1 FROM interfaces WHERE host = ? AND device = ?",
+                 {SqlParam::Int(host_id), SqlParam::Text(ifc->device)}, &rows,
+                 err))
+    return false;
+  if (!rows.empty()) {
+    *err = "device=" + ifc->device + ": host already has this interface";
+    return false;
+  }
+  if (!ifc->mac.empty()) {
+    rows.clear();
+    if (!db->Query("SELECT h.name FROM interfaces i JOIN hosts h ON h.id = i.host "
+                   "WHERE i.mac = ?",
+                   {SqlParam::Text(ifc->mac)}, &rows, err))
+      return false;
+    if (!rows.empty()) {
+      *err = "mac=" + ifc->mac + ": already used by " + Str(rows[0][0]);
+      return false;
+    }
+  }
+  Subnet subnet;
+  bool have_subnet = false;
+  if (!ifc->subnet.empty()) {
+    if (!SubnetByName(db, ifc->subnet, &subnet, "subnet=" + ifc->subnet, err))
+      return false;
+    have_subnet = true;
+  }
+  if (!ifc->ip.empty()) {
+    uint32_t ip;
+    ParseIPv4(ifc->ip, &ip);
+    if (!have_subnet) {
+      std::vector<Subnet> all;
+      if (!ListSubnets(db, &all, err)) return false;
+      for (const Subnet& s : all) {
+        if (InNetwork(ip, s.network, s.prefix) &&
+            (!have_subnet || s.prefix > subnet.prefix)) {
+          subnet = s;
+          have_subnet = true;
+        }
+      }
+      if (!have_subnet) {
+        *err = "ip=" + ifc->ip + ": not in any subnet";
+        return false;
+      }
+      ifc->subnet = subnet.name;
+    } else if (!InNetwork(ip, subnet.network, subnet.prefix)) {
+      *err = "ip=" + ifc->ip + ": not in subnet " + SubnetText(subnet);
+      return false;
+    }
+    uint32_t host_mask = ~PrefixToMask(subnet.prefix);
+    if (subnet.prefix < 31 && ((ip & host_mask) == 0 || (ip & host_mask) == host_mask)) {
+      *err = "ip=" + ifc->ip + ": is the " +
+             ((ip & host_mask) ? "broadcast" : "network") +
+             " address of subnet " + SubnetText(subnet);
+      return false;
+    }
+    rows.clear();
+    if (!db->Query("SELECT h.name FROM interfaces i JOIN hosts h ON h.id = i.host "
+                   "WHERE i.ip = ?",
+                   {SqlParam::Text(ifc->ip)}, &rows, err))
+      return false;
+    if (!rows.empty()) {
+      *err = "ip=" + ifc->ip + ": already used by " + Str(rows[0][0]);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool InsertInterface(Database* db, int64_t host_id, const Interface& ifc,
+                     std::string* err) {
+  std::vector<SqlRow> rows;
+  SqlParam subnet = SqlParam::Null();
+  if (!ifc.subnet.empty()) {
+    if (!db->Query("SELECT id FROM subnets WHERE name = ?",
+                   {SqlParam::Text(ifc.subnet)}, &rows, err))
+      return false;
+    if (!rows.empty()) subnet = SqlParam::Int(Int(rows[0][0]));
+  }
+  return db->Exec(
+      "INSERT INTO interfaces (host, device, mac, ip, subnet, module, name) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {SqlParam::Int(host_id), SqlParam::Text(ifc.device),
+       SqlParam::TextOrNull(ifc.mac), SqlParam::TextOrNull(ifc.ip), subnet,
+       SqlParam::TextOrNull(ifc.module), SqlParam::TextOrNull(ifc.name)},
+      err);
+}
+
+/// Parses the interface keys of `kv` into `ifc`; other keys go to `rest`.
+bool ParseInterfaceKeys(const KeyValues& kv, Interface* ifc, bool* any,
+                        KeyValues* rest, std::string* err) {
+  *any = false;
+  for (const auto& [key, value] : kv) {
+    if (key == "mac") {
+      if (!ParseMac(value, &ifc->mac)) {
+        *err = "mac=" + value + ": invalid MAC address";
+        return false;
+      }
+    } else if (key == "ip") {
+      uint32_t ip;
+      if (!ParseIPv4(value, &ip)) {
+        *err = "ip=" + value + ": invalid IPv4 address";
+        return false;
+      }
+      ifc->ip = FormatIPv4(ip);
+    } else if (key == "subnet") {
+      ifc->subnet = value;
+    } else if (key == "device") {
+      ifc->device = value;
+    } else if (key == "module") {
+      ifc->module = value;
+    } else if (key == "name") {
+      if (!ValidHostName(value)) {
+        *err = "name=" + value + ": invalid host name";
+        return false;
+      }
+      ifc->name = value;
+    } else {
+      rest->push_back({key, value});
+      continue;
+    }
+    *any = true;
+  }
+  return true;
+}
+
+std::string UnknownKey(const std::string& key, const std::string& value,
+                       std::vector<std::string> expected) {
+  std::string s = key + "=" + value + ": unknown key";
+  std::string m = ClosestMatch(key, expected);
+  if (!m.empty()) return s + " (did you mean '" + m + "'?)";
+  return s + " (expected " + Join(expected, ", ") + ")";
+}
+
+const char* kAttrScopeNames[] = {"global", "appliance", "host"};
+
+bool ValidAttrName(const std::string& name) {
+  if (name.empty() || name.size() > 128) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return !(name[0] >= '0' && name[0] <= '9') && name[0] != '-' && name[0] != '.';
+}
+
+/// The owner id for a scope, checking that the owner exists.
+bool OwnerId(Database* db, AttrScope scope, const std::string& owner,
+             int64_t* id, std::string* err) {
+  switch (scope) {
+    case AttrScope::kGlobal:
+      *id = 0;
+      return true;
+    case AttrScope::kAppliance: {
+      Appliance a;
+      if (!ApplianceByName(db, owner, &a, owner, err)) return false;
+      *id = a.id;
+      return true;
+    }
+    case AttrScope::kHost:
+      return HostId(db, owner, id, err);
+  }
+  return false;
+}
+
+std::string ScopeText(AttrScope scope, const std::string& owner) {
+  if (scope == AttrScope::kGlobal) return "globally";
+  return std::string("for ") + AttrScopeName(scope) + " " + owner;
+}
+
+bool LoadAttrs(Database* db, AttrScope scope, int64_t owner_id,
+               const std::string& owner, std::map<std::string, Attr>* out,
+               std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT name, value FROM attributes WHERE scope = ? AND owner = ?",
+                 {SqlParam::Text(AttrScopeName(scope)), SqlParam::Int(owner_id)},
+                 &rows, err))
+    return false;
+  for (auto& r : rows) (*out)[Str(r[0])] = {Str(r[0]), Str(r[1]), scope, owner};
+  return true;
+}
+
+bool InsertAttr(Database* db, AttrScope scope, int64_t owner,
+                const std::string& name, const std::string& value,
+                std::string* err) {
+  return db->Exec(
+      "INSERT INTO attributes (scope, owner, name, value) VALUES (?, ?, ?, ?)",
+      {SqlParam::Text(AttrScopeName(scope)), SqlParam::Int(owner),
+       SqlParam::Text(name), SqlParam::Text(value)},
+      err);
+}
+
+}  // namespace
+
+const char* AttrScopeName(AttrScope scope) {
+  return kAttrScopeNames[static_cast<int>(scope)];
+}
+
+bool ParseKeyValues(const std::vector<std::string>& words, KeyValues* out,
+                    std::string* err) {
+  for (const std::string& w : words) {
+    size_t eq = w.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      *err = w + ": expected key=value";
+      return false;
+    }
+    out->push_back({w.substr(0, eq), w.substr(eq + 1)});
+  }
+  return true;
+}
+
+bool InitCluster(Database* db, const InitOptions& o, std::string* err) {
+  int version;
+  if (!ReadSchemaVersion(db, &version, err)) return false;
+  if (version != 0) {
+    *err = db->url() + ": already holds a cluster";
+    return false;
+  }
+  if (!ValidHostName(o.frontend) || o.frontend.find('.') != std::string::npos) {
+    *err = "--frontend=" + o.frontend + ": invalid host name";
+    return false;
+  }
+  uint32_t priv_net, pub_net, priv_ip, pub_ip = 0;
+  int priv_prefix, pub_prefix;
+  std::string why;
+  if (!ParseNetwork(o.private_network, &priv_net, &priv_prefix, &why)) {
+    *err = "--private-network=" + o.private_network + ": " + why;
+    return false;
+  }
+  if (!ParseNetwork(o.public_network, &pub_net, &pub_prefix, &why)) {
+    *err = "--public-network=" + o.public_network + ": " + why;
+    return false;
+  }
+  if (!ParseIPv4(o.private_address, &priv_ip)) {
+    *err = "--private-address=" + o.private_address + ": invalid IPv4 address";
+    return false;
+  }
+  if (!InNetwork(priv_ip, priv_net, priv_prefix)) {
+    *err = "--private-address=" + o.private_address + ": not in " + o.private_network;
+    return false;
+  }
+  if (!o.public_address.empty()) {
+    if (!ParseIPv4(o.public_address, &pub_ip)) {
+      *err = "--public-address=" + o.public_address + ": invalid IPv4 address";
+      return false;
+    }
+    if (!InNetwork(pub_ip, pub_net, pub_prefix)) {
+      *err = "--public-address=" + o.public_address + ": not in " + o.public_network;
+      return false;
+    }
+  }
+  Interface priv{0, o.frontend, o.private_device, "", FormatIPv4(priv_ip), "private", "", ""};
+  Interface pub{0, o.frontend, o.public_device, "", FormatIPv4(pub_ip), "public", "", ""};
+  if (!o.private_mac.empty() && !ParseMac(o.private_mac, &priv.mac)) {
+    *err = "--private-mac=" + o.private_mac + ": invalid MAC address";
+    return false;
+  }
+  if (!o.public_mac.empty() && !ParseMac(o.public_mac, &pub.mac)) {
+    *err = "--public-mac=" + o.public_mac + ": invalid MAC address";
+    return false;
+  }
+  if (!ValidHostName(o.domain)) {
+    *err = "--domain=" + o.domain + ": invalid domain name";
+    return false;
+  }
+  if (!ValidHostName(o.public_domain)) {
+    *err = "--public-domain=" + o.public_domain + ": invalid domain name";
+    return false;
+  }
+
+  Transaction tx(db);
+  if (!tx.Begin(err) || !CreateSchema(db, err)) return false;
+  struct {
+    const char* name;
+    const char* short_name;
+    const char* node;
+    int is_public;
+    int compute;
+  } const kAppliances[] = {
+      {"frontend", "fe", "frontend", 0, 0}, {"compute", "c", "compute", 1, 1},
+      {"login", "l", "login", 1, 0},        {"nas", "nas", "nas", 1, 0},
+      {"network", "net", "", 1, 0},         {"power", "pdu", "", 1, 0},
+  };
+  for (const auto& a : kAppliances) {
+    if (!db->Exec("INSERT INTO appliances (name, short_name, graph, node, public, "
+                  "compute) VALUES (?, ?, 'default', ?, ?, ?)",
+                  {SqlParam::Text(a.name), SqlParam::Text(a.short_name),
+                   SqlParam::Text(a.node), SqlParam::Int(a.is_public),
+                   SqlParam::Int(a.compute)},
+                  err))
+      return false;
+  }
+  const char* subnet_sql =
+      "INSERT INTO subnets (name, network, prefix, zone, mtu) VALUES (?, ?, ?, ?, 1500)";
+  if (!db->Exec(subnet_sql,
+                {SqlParam::Text("private"), SqlParam::Text(FormatIPv4(priv_net)),
+                 SqlParam::Int(priv_prefix), SqlParam::Text(o.domain)},
+                err) ||
+      !db->Exec(subnet_sql,
+                {SqlParam::Text("public"), SqlParam::Text(FormatIPv4(pub_net)),
+                 SqlParam::Int(pub_prefix), SqlParam::Text(o.public_domain)},
+                err))
+    return false;
+  int64_t fe_id;
+  if (!db->Exec("INSERT INTO hosts (name, appliance, rack, `rank`, cpus, arch, os, "
+                "comment, boot_action) SELECT ?, id, 0, 0, 1, 'x86_64', 'linux', "
+                "'', 'os' FROM appliances WHERE name = 'frontend'",
+                {SqlParam::Text(o.frontend)}, err, &fe_id))
+    return false;
+  if (!InsertInterface(db, fe_id, priv, err)) return false;
+  if (!o.public_address.empty() && !InsertInterface(db, fe_id, pub, err))
+    return false;
+
+  std::string fe_ip = FormatIPv4(priv_ip);
+  const std::pair<const char*, std::string> kGlobals[] = {
+      {"Info_ClusterName", o.cluster_name},
+      {"Kickstart_PrivateHostname", o.frontend},
+      {"Kickstart_PrivateAddress", fe_ip},
+      {"Kickstart_PrivateNetwork", FormatIPv4(priv_net)},
+      {"Kickstart_PrivateNetmask", FormatIPv4(PrefixToMask(priv_prefix))},
+      {"Kickstart_PrivateNetmaskCIDR", std::to_string(priv_prefix)},
+      {"Kickstart_PrivateBroadcast", FormatIPv4(priv_net | ~PrefixToMask(priv_prefix))},
+      {"Kickstart_PrivateDNSDomain", o.domain},
+      {"Kickstart_PrivateGateway", fe_ip},
+      {"Kickstart_PrivateDNSServers", fe_ip},
+      {"Kickstart_PrivateNTPHost", fe_ip},
+      {"Kickstart_PrivateSyslogHost", fe_ip},
+      {"Kickstart_PrivateKickstartHost", fe_ip},
+      {"Kickstart_PrivateKickstartBasedir", "install"},
+      {"Kickstart_PrivateKickstartCGI", "sbin/kickstart.cgi"},
+      {"Kickstart_PublicHostname", o.frontend + "." + o.public_domain},
+      {"Kickstart_PublicAddress", o.public_address},
+      {"Kickstart_PublicNetwork", FormatIPv4(pub_net)},
+      {"Kickstart_PublicNetmask", FormatIPv4(PrefixToMask(pub_prefix))},
+      {"Kickstart_PublicNetmaskCIDR", std::to_string(pub_prefix)},
+      {"Kickstart_PublicDNSDomain", o.public_domain},
+      {"Kickstart_Timezone", o.timezone},
+      {"Kickstart_Lang", "en_US.UTF-8"},
+      {"Kickstart_Keyboard", "us"},
+  };
+  for (const auto& [name, value] : kGlobals) {
+    if (value.empty()) continue;
+    if (!InsertAttr(db, AttrScope::kGlobal, 0, name, value, err)) return false;
+  }
+  return tx.Commit(err);
+}
+
+bool PrepareCluster(Database* db, std::string* err) {
+  return MigrateSchema(db, err);
+}
+
+bool ListAppliances(Database* db, std::vector<Appliance>* out, std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT id, name, short_name, graph, node, public, compute "
+                 "FROM appliances ORDER BY name",
+                 {}, &rows, err))
+    return false;
+  for (auto& r : rows)
+    out->push_back({Int(r[0]), Str(r[1]), Str(r[2]), Str(r[3]), Str(r[4]),
+                    Int(r[5]) != 0, Int(r[6]) != 0});
+  return true;
+}
+
+bool FindAppliance(Database* db, const std::string& name, Appliance* out,
+                   std::string* err) {
+  return ApplianceByName(db, name, out, name, err);
+}
+
+bool ListSubnets(Database* db, std::vector<Subnet>* out, std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT id, name, network, prefix, zone, mtu FROM subnets "
+                 "ORDER BY name",
+                 {}, &rows, err))
+    return false;
+  for (auto& r : rows) {
+    Subnet s;
+    s.id = Int(r[0]);
+    s.name = Str(r[1]);
+    ParseIPv4(Str(r[2]), &s.network);
+    s.prefix = static_cast<int>(Int(r[3]));
+    s.zone = Str(r[4]);
+    s.mtu = Int(r[5]);
+    out->push_back(s);
+  }
+  return true;
+}
+
+bool FindSubnet(Database* db, const std::string& name, Subnet* out,
+                std::string* err) {
+  return SubnetByName(db, name, out, name, err);
+}
+
+bool ListHosts(Database* db, const std::vector<std::string>& names,
+               std::vector<Host>* out, std::string* err) {
+  const std::string host_sql =
+      "SELECT h.id, h.name, a.name, h.rack, h.`rank`, h.cpus, h.arch, h.os, "
+      "h.comment, h.boot_action FROM hosts h JOIN appliances a ON a.id = h.appliance";
+  const std::string ifc_sql =
+      "SELECT i.id, h.name, i.device, i.mac, i.ip, s.name, i.module, i.name, i.host "
+      "FROM interfaces i JOIN hosts h ON h.id = i.host "
+      "LEFT JOIN subnets s ON s.id = i.subnet";
+  std::vector<SqlRow> hrows, irows;
+  if (names.empty()) {
+    if (!db->Query(host_sql, {}, &hrows, err) ||
+        !db->Query(ifc_sql + " ORDER BY i.host, i.device", {}, &irows, err))
+      return false;
+  } else {
+    std::set<std::string> seen;
+    for (const std::string& n : names) {
+      if (!seen.insert(n).second) continue;
+      size_t before = hrows.size();
+      if (!db->Query(host_sql + " WHERE h.name = ?", {SqlParam::Text(n)}, &hrows, err))
+        return false;
+      if (hrows.size() == before) {
+        int64_t ignored;
+        HostId(db, n, &ignored, err);
+        return false;
+      }
+      if (!db->Query(ifc_sql + " WHERE h.name = ? ORDER BY i.device",
+                     {SqlParam::Text(n)}, &irows, err))
+        return false;
+    }
+  }
+  std::map<int64_t, size_t> index;
+  std::vector<Host> hosts;
+  hosts.reserve(hrows.size());
+  for (auto& r : hrows) {
+    Host h;
+    h.id = Int(r[0]);
+    h.name = Str(r[1]);
+    h.appliance = Str(r[2]);
+    h.rack = Int(r[3]);
+    h.rank = Int(r[4]);
+    h.cpus = Int(r[5]);
+    h.arch = Str(r[6]);
+    h.os = Str(r[7]);
+    h.comment = Str(r[8]);
+    h.boot_action = Str(r[9]);
+    index[h.id] = hosts.size();
+    hosts.push_back(std::move(h));
+  }
+  for (auto& r : irows) {
+    auto it = index.find(Int(r[8]));
+    if (it == index.end()) continue;
+    hosts[it->second].interfaces.push_back({Int(r[0]), Str(r[1]), Str(r[2]),
+                                            Str(r[3]), Str(r[4]), Str(r[5]),
+                                            Str(r[6]), Str(r[7])});
+  }
+  if (names.empty()) {
+    std::stable_sort(hosts.begin(), hosts.end(), [](const Host& a, const Host& b) {
+      bool afe = a.appliance == "frontend", bfe = b.appliance == "frontend";
+      if (afe != bfe) return afe;
+      if (a.appliance != b.appliance) return a.appliance < b.appliance;
+      if (a.rack != b.rack) return a.rack < b.rack;
+      if (a.rank != b.rank) return a.rank < b.rank;
+      return a.name < b.name;
+    });
+  }
+  for (Host& h : hosts) out->push_back(std::move(h));
+  return true;
+}
+
+bool ParseNewHost(const std::string& name, const KeyValues& kv, NewHost* host,
+                  std::string* err) {
+  host->name = name;
+  Interface ifc;
+  ifc.device = "eth0";
+  bool any_ifc;
+  KeyValues rest;
+  if (!ParseInterfaceKeys(kv, &ifc, &any_ifc, &rest, err)) return false;
+  for (const auto& [key, value] : rest) {
+    int64_t n;
+    if (key == "appliance") {
+      host->appliance = value;
+    } else if (key == "rack" || key == "rank" || key == "cpus") {
+      if (!ParseCount(key, value, &n, err)) return false;
+      if (key == "rack") host->rack = n;
+      else if (key == "rank") host->rank = n;
+      else host->cpus = n;
+    } else if (key == "arch") {
+      host->arch = value;
+    } else if (key == "os") {
+      host->os = value;
+    } else if (key == "comment") {
+      host->comment = value;
+    } else if (key == "action") {
+      if (!ParseAction(value, err)) return false;
+      host->boot_action = value;
+    } else {
+      std::vector<std::string> expected(std::begin(kHostKeys), std::end(kHostKeys));
+      expected.insert(expected.end(), std::begin(kInterfaceKeys), std::end(kInterfaceKeys) - 1);
+      *err = UnknownKey(key, value, expected);
+      return false;
+    }
+  }
+  if (any_ifc) host->interfaces.push_back(ifc);
+  return true;
+}
+
+bool AddHost(Database* db, const NewHost& h, std::string* err) {
+  if (!ValidHostName(h.name)) {
+    *err = h.name + ": invalid host name";
+    return false;
+  }
+  if (h.appliance.empty()) {
+    *err = h.name + ": missing appliance=";
+    return false;
+  }
+  Transaction tx(db);
+  if (!tx.Begin(err)) return false;
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT 1 FROM hosts WHERE name = ?", {SqlParam::Text(h.name)},
+                 &rows, err))
+    return false;
+  if (!rows.empty()) {
+    *err = h.name + ": host already exists";
+    return false;
+  }
+  Appliance app;
+  if (!ApplianceByName(db, h.appliance, &app, "appliance=" + h.appliance, err))
+    return false;
+  int64_t rack = h.rack.value_or(0);
+  int64_t rank = 0;
+  if (h.rank) {
+    rank = *h.rank;
+  } else {
+    rows.clear();
+    if (!db->Query("SELECT MAX(`rank`) FROM hosts WHERE appliance = ? AND rack = ?",
+                   {SqlParam::Int(app.id), SqlParam::Int(rack)}, &rows, err))
+      return false;
+    if (!rows.empty() && rows[0][0]) rank = Int(rows[0][0]) + 1;
+  }
+  std::vector<Interface> ifcs = h.interfaces;
+  std::set<std::string> devices;
+  for (Interface& ifc : ifcs) {
+    if (!devices.insert(ifc.device).second) {
+      *err = "device=" + ifc.device + ": given twice";
+      return false;
+    }
+    if (!CheckInterface(db, 0, &ifc, err)) return false;
+  }
+  int64_t id;
+  if (!db->Exec("INSERT INTO hosts (name, appliance, rack, `rank`, cpus, arch, os, "
+                "comment, boot_action) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                {SqlParam::Text(h.name), SqlParam::Int(app.id), SqlParam::Int(rack),
+                 SqlParam::Int(rank), SqlParam::Int(h.cpus), SqlParam::Text(h.arch),
+                 SqlParam::Text(h.os), SqlParam::Text(h.comment),
+                 SqlParam::Text(h.boot_action)},
+                err, &id))
+    return false;
+  for (const Interface& ifc : ifcs)
+    if (!InsertInterface(db, id, ifc, err)) return false;
+  return tx.Commit(err);
+}
+
+bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
+             std::string* err) {
+  if (kv.empty()) {
+    *err = name + ": nothing to set";
+    return false;
+  }
+  Transaction tx(db);
+  if (!tx.Begin(err)) return false;
+  int64_t id;
+  if (!HostId(db, name, &id, err)) return false;
+  for (const auto& [key, value] : kv) {
+    int64_t n;
+    std::string column;
+    SqlParam param;
+    if (key == "appliance") {
+      Appliance app;
+      if (!ApplianceByName(db, value, &app, "appliance=" + value, err)) return false;
+      column = "appliance";
+      param = SqlParam::Int(app.id);
+    } else if (key == "rack" || key == "rank" || key == "cpus") {
+      if (!ParseCount(key, value, &n, err)) return false;
+      column = key == "rank" ? "`rank`" : key;
+      param = SqlParam::Int(n);
+    } else if (key == "arch" || key == "os" || key == "comment") {
+      column = key;
+      param = SqlParam::Text(value);
+    } else if (key == "action") {
+      if (!ParseAction(value, err)) return false;
+      column = "boot_action";
+      param = SqlParam::Text(value);
+    } else if (key == "name") {
+      if (!ValidHostName(value)) {
+        *err = "name=" + value + ": invalid host name";
+        return false;
+      }
+      std::vector<SqlRow> rows;
+      if (!db->Query("SELECT 1 FROM hosts WHERE name = ? AND id <> ?",
+                     {SqlParam::Text(value), SqlParam::Int(id)}, &rows, err))
+        return false;
+      if (!rows.empty()) {
+        *err = "name=" + value + ": host already exists";
+        return false;
+      }
+      column = "name";
+      param = SqlParam::Text(value);
+    } else {
+      std::vector<std::string> expected(std::begin(kHostKeys), std::end(kHostKeys));
+      expected.push_back("name");
+      *err = UnknownKey(key, value, expected);
+      return false;
+    }
+    if (!db->Exec("UPDATE hosts SET " + column + " = ? WHERE id = ?",
+                  {param, SqlParam::Int(id)}, err))
+      return false;
+  }
+  return tx.Commit(err);
+}
+
+bool RemoveHosts(Database* db, const std::vector<std::string>& names,
+                 std::string* err) {
+  Transaction tx(db);
+  if (!tx.Begin(err)) return false;
+  std::vector<int64_t> ids;
+  for (const std::string& n : names) {
+    int64_t id;
+    if (!HostId(db, n, &id, err)) return false;
+    ids.push_back(id);
+  }
+  for (int64_t id : ids) {
+    const std::vector<SqlParam> p = {SqlParam::Int(id)};
+    if (!db->Exec("DELETE FROM attributes WHERE scope = 'host' AND owner = ?", p, err) ||
+        !db->Exec("DELETE FROM install_events WHERE host = ?", p, err) ||
+        !db->Exec("DELETE FROM aliases WHERE host = ?", p, err) ||
+        !db->Exec("DELETE FROM interfaces WHERE host = ?", p, err) ||
+        !db->Exec("DELETE FROM hosts WHERE id = ?", p, err))
+      return false;
+  }
+  return tx.Commit(err);
+}
+
+bool AddInterface(Database* db, const std::string& host, const KeyValues& kv,
+                  std::string* err) {
+  Interface ifc;
+  bool any;
+  KeyValues rest;
+  if (!ParseInterfaceKeys(kv, &ifc, &any, &rest, err)) return false;
+  if (!rest.empty()) {
+    *err = UnknownKey(rest[0].first, rest[0].second,
+                      std::vector<std::string>(std::begin(kInterfaceKeys),
+                                               std::end(kInterfaceKeys)));
+    return false;
+  }
+  if (ifc.device.empty()) {
+    *err = host + ": missing device=";
+    return false;
+  }
+  Transaction tx(db);
+  if (!tx.Begin(err)) return false;
+  int64_t id;
+  if (!HostId(db, host, &id, err) || !CheckInterface(db, id, &ifc, err) ||
+      !InsertInterface(db, id, ifc, err))
+    return false;
+  return tx.Commit(err);
+}
+
+bool RemoveInterface(Database* db, const std::string& host,
+                     const std::string& device, std::string* err) {
+  Transaction tx(db);
+  if (!tx.Begin(err)) return false;
+  int64_t id, affected = 0;
+  if (!HostId(db, host, &id, err)) return false;
+  if (!db->Exec("DELETE FROM interfaces WHERE host = ? AND device = ?",
+                {SqlParam::Int(id), SqlParam::Text(device)}, err, nullptr, &affected))
+    return false;
+  if (affected == 0) {
+    *err = host + ": no interface " + device;
+    return false;
+  }
+  return tx.Commit(err);
+}
+
+bool ListAliases(Database* db, std::vector<Alias>* out, std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT a.name, h.name FROM aliases a JOIN hosts h ON h.id = a.host "
+                 "ORDER BY a.name",
+                 {}, &rows, err))
+    return false;
+  for (auto& r : rows) out->push_back({Str(r[0]), Str(r[1])});
+  return true;
+}
+
+bool AddAlias(Database* db, const std::string& host, const std::string& alias,
+              std::string* err) {
+  if (!ValidHostName(alias)) {
+    *err = alias + ": invalid alias name";
+    return false;
+  }
+  Transaction tx(db);
+  if (!tx.Begin(err)) return false;
+  int64_t id;
+  if (!HostId(db, host, &id, err)) return false;
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT 'alias' FROM aliases WHERE name = ? UNION ALL "
+                 "SELECT 'host' FROM hosts WHERE name = ?",
+                 {SqlParam::Text(alias), SqlParam::Text(alias)}, &rows, err))
+    return false;
+  if (!rows.empty()) {
+    *err = alias + ": already a " + Str(rows[0][0]) + " name";
+    return false;
+  }
+  if (!db->Exec("INSERT INTO aliases (host, name) VALUES (?, ?)",
+                {SqlParam::Int(id), SqlParam::Text(alias)}, err))
+    return false;
+  return tx.Commit(err);
+}
+
+bool RemoveAlias(Database* db, const std::string& alias, std::string* err) {
+  Transaction tx(db);
+  if (!tx.Begin(err)) return false;
+  int64_t affected = 0;
+  if (!db->Exec("DELETE FROM aliases WHERE name = ?", {SqlParam::Text(alias)}, err,
+                nullptr, &affected))
+    return false;
+  if (affected == 0) {
+    *err = alias + ": unknown alias";
+    return false;
+  }
+  return tx.Commit(err);
+}
+
+bool SetAttr(Database* db, AttrScope scope, const std::string& owner,
+             const std::string& name, const std::string& value,
+             bool create_only, std::string* err) {
+  if (!ValidAttrName(name)) {
+    *err = name + ": invalid attribute name";
+    return false;
+  }
+  Transaction tx(db);
+  if (!tx.Begin(err)) return false;
+  int64_t owner_id;
+  if (!OwnerId(db, scope, owner, &owner_id, err)) return false;
+  int64_t affected = 0;
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT value FROM attributes WHERE scope = ? AND owner = ? AND name = ?",
+                 {SqlParam::Text(AttrScopeName(scope)), SqlParam::Int(owner_id),
+                  SqlParam::Text(name)},
+                 &rows, err))
+    return false;
+  if (!rows.empty()) {
+    if (create_only) {
+      *err = name + ": already set " + ScopeText(scope, owner) +
+             " (use 'rocks set attr' to change it)";
+      return false;
+    }
+    if (!db->Exec("UPDATE attributes SET value = ? WHERE scope = ? AND owner = ? "
+                  "AND name = ?",
+                  {SqlParam::Text(value), SqlParam::Text(AttrScopeName(scope)),
+                   SqlParam::Int(owner_id), SqlParam::Text(name)},
+                  err, nullptr, &affected))
+      return false;
+  } else if (!InsertAttr(db, scope, owner_id, name, value, err)) {
+    return false;
+  }
+  return tx.Commit(err);
+}
+
+bool RemoveAttr(Database* db, AttrScope scope, const std::string& owner,
+                const std::string& name, std::string* err) {
+  Transaction tx(db);
+  if (!tx.Begin(err)) return false;
+  int64_t owner_id, affected = 0;
+  if (!OwnerId(db, scope, owner, &owner_id, err)) return false;
+  if (!db->Exec("DELETE FROM attributes WHERE scope = ? AND owner = ? AND name = ?",
+                {SqlParam::Text(AttrScopeName(scope)), SqlParam::Int(owner_id),
+                 SqlParam::Text(name)},
+                err, nullptr, &affected))
+    return false;
+  if (affected == 0) {
+    *err = name + ": not set " + ScopeText(scope, owner);
+    return false;
+  }
+  return tx.Commit(err);
+}
+
+bool ListAttrs(Database* db, AttrScope scope, const std::string& owner,
+               std::vector<Attr>* out, std::string* err) {
+  int64_t owner_id;
+  if (!OwnerId(db, scope, owner, &owner_id, err)) return false;
+  std::map<std::string, Attr> attrs;
+  if (!LoadAttrs(db, scope, owner_id, owner, &attrs, err)) return false;
+  for (auto& [n, a] : attrs) out->push_back(std::move(a));
+  return true;
+}
+
+bool ResolveAttrs(Database* db, AttrScope scope, const std::string& owner,
+                  std::vector<Attr>* out, std::string* err) {
+  std::map<std::string, Attr> attrs;
+  if (!LoadAttrs(db, AttrScope::kGlobal, 0, "", &attrs, err)) return false;
+  std::string appliance = owner;
+  int64_t host_id = 0;
+  if (scope == AttrScope::kHost) {
+    if (!HostId(db, owner, &host_id, err)) return false;
+    std::vector<SqlRow> rows;
+    if (!db->Query("SELECT a.name FROM hosts h JOIN appliances a ON a.id = h.appliance "
+                   "WHERE h.id = ?",
+                   {SqlParam::Int(host_id)}, &rows, err))
+      return false;
+    appliance = Str(rows.at(0)[0]);
+  }
+  if (scope != AttrScope::kGlobal) {
+    Appliance app;
+    if (!ApplianceByName(db, appliance, &app, appliance, err) ||
+        !LoadAttrs(db, AttrScope::kAppliance, app.id, appliance, &attrs, err))
+      return false;
+  }
+  if (scope == AttrScope::kHost &&
+      !LoadAttrs(db, AttrScope::kHost, host_id, owner, &attrs, err))
+    return false;
+  for (auto& [n, a] : attrs) out->push_back(std::move(a));
+  return true;
+}
+
+bool AddInstallEvent(Database* db, const InstallEvent& e, std::string* err) {
+  Transaction tx(db);
+  if (!tx.Begin(err)) return false;
+  int64_t id;
+  if (!HostId(db, e.host, &id, err)) return false;
+  if (!db->Exec("INSERT INTO install_events (host, time, state, detail) "
+                "VALUES (?, ?, ?, ?)",
+                {SqlParam::Int(id), SqlParam::Int(e.time), SqlParam::Text(e.state),
+                 SqlParam::Text(e.detail)},
+                err))
+    return false;
+  return tx.Commit(err);
+}
+
+bool ListInstallEvents(Database* db, int64_t after_id,
+                       std::vector<InstallEvent>* out, int64_t* last_id,
+                       std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT e.id, h.name, e.time, e.state, e.detail FROM install_events e "
+                 "JOIN hosts h ON h.id = e.host WHERE e.id > ? ORDER BY e.id",
+                 {SqlParam::Int(after_id)}, &rows, err))
+    return false;
+  if (last_id) *last_id = after_id;
+  for (auto& r : rows) {
+    out->push_back({Str(r[1]), Int(r[2]), Str(r[3]), Str(r[4])});
+    if (last_id) *last_id = Int(r[0]);
+  }
+  return true;
+}
+
+}  // namespace rocks

@@ -1,0 +1,207 @@
+// The cluster model over the database: appliances, subnets, hosts and
+// their interfaces, aliases, attributes and install events.
+//
+// Every function that writes does all of its work in one transaction:
+// either all of it lands or none does. Errors name the input that caused
+// them ("compute-0-9: unknown host", "mac=00:11: invalid MAC address").
+#ifndef ROCKS_LIB_CLUSTER_H_
+#define ROCKS_LIB_CLUSTER_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "db.h"
+
+namespace rocks {
+
+struct Appliance {
+  int64_t id = 0;
+  std::string name;        ///< "compute"
+  std::string short_name;  ///< "c": aliases are c<rack>-<rank>
+  std::string graph;       ///< "default"
+  std::string node;        ///< root node of its kickstart graph; "" = none
+  bool is_public = false;  ///< offered to insert-ethers
+  bool compute = false;    ///< listed in machines and batch node lists
+};
+
+struct Subnet {
+  int64_t id = 0;
+  std::string name;  ///< "private", "public", ...
+  uint32_t network = 0;
+  int prefix = 0;
+  std::string zone;  ///< DNS zone ("local")
+  int64_t mtu = 1500;
+};
+
+struct Interface {
+  int64_t id = 0;
+  std::string host;
+  std::string device;  ///< "eth0"
+  std::string mac;     ///< normalised, "" when unknown
+  std::string ip;      ///< dotted quad, "" when none
+  std::string subnet;  ///< subnet name, "" when none
+  std::string module;  ///< kernel driver
+  std::string name;    ///< DNS name on that subnet when not the host's
+};
+
+struct Host {
+  int64_t id = 0;
+  std::string name;
+  std::string appliance;
+  int64_t rack = 0;
+  int64_t rank = 0;
+  int64_t cpus = 1;
+  std::string arch = "x86_64";
+  std::string os = "linux";
+  std::string comment;
+  std::string boot_action = "os";  ///< "os" or "install"
+  std::vector<Interface> interfaces;
+};
+
+struct Alias {
+  std::string name;
+  std::string host;
+};
+
+enum class AttrScope { kGlobal, kAppliance, kHost };
+
+struct Attr {
+  std::string name;
+  std::string value;
+  AttrScope scope = AttrScope::kGlobal;
+  std::string owner;  ///< appliance or host name; "" for global
+};
+
+/// "global", "appliance", "host".
+const char* AttrScopeName(AttrScope scope);
+
+struct InstallEvent {
+  std::string host;
+  int64_t time = 0;  ///< seconds since the epoch
+  std::string state; ///< profile-sent, rebooting, installing, installed, failed
+  std::string detail;
+};
+
+/// What `rocks init` creates.
+struct InitOptions {
+  std::string frontend = "frontend";
+  std::string private_network = "10.0.0.0/8";
+  std::string private_address = "10.1.1.1";
+  std::string private_mac;
+  std::string private_device = "eth0";
+  std::string domain = "local";
+  std::string public_network = "192.168.1.0/24";
+  std::string public_address;  ///< "" = the frontend has no public interface
+  std::string public_mac;
+  std::string public_device = "eth1";
+  std::string public_domain = "example.org";
+  std::string cluster_name = "Cluster";
+  std::string timezone = "UTC";
+};
+
+/// Creates the schema, the default appliances, the private and public
+/// subnets, the frontend host and its interfaces, and the default global
+/// attributes. Fails if the database already holds a cluster.
+bool InitCluster(Database* db, const InitOptions& options, std::string* err);
+
+/// Checks that the database holds a cluster and migrates an older schema.
+/// Every tool calls this once after opening the database.
+bool PrepareCluster(Database* db, std::string* err);
+
+bool ListAppliances(Database* db, std::vector<Appliance>* out, std::string* err);
+bool FindAppliance(Database* db, const std::string& name, Appliance* out,
+                   std::string* err);
+bool ListSubnets(Database* db, std::vector<Subnet>* out, std::string* err);
+bool FindSubnet(Database* db, const std::string& name, Subnet* out,
+                std::string* err);
+
+/// Hosts with their interfaces: the frontend first, then by appliance,
+/// rack, rank and name. With `names`, just those (in that order); an
+/// unknown name is an error.
+bool ListHosts(Database* db, const std::vector<std::string>& names,
+               std::vector<Host>* out, std::string* err);
+
+/// key=value pairs as typed on a command line.
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+/// Splits "key=value" words; a word without '=' is an error naming it.
+bool ParseKeyValues(const std::vector<std::string>& words, KeyValues* out,
+                    std::string* err);
+
+/// A new host. Rack defaults to 0 and rank to one more than the highest in
+/// use for that appliance and rack.
+struct NewHost {
+  std::string name;
+  std::string appliance;
+  std::optional<int64_t> rack;
+  std::optional<int64_t> rank;
+  int64_t cpus = 1;
+  std::string arch = "x86_64";
+  std::string os = "linux";
+  std::string comment;
+  std::string boot_action = "os";
+  std::vector<Interface> interfaces;  ///< host field ignored
+};
+
+/// Fills `host` from `appliance= rack= rank= cpus= arch= os= comment=
+/// action= mac= ip= subnet= device= module=` (the interface keys describe
+/// one interface).
+bool ParseNewHost(const std::string& name, const KeyValues& kv, NewHost* host,
+                  std::string* err);
+
+/// Validates and inserts a host with its interfaces (one transaction).
+bool AddHost(Database* db, const NewHost& host, std::string* err);
+
+/// Changes `appliance rack rank cpus arch os comment action name`
+/// (one transaction).
+bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
+             std::string* err);
+
+/// Removes the hosts with their interfaces, aliases, attributes and
+/// events; an unknown name removes nothing.
+bool RemoveHosts(Database* db, const std::vector<std::string>& names,
+                 std::string* err);
+
+/// Adds an interface (`device= mac= ip= subnet= module= name=`).
+bool AddInterface(Database* db, const std::string& host, const KeyValues& kv,
+                  std::string* err);
+bool RemoveInterface(Database* db, const std::string& host,
+                     const std::string& device, std::string* err);
+
+bool ListAliases(Database* db, std::vector<Alias>* out, std::string* err);
+bool AddAlias(Database* db, const std::string& host, const std::string& alias,
+              std::string* err);
+bool RemoveAlias(Database* db, const std::string& alias, std::string* err);
+
+/// Sets NAME at one scope. `create_only` fails if it is already set there.
+/// `owner` is the appliance or host name ("" for global).
+bool SetAttr(Database* db, AttrScope scope, const std::string& owner,
+             const std::string& name, const std::string& value,
+             bool create_only, std::string* err);
+bool RemoveAttr(Database* db, AttrScope scope, const std::string& owner,
+                const std::string& name, std::string* err);
+/// The attributes set at exactly that scope, by name.
+bool ListAttrs(Database* db, AttrScope scope, const std::string& owner,
+               std::vector<Attr>* out, std::string* err);
+
+/// The attributes in force for a host (host over appliance over global) or,
+/// with scope kAppliance, for an appliance (appliance over global), by
+/// name; each says where its value came from.
+bool ResolveAttrs(Database* db, AttrScope scope, const std::string& owner,
+                  std::vector<Attr>* out, std::string* err);
+
+/// Records an install event for a host (one transaction).
+bool AddInstallEvent(Database* db, const InstallEvent& event, std::string* err);
+/// Events after `after_id` (0 = all), oldest first; `last_id` gets the
+/// highest id returned.
+bool ListInstallEvents(Database* db, int64_t after_id,
+                       std::vector<InstallEvent>* out, int64_t* last_id,
+                       std::string* err);
+
+}  // namespace rocks
+
+#endif  // ROCKS_LIB_CLUSTER_H_

@@ -1,0 +1,39 @@
+// rocks.conf: `key = value` lines, resolved from several places.
+#ifndef ROCKS_LIB_CONFIG_H_
+#define ROCKS_LIB_CONFIG_H_
+
+#include <map>
+#include <string>
+
+namespace rocks {
+
+struct Config {
+  std::map<std::string, std::string> values;
+  /// Where each value came from ("FILE:LINE", "ROCKS_DB", "--db").
+  std::map<std::string, std::string> sources;
+
+  std::string Get(const std::string& key, const std::string& fallback = "") const;
+  /// The database URL; the built-in default when nothing set one.
+  std::string Database() const;
+  /// A number of seconds; `fallback` when unset. False when set but bad.
+  bool GetSeconds(const std::string& key, double fallback, double* out,
+                  std::string* err) const;
+};
+
+/// The system file, built in at configure time ($(sysconfdir)/rocks/rocks.conf).
+std::string SystemConfigPath();
+
+/// Parses `key = value` lines into `cfg`, overriding what is there. Blank
+/// lines and lines starting with '#' are skipped. `source` names the text in
+/// errors ("FILE:LINE: reason").
+bool ParseConfig(const std::string& text, const std::string& source,
+                 Config* cfg, std::string* err);
+
+/// Resolves the configuration: the system file (if present), then the file
+/// named by ROCKS_CONF (which must exist), then ROCKS_DB, then `db_option`
+/// (the --db option; empty when not given).
+bool LoadConfig(const std::string& db_option, Config* cfg, std::string* err);
+
+}  // namespace rocks
+
+#endif  // ROCKS_LIB_CONFIG_H_

@@ -1,0 +1,114 @@
+// The cluster database: one interface over SQLite and MySQL/MariaDB.
+//
+// Every statement that carries data is a prepared statement with `?`
+// placeholders; both engines accept the same SQL for everything the tools
+// do, so only the schema text differs between them (see schema.cc).
+#ifndef ROCKS_LIB_DB_H_
+#define ROCKS_LIB_DB_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rocks {
+
+enum class Engine { kSqlite, kMysql };
+
+/// One bound parameter.
+struct SqlParam {
+  enum class Kind { kNull, kInt, kText } kind = Kind::kNull;
+  int64_t i = 0;
+  std::string s;
+
+  static SqlParam Null() { return {}; }
+  static SqlParam Int(int64_t v) { return {Kind::kInt, v, {}}; }
+  static SqlParam Text(std::string v) { return {Kind::kText, 0, std::move(v)}; }
+  /// Text, or NULL when `v` is empty.
+  static SqlParam TextOrNull(const std::string& v) {
+    return v.empty() ? Null() : Text(v);
+  }
+};
+
+/// One result row; NULL columns are empty optionals.
+using SqlRow = std::vector<std::optional<std::string>>;
+
+struct DbOptions {
+  /// How long a writer waits for another writer's lock before failing.
+  double lock_timeout_seconds = 5.0;
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  virtual Engine engine() const = 0;
+  /// The URL the database was opened with, for messages.
+  virtual const std::string& url() const = 0;
+
+  /// Runs one prepared statement that returns no rows. `last_id` gets the
+  /// new row's id after an INSERT; `affected` the number of rows changed.
+  virtual bool Exec(std::string_view sql, const std::vector<SqlParam>& params,
+                    std::string* err, int64_t* last_id = nullptr,
+                    int64_t* affected = nullptr) = 0;
+
+  /// Runs one prepared query and appends its rows to `rows`.
+  virtual bool Query(std::string_view sql, const std::vector<SqlParam>& params,
+                     std::vector<SqlRow>* rows, std::string* err) = 0;
+
+  /// Runs schema text (DDL) that takes no parameters.
+  virtual bool ExecDdl(std::string_view sql, std::string* err) = 0;
+
+  /// Whether the table exists in this database.
+  virtual bool HasTable(const std::string& name, bool* exists,
+                        std::string* err) = 0;
+
+  /// Starts a write transaction: it takes the write lock at once, so a
+  /// second writer waits up to the lock timeout and then fails cleanly.
+  virtual bool Begin(std::string* err) = 0;
+  virtual bool Commit(std::string* err) = 0;
+  virtual void Rollback() = 0;
+};
+
+/// Opens `url`: `sqlite:PATH`, `mysql://USER[:PASS]@HOST[:PORT]/DB` or
+/// `mysql:///DB?socket=PATH[&user=U&password=P]`. Errors read
+/// "URL: reason".
+bool OpenDatabase(const std::string& url, const DbOptions& options,
+                  std::unique_ptr<Database>* db, std::string* err);
+
+/// A write transaction that rolls back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Database* db) : db_(db) {}
+  ~Transaction() {
+    if (open_) db_->Rollback();
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  bool Begin(std::string* err) {
+    open_ = db_->Begin(err);
+    return open_;
+  }
+  bool Commit(std::string* err) {
+    open_ = false;
+    return db_->Commit(err);
+  }
+
+ private:
+  Database* db_;
+  bool open_ = false;
+};
+
+/// Engine constructors, used by OpenDatabase.
+bool OpenSqlite(const std::string& url, const std::string& path,
+                const DbOptions& options, std::unique_ptr<Database>* db,
+                std::string* err);
+bool OpenMysql(const std::string& url, const DbOptions& options,
+               std::unique_ptr<Database>* db, std::string* err);
+
+}  // namespace rocks
+
+#endif  // ROCKS_LIB_DB_H_

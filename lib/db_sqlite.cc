@@ -1,0 +1,176 @@
+// The embedded SQLite engine.
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cmath>
+#include <unordered_map>
+
+#include "db.h"
+
+namespace rocks {
+namespace {
+
+class SqliteDatabase : public Database {
+ public:
+  SqliteDatabase(std::string url, std::string path)
+      : url_(std::move(url)), path_(std::move(path)) {}
+  ~SqliteDatabase() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    if (db_) sqlite3_close(db_);
+  }
+
+  bool Open(const DbOptions& options, std::string* err) {
+    struct stat st;
+    if (stat(path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      *err = path_ + ": is a directory";
+      return false;
+    }
+    int rc = sqlite3_open_v2(path_.c_str(), &db_,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                 SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    if (rc != SQLITE_OK) {
+      *err = path_ + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+      return false;
+    }
+    sqlite3_busy_timeout(
+        db_, static_cast<int>(std::lround(options.lock_timeout_seconds * 1000)));
+    // Reading the schema touches the file header, so a file that is not a
+    // database is reported here, at open, naming the file.
+    return ExecDdl("PRAGMA foreign_keys = ON", err) &&
+           ExecDdl("SELECT count(*) FROM sqlite_master", err);
+  }
+
+  Engine engine() const override { return Engine::kSqlite; }
+  const std::string& url() const override { return url_; }
+
+  bool Exec(std::string_view sql, const std::vector<SqlParam>& params,
+            std::string* err, int64_t* last_id, int64_t* affected) override {
+    sqlite3_stmt* stmt = Prepare(sql, params, err);
+    if (!stmt) return false;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return Fail(err);
+    if (last_id) *last_id = sqlite3_last_insert_rowid(db_);
+    if (affected) *affected = sqlite3_changes(db_);
+    return true;
+  }
+
+  bool Query(std::string_view sql, const std::vector<SqlParam>& params,
+             std::vector<SqlRow>* rows, std::string* err) override {
+    sqlite3_stmt* stmt = Prepare(sql, params, err);
+    if (!stmt) return false;
+    int ncol = sqlite3_column_count(stmt);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      SqlRow row;
+      row.reserve(static_cast<size_t>(ncol));
+      for (int i = 0; i < ncol; ++i) {
+        if (sqlite3_column_type(stmt, i) == SQLITE_NULL) {
+          row.emplace_back();
+        } else {
+          const unsigned char* text = sqlite3_column_text(stmt, i);
+          int n = sqlite3_column_bytes(stmt, i);
+          row.emplace_back(std::string(reinterpret_cast<const char*>(text),
+                                       static_cast<size_t>(n)));
+        }
+      }
+      rows->push_back(std::move(row));
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return Fail(err);
+    return true;
+  }
+
+  bool ExecDdl(std::string_view sql, std::string* err) override {
+    std::string text(sql);
+    char* msg = nullptr;
+    if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
+      *err = path_ + ": " + (msg ? msg : "error");
+      sqlite3_free(msg);
+      return false;
+    }
+    return true;
+  }
+
+  bool HasTable(const std::string& name, bool* exists,
+                std::string* err) override {
+    std::vector<SqlRow> rows;
+    if (!Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+               {SqlParam::Text(name)}, &rows, err))
+      return false;
+    *exists = !rows.empty();
+    return true;
+  }
+
+  bool Begin(std::string* err) override {
+    return ExecDdl("BEGIN IMMEDIATE", err);
+  }
+  bool Commit(std::string* err) override { return ExecDdl("COMMIT", err); }
+  void Rollback() override {
+    if (!sqlite3_get_autocommit(db_))
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+ private:
+  bool Fail(std::string* err) {
+    *err = path_ + ": " + sqlite3_errmsg(db_);
+    return false;
+  }
+
+  sqlite3_stmt* Prepare(std::string_view sql, const std::vector<SqlParam>& params,
+                        std::string* err) {
+    std::string key(sql);
+    sqlite3_stmt* stmt;
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      stmt = it->second;
+      sqlite3_clear_bindings(stmt);
+    } else {
+      if (sqlite3_prepare_v2(db_, key.c_str(), static_cast<int>(key.size()),
+                             &stmt, nullptr) != SQLITE_OK) {
+        Fail(err);
+        return nullptr;
+      }
+      cache_.emplace(key, stmt);
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      int idx = static_cast<int>(i + 1);
+      const SqlParam& p = params[i];
+      int rc = SQLITE_OK;
+      switch (p.kind) {
+        case SqlParam::Kind::kNull: rc = sqlite3_bind_null(stmt, idx); break;
+        case SqlParam::Kind::kInt: rc = sqlite3_bind_int64(stmt, idx, p.i); break;
+        case SqlParam::Kind::kText:
+          rc = sqlite3_bind_text(stmt, idx, p.s.data(),
+                                 static_cast<int>(p.s.size()), SQLITE_TRANSIENT);
+          break;
+      }
+      if (rc != SQLITE_OK) {
+        Fail(err);
+        return nullptr;
+      }
+    }
+    return stmt;
+  }
+
+  std::string url_;
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace
+
+bool OpenSqlite(const std::string& url, const std::string& path,
+                const DbOptions& options, std::unique_ptr<Database>* db,
+                std::string* err) {
+  auto sqlite = std::make_unique<SqliteDatabase>(url, path);
+  if (!sqlite->Open(options, err)) return false;
+  *db = std::move(sqlite);
+  return true;
+}
+
+}  // namespace rocks

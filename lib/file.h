@@ -1,0 +1,34 @@
+// Reading files, and writing them atomically.
+#ifndef ROCKS_LIB_FILE_H_
+#define ROCKS_LIB_FILE_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+
+namespace rocks {
+
+/// Reads a whole file. On failure `err` is "PATH: strerror".
+bool ReadFile(const std::string& path, std::string* content, std::string* err);
+
+/// Whether `path` exists (any kind of file).
+bool PathExists(const std::string& path);
+
+/// Replaces `path` with `content` so that a reader, or a crash at any
+/// moment, sees either the old file or the whole new one: a temporary file
+/// in the same directory is written, fsynced and renamed over `path`, and
+/// the directory is fsynced. Nothing is written when the file already holds
+/// exactly `content`; `changed` (may be null) tells which happened.
+bool WriteFileAtomic(const std::string& path, std::string_view content,
+                     bool* changed, std::string* err, mode_t mode = 0644);
+
+/// The directory part of `path` ("." when there is none).
+std::string DirName(const std::string& path);
+
+/// The final component of `path`.
+std::string BaseName(const std::string& path);
+
+}  // namespace rocks
+
+#endif  // ROCKS_LIB_FILE_H_

@@ -1,0 +1,230 @@
+#include "iso.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "file.h"
+
+namespace rocks {
+
+namespace {
+
+std::string ArchiveError(const std::string& what, struct archive* a) {
+  const char* msg = archive_error_string(a);
+  return what + ": " + (msg ? msg : "archive error");
+}
+
+bool MakeParents(const std::string& path, std::string* err) {
+  std::error_code ec;
+  std::filesystem::create_directories(DirName(path), ec);
+  if (ec) {
+    *err = DirName(path) + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ExtractImage(const std::string& image,
+                  const std::function<std::string(const std::string&)>& dest_for,
+                  std::vector<std::string>* members, std::string* err) {
+  struct archive* a = archive_read_new();
+  archive_read_support_format_all(a);
+  archive_read_support_filter_all(a);
+  if (archive_read_open_filename(a, image.c_str(), 65536) != ARCHIVE_OK) {
+    *err = ArchiveError(image, a);
+    archive_read_free(a);
+    return false;
+  }
+  bool ok = true;
+  struct archive_entry* entry;
+  for (;;) {
+    int r = archive_read_next_header(a, &entry);
+    if (r == ARCHIVE_EOF) break;
+    if (r < ARCHIVE_WARN) {
+      *err = ArchiveError(image, a);
+      ok = false;
+      break;
+    }
+    std::string name = archive_entry_pathname(entry);
+    while (name.rfind("./", 0) == 0) name.erase(0, 2);
+    if (members) members->push_back(name);
+    if (archive_entry_filetype(entry) != AE_IFREG) continue;
+    std::string dest = dest_for(name);
+    if (dest.empty()) continue;
+    if (!MakeParents(dest, err)) {
+      ok = false;
+      break;
+    }
+    int fd = open(dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      *err = dest + ": " + std::strerror(errno);
+      ok = false;
+      break;
+    }
+    r = archive_read_data_into_fd(a, fd);
+    if (close(fd) != 0 && r == ARCHIVE_OK) r = ARCHIVE_FATAL;
+    if (r != ARCHIVE_OK) {
+      *err = ArchiveError(image + ": " + name, a);
+      ok = false;
+      break;
+    }
+    time_t mtime = archive_entry_mtime(entry);
+    struct timespec times[2] = {{mtime, 0}, {mtime, 0}};
+    utimensat(AT_FDCWD, dest.c_str(), times, 0);
+  }
+  archive_read_free(a);
+  return ok;
+}
+
+namespace {
+
+struct IsoWriter {
+  struct archive* a;
+  std::string root;
+  const std::vector<std::string>* exclude;
+  std::string* err;
+
+  bool AddFile(const std::string& rel, const struct stat& st) {
+    std::string path = root + "/" + rel;
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      *err = path + ": " + std::strerror(errno);
+      return false;
+    }
+    struct archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, rel.c_str());
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, st.st_mode & 07777);
+    archive_entry_set_size(e, st.st_size);
+    archive_entry_set_mtime(e, st.st_mtime, 0);
+    bool ok = archive_write_header(a, e) == ARCHIVE_OK;
+    archive_entry_free(e);
+    if (!ok) {
+      *err = ArchiveError(path, a);
+      close(fd);
+      return false;
+    }
+    char buf[1 << 16];
+    for (;;) {
+      ssize_t n = read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        *err = path + ": " + std::strerror(errno);
+        close(fd);
+        return false;
+      }
+      if (n == 0) break;
+      if (archive_write_data(a, buf, static_cast<size_t>(n)) != n) {
+        *err = ArchiveError(path, a);
+        close(fd);
+        return false;
+      }
+    }
+    close(fd);
+    return true;
+  }
+
+  bool AddDir(const std::string& rel) {
+    std::string path = rel.empty() ? root : root + "/" + rel;
+    DIR* d = opendir(path.c_str());
+    if (!d) {
+      *err = path + ": " + std::strerror(errno);
+      return false;
+    }
+    std::vector<std::string> names;
+    while (struct dirent* de = readdir(d)) {
+      std::string n = de->d_name;
+      if (n != "." && n != "..") names.push_back(n);
+    }
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    for (const std::string& n : names) {
+      std::string child = rel.empty() ? n : rel + "/" + n;
+      if (std::find(exclude->begin(), exclude->end(), child) != exclude->end())
+        continue;
+      struct stat st;
+      if (stat((root + "/" + child).c_str(), &st) != 0) {
+        *err = root + "/" + child + ": " + std::strerror(errno);
+        return false;
+      }
+      if (S_ISDIR(st.st_mode)) {
+        struct archive_entry* e = archive_entry_new();
+        archive_entry_set_pathname(e, child.c_str());
+        archive_entry_set_filetype(e, AE_IFDIR);
+        archive_entry_set_perm(e, 0755);
+        archive_entry_set_mtime(e, st.st_mtime, 0);
+        bool ok = archive_write_header(a, e) == ARCHIVE_OK;
+        archive_entry_free(e);
+        if (!ok) {
+          *err = ArchiveError(root + "/" + child, a);
+          return false;
+        }
+        if (!AddDir(child)) return false;
+      } else if (S_ISREG(st.st_mode)) {
+        if (!AddFile(child, st)) return false;
+      }
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+bool WriteIsoImage(const std::string& dir, const std::string& out,
+                   const std::string& volume_id,
+                   const std::vector<std::string>& exclude, std::string* err) {
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0) {
+    *err = dir + ": " + std::strerror(errno);
+    return false;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    *err = dir + ": not a directory";
+    return false;
+  }
+  std::string tmp = DirName(out) + "/." + BaseName(out) + "." +
+                    std::to_string(getpid()) + ".tmp";
+  struct archive* a = archive_write_new();
+  archive_write_set_format_iso9660(a);
+  if (archive_write_set_format_option(a, "iso9660", "volume-id",
+                                      volume_id.c_str()) != ARCHIVE_OK ||
+      archive_write_set_format_option(a, "iso9660", "rockridge", "1") !=
+          ARCHIVE_OK ||
+      archive_write_set_format_option(a, "iso9660", "joliet", "1") !=
+          ARCHIVE_OK) {
+    *err = ArchiveError("--label=" + volume_id, a);
+    archive_write_free(a);
+    return false;
+  }
+  if (archive_write_open_filename(a, tmp.c_str()) != ARCHIVE_OK) {
+    *err = ArchiveError(out, a);
+    archive_write_free(a);
+    return false;
+  }
+  IsoWriter w{a, dir, &exclude, err};
+  bool ok = w.AddDir("");
+  if (archive_write_close(a) != ARCHIVE_OK && ok) {
+    *err = ArchiveError(out, a);
+    ok = false;
+  }
+  archive_write_free(a);
+  if (ok && rename(tmp.c_str(), out.c_str()) != 0) {
+    *err = out + ": " + std::strerror(errno);
+    ok = false;
+  }
+  if (!ok) unlink(tmp.c_str());
+  return ok;
+}
+
+}  // namespace rocks

@@ -1,0 +1,31 @@
+// ISO9660 images through libarchive: reading a roll's image without
+// mounting it, and writing a distribution's image.
+#ifndef ROCKS_LIB_ISO_H_
+#define ROCKS_LIB_ISO_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace rocks {
+
+/// Extracts regular files from the image (or any archive libarchive reads)
+/// at `image`. `dest_for` gets each member's path (no leading "./") and
+/// returns where to write it, or "" to skip it; parent directories are
+/// created. `members` (may be null) gets every member path in order.
+bool ExtractImage(const std::string& image,
+                  const std::function<std::string(const std::string&)>& dest_for,
+                  std::vector<std::string>* members, std::string* err);
+
+/// Writes an ISO9660 image (Rock Ridge and Joliet names) of the directory
+/// `dir` to `out`, following symlinks so a tree of links becomes the files
+/// they name. Entries named in `exclude` (relative paths) are left out. The
+/// image is written to a temporary file beside `out` and renamed into
+/// place, so a failure leaves any old image as it was.
+bool WriteIsoImage(const std::string& dir, const std::string& out,
+                   const std::string& volume_id,
+                   const std::vector<std::string>& exclude, std::string* err);
+
+}  // namespace rocks
+
+#endif  // ROCKS_LIB_ISO_H_

@@ -1,0 +1,143 @@
+// dbreport's reports: each prints one service configuration file (hosts,
+// ethers, dhcpd.conf, a Kea configuration, DNS zones, PXE boot files,
+// machine and batch-system node lists, resolv.conf) from the cluster
+// database.
+//
+// Every report reads the database with a fixed number of joined queries
+// (one for the hosts and their interfaces, plus the global attributes or
+// the aliases where it needs them), never one query per host, so a report
+// on 10,000 hosts costs about what it costs on ten.
+#ifndef ROCKS_LIB_REPORT_H_
+#define ROCKS_LIB_REPORT_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "db.h"
+
+namespace rocks {
+
+/// What a report reads besides the database.
+struct ReportContext {
+  /// Appended to the `hosts` report when it exists ("" = nothing).
+  std::string hosts_local;
+  /// Directory holding `ZONE.local`, appended to the zone ZONE.
+  std::string dns_local_dir;
+  /// Seconds since the epoch: zone serials are at least YYYYMMDD00 of it.
+  int64_t now = 0;
+  /// The output file's current content ("" when there is none): a zone
+  /// keeps its serial when nothing else changed and raises it otherwise.
+  std::string previous;
+};
+
+/// Fills `ctx` from the configuration: `hosts_local` (default
+/// $(sysconfdir)/hosts.local), `dns_local_dir` (default
+/// $(localstatedir)/named), and the clock from SOURCE_DATE_EPOCH when set
+/// (for reproducible output), otherwise the current time.
+bool LoadReportContext(const Config& cfg, ReportContext* ctx, std::string* err);
+
+/// One entry of the list `dbreport` prints without a report.
+struct ReportInfo {
+  const char* name;         ///< "hosts"
+  const char* args;         ///< "" or "[SUBNET]", "DIR"
+  const char* description;  ///< "/etc/hosts: ..."
+};
+
+/// Every report, in the order they are listed.
+const std::vector<ReportInfo>& Reports();
+
+/// Runs the report `name` (any report but `pxe`, which writes a directory)
+/// with its arguments and puts the whole file in `out`. An unknown name is
+/// an error with a "did you mean" suggestion.
+bool RunReport(Database* db, const ReportContext& ctx, const std::string& name,
+               const std::vector<std::string>& args, std::string* out,
+               std::string* err);
+
+/// /etc/hosts: localhost, one line per interface with an address
+/// (`IP<TAB>name.zone name [short alias]`, the short alias being the
+/// appliance's short name plus rack-rank on the host's private
+/// interface), the aliases, then `ctx.hosts_local`.
+bool ReportHosts(Database* db, const ReportContext& ctx, std::string* out,
+                 std::string* err);
+
+/// /etc/ethers: `MAC<TAB>name.zone` per interface with a MAC.
+bool ReportEthers(Database* db, const ReportContext& ctx, std::string* out,
+                  std::string* err);
+
+/// ISC dhcpd.conf: the private subnet from the Kickstart_Private*
+/// attributes, the boot file by client class, and one host block per
+/// private interface with a MAC.
+bool ReportDhcpd(Database* db, const ReportContext& ctx, std::string* out,
+                 std::string* err);
+
+/// The same as a kea-dhcp4 JSON configuration with reservations.
+bool ReportKea(Database* db, const ReportContext& ctx, std::string* out,
+               std::string* err);
+
+/// The BIND forward zone of `subnet`'s DNS zone: SOA, NS, one A record per
+/// interface on the subnet, CNAMEs for short and table aliases, then
+/// `ZONE.local` from `ctx.dns_local_dir`.
+bool ReportDns(Database* db, const ReportContext& ctx, const std::string& subnet,
+               std::string* out, std::string* err);
+
+/// The reverse zone of `subnet` (its network rounded down to whole
+/// octets, "10.in-addr.arpa" for 10.0.0.0/8) with one PTR per interface.
+bool ReportDnsReverse(Database* db, const ReportContext& ctx,
+                      const std::string& subnet, std::string* out,
+                      std::string* err);
+
+/// The name of the reverse zone for a network ("10.in-addr.arpa").
+bool ReverseZoneName(const std::string& network, int prefix, std::string* zone,
+                     std::string* err);
+
+/// Compute hosts' names ordered by rack and rank (MPI machine files).
+bool ReportMachines(Database* db, const ReportContext& ctx, std::string* out,
+                    std::string* err);
+
+/// Slurm `NodeName=NAME CPUs=N` lines for the compute hosts.
+bool ReportSlurmNodes(Database* db, const ReportContext& ctx, std::string* out,
+                      std::string* err);
+
+/// PBS `create node NAME np=N` lines (qmgr input) for the compute hosts.
+bool ReportPbsNodes(Database* db, const ReportContext& ctx, std::string* out,
+                    std::string* err);
+
+/// /etc/resolv.conf for the nodes: search domains and name servers.
+bool ReportResolv(Database* db, const ReportContext& ctx, std::string* out,
+                  std::string* err);
+
+/// PXE boot files by file name: for every non-frontend host's private
+/// interface with a MAC, `01-<mac>` (pxelinux) and `grub.cfg-01-<mac>`
+/// (GRUB2), booting the installer with inst.ks= (boot action `install`) or
+/// the local disk (`os`).
+bool ReportPxe(Database* db, const ReportContext& ctx,
+               std::map<std::string, std::string>* files, std::string* err);
+
+/// Whether `name` is a file ReportPxe writes (so it may remove it).
+bool IsPxeFileName(const std::string& name);
+
+/// Makes the PXE files in `dir` exactly `files`: each one written
+/// atomically when it changed, and the PXE files of hosts that are gone
+/// removed; other files are left alone. `written` and `removed` get the
+/// file names.
+bool WritePxeDir(const std::string& dir,
+                 const std::map<std::string, std::string>& files,
+                 std::vector<std::string>* written,
+                 std::vector<std::string>* removed, std::string* err);
+
+/// A zone serial that rises: `previous` zone text's serial when `zone`
+/// (rendered with serial placeholder kSerialMark) differs from it only in
+/// the serial, else max(old + 1, YYYYMMDD00 of `now`). Returns the text with
+/// the serial filled in.
+std::string FillZoneSerial(const std::string& zone, const std::string& previous,
+                           int64_t now);
+
+/// The placeholder ReportDns and ReportDnsReverse render for the serial.
+extern const char kSerialMark[];
+
+}  // namespace rocks
+
+#endif  // ROCKS_LIB_REPORT_H_

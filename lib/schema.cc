@@ -1,0 +1,149 @@
+#include "schema.h"
+
+#include <vector>
+
+#include "strutil.h"
+
+namespace rocks {
+namespace {
+
+// The schema is written once; @ID@ and @TABLE@ become each engine's way of
+// saying "auto-numbered key" and "transactional table".
+const char* const kSchemaV1[] = {
+    "CREATE TABLE schema_info (version INTEGER NOT NULL) @TABLE@",
+    "CREATE TABLE appliances ("
+    " id @ID@,"
+    " name VARCHAR(64) NOT NULL UNIQUE,"
+    " short_name VARCHAR(16) NOT NULL,"
+    " graph VARCHAR(64) NOT NULL,"
+    " node VARCHAR(64) NOT NULL,"
+    " public INTEGER NOT NULL,"
+    " compute INTEGER NOT NULL) @TABLE@",
+    "CREATE TABLE subnets ("
+    " id @ID@,"
+    " name VARCHAR(64) NOT NULL UNIQUE,"
+    " network VARCHAR(15) NOT NULL,"
+    " prefix INTEGER NOT NULL,"
+    " zone VARCHAR(255) NOT NULL,"
+    " mtu INTEGER NOT NULL) @TABLE@",
+    "CREATE TABLE hosts ("
+    " id @ID@,"
+    " name VARCHAR(255) NOT NULL UNIQUE,"
+    " appliance INTEGER NOT NULL REFERENCES appliances (id),"
+    " rack INTEGER NOT NULL,"
+    " `rank` INTEGER NOT NULL,"
+    " cpus INTEGER NOT NULL,"
+    " arch VARCHAR(32) NOT NULL,"
+    " os VARCHAR(32) NOT NULL,"
+    " comment VARCHAR(255) NOT NULL,"
+    " boot_action VARCHAR(16) NOT NULL) @TABLE@",
+    "CREATE TABLE interfaces ("
+    " id @ID@,"
+    " host INTEGER NOT NULL REFERENCES hosts (id) ON DELETE CASCADE,"
+    " device VARCHAR(32) NOT NULL,"
+    " mac VARCHAR(17) UNIQUE,"
+    " ip VARCHAR(15) UNIQUE,"
+    " subnet INTEGER REFERENCES subnets (id),"
+    " module VARCHAR(64),"
+    " name VARCHAR(255),"
+    " UNIQUE (host, device)) @TABLE@",
+    "CREATE TABLE aliases ("
+    " id @ID@,"
+    " host INTEGER NOT NULL REFERENCES hosts (id) ON DELETE CASCADE,"
+    " name VARCHAR(255) NOT NULL UNIQUE) @TABLE@",
+    "CREATE TABLE attributes ("
+    " id @ID@,"
+    " scope VARCHAR(16) NOT NULL,"
+    " owner INTEGER NOT NULL,"
+    " name VARCHAR(128) NOT NULL,"
+    " value TEXT NOT NULL,"
+    " UNIQUE (scope, owner, name)) @TABLE@",
+    "CREATE TABLE install_events ("
+    " id @ID@,"
+    " host INTEGER NOT NULL REFERENCES hosts (id) ON DELETE CASCADE,"
+    " time BIGINT NOT NULL,"
+    " state VARCHAR(32) NOT NULL,"
+    " detail TEXT NOT NULL) @TABLE@",
+    "CREATE INDEX install_events_host ON install_events (host)",
+    "CREATE INDEX hosts_appliance ON hosts (appliance, rack, `rank`)",
+};
+
+// Migrations[i] takes a version i+1 schema to version i+2. Empty while
+// version 1 is the only one; a new version appends its statements here and
+// raises kSchemaVersion.
+const std::vector<std::vector<const char*>> kMigrations = {};
+
+std::string ForEngine(Engine engine, std::string sql) {
+  auto replace = [&](const std::string& from, const std::string& to) {
+    for (size_t p; (p = sql.find(from)) != std::string::npos;)
+      sql.replace(p, from.size(), to);
+  };
+  if (engine == Engine::kSqlite) {
+    replace("@ID@", "INTEGER PRIMARY KEY");
+    replace(" @TABLE@", "");
+  } else {
+    replace("@ID@", "INTEGER PRIMARY KEY AUTO_INCREMENT");
+    replace("@TABLE@", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+  }
+  return sql;
+}
+
+}  // namespace
+
+bool ReadSchemaVersion(Database* db, int* version, std::string* err) {
+  bool exists = false;
+  if (!db->HasTable("schema_info", &exists, err)) return false;
+  if (!exists) {
+    *version = 0;
+    return true;
+  }
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT version FROM schema_info", {}, &rows, err)) return false;
+  int64_t v = 0;
+  if (rows.size() != 1 || !rows[0][0] || !ParseInt(*rows[0][0], &v)) {
+    *err = db->url() + ": damaged schema_info table";
+    return false;
+  }
+  *version = static_cast<int>(v);
+  return true;
+}
+
+bool CreateSchema(Database* db, std::string* err) {
+  for (const char* sql : kSchemaV1)
+    if (!db->ExecDdl(ForEngine(db->engine(), sql), err)) return false;
+  for (const auto& step : kMigrations)
+    for (const char* sql : step)
+      if (!db->ExecDdl(ForEngine(db->engine(), sql), err)) return false;
+  return db->Exec("INSERT INTO schema_info (version) VALUES (?)",
+                  {SqlParam::Int(kSchemaVersion)}, err);
+}
+
+bool MigrateSchema(Database* db, std::string* err) {
+  int version;
+  if (!ReadSchemaVersion(db, &version, err)) return false;
+  if (version == kSchemaVersion) return true;
+  if (version == 0) {
+    *err = db->url() + ": no cluster database here (run 'rocks init')";
+    return false;
+  }
+  if (version > kSchemaVersion) {
+    *err = db->url() + ": schema version " + std::to_string(version) +
+           " is newer than this build understands (" +
+           std::to_string(kSchemaVersion) + ")";
+    return false;
+  }
+  Transaction tx(db);
+  if (!tx.Begin(err)) return false;
+  // Read again under the write lock: another tool may have migrated it.
+  if (!ReadSchemaVersion(db, &version, err)) return false;
+  for (; version < kSchemaVersion; ++version) {
+    for (const char* sql : kMigrations[static_cast<size_t>(version - 1)])
+      if (!db->ExecDdl(ForEngine(db->engine(), sql), err)) return false;
+  }
+  if (!db->Exec("UPDATE schema_info SET version = ?",
+                {SqlParam::Int(kSchemaVersion)}, err))
+    return false;
+  return tx.Commit(err);
+}
+
+}  // namespace rocks

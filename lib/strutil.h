@@ -1,0 +1,44 @@
+// Small string helpers shared by every unit.
+#ifndef ROCKS_LIB_STRUTIL_H_
+#define ROCKS_LIB_STRUTIL_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rocks {
+
+/// Splits on every occurrence of `sep`; empty fields are kept.
+std::vector<std::string> Split(std::string_view s, char sep);
+
+/// Splits on runs of blanks (space, tab); no empty fields.
+std::vector<std::string> SplitBlanks(std::string_view s);
+
+std::string Trim(std::string_view s);
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+std::string ToLower(std::string_view s);
+bool StartsWith(std::string_view s, std::string_view prefix);
+bool EndsWith(std::string_view s, std::string_view suffix);
+
+/// Parses a whole decimal integer (optional leading '-'); false on anything
+/// else, including trailing characters and overflow.
+bool ParseInt(std::string_view s, int64_t* out);
+
+/// Levenshtein distance, for "did you mean" suggestions.
+int EditDistance(std::string_view a, std::string_view b);
+
+/// The candidate closest to `word`, or "" when none is close enough to be
+/// a plausible typo.
+std::string ClosestMatch(std::string_view word,
+                         const std::vector<std::string>& candidates);
+
+/// `s` as a JSON string literal, quotes included.
+std::string JsonQuote(std::string_view s);
+
+/// `s` quoted for a POSIX shell (single quotes).
+std::string ShellQuote(std::string_view s);
+
+}  // namespace rocks
+
+#endif  // ROCKS_LIB_STRUTIL_H_

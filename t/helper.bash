@@ -1,0 +1,63 @@
+# Loaded by every t/*.bats file: puts the built tools first on PATH and
+# gives each test its own configuration and an empty cluster database,
+# SQLite by default or, under t/mariadb.test, a fresh database on the
+# MariaDB server that script started.
+
+: "${ROCKS_BUILDDIR:?run the tests with make check}"
+: "${ROCKS_SRCDIR:?run the tests with make check}"
+PATH="$ROCKS_BUILDDIR:$PATH"
+export LC_ALL=C
+
+rocks_setup() {
+  T=$BATS_TEST_TMPDIR
+  export ROCKS_CONF=$T/rocks.conf
+  printf 'db_timeout = 0.5\n' >"$ROCKS_CONF"
+  if [ "${ROCKS_TEST_ENGINE:-sqlite}" = mysql ]; then
+    ROCKS_TEST_DBNAME=t$$_${BATS_TEST_NUMBER}_$RANDOM
+    mariadb --socket="$ROCKS_TEST_MYSQL_SOCKET" -u root \
+      -e "CREATE DATABASE $ROCKS_TEST_DBNAME"
+    export ROCKS_DB="mysql:///$ROCKS_TEST_DBNAME?socket=$ROCKS_TEST_MYSQL_SOCKET"
+  else
+    export ROCKS_DB="sqlite:$T/cluster.db"
+  fi
+}
+
+rocks_teardown() {
+  if [ "${ROCKS_TEST_ENGINE:-sqlite}" = mysql ] && [ -n "${ROCKS_TEST_DBNAME:-}" ]; then
+    mariadb --socket="$ROCKS_TEST_MYSQL_SOCKET" -u root \
+      -e "DROP DATABASE IF EXISTS $ROCKS_TEST_DBNAME" || true
+  fi
+}
+
+# Skips a test that only makes sense on the embedded engine.
+sqlite_only() {
+  [ "${ROCKS_TEST_ENGINE:-sqlite}" = sqlite ] || skip "SQLite-only: $1"
+}
+
+# The whole content of the cluster database as text, to check that a
+# failed command changed nothing.
+db_dump() {
+  if [ "${ROCKS_TEST_ENGINE:-sqlite}" = mysql ]; then
+    mariadb-dump --socket="$ROCKS_TEST_MYSQL_SOCKET" -u root --skip-dump-date \
+      --skip-comments --order-by-primary "$ROCKS_TEST_DBNAME"
+  else
+    sqlite3 "${ROCKS_DB#sqlite:}" .dump
+  fi
+}
+
+# A small cluster most tool tests start from: the frontend, three compute
+# nodes in two racks, a login node and a NAS.
+rocks_fixture() {
+  rocks init --frontend=frontend --private-mac=52:54:00:00:00:01 \
+    --public-address=192.168.1.1 --public-mac=52:54:00:00:01:01
+  rocks add host compute-0-0 appliance=compute rack=0 rank=0 cpus=4 \
+    mac=52:54:00:00:00:10 ip=10.255.255.254
+  rocks add host compute-0-1 appliance=compute rack=0 rank=1 cpus=4 \
+    mac=52:54:00:00:00:11 ip=10.255.255.253
+  rocks add host compute-1-0 appliance=compute rack=1 rank=0 cpus=8 \
+    mac=52:54:00:00:00:12 ip=10.255.255.252
+  rocks add host login-0-0 appliance=login rack=0 rank=0 \
+    mac=52:54:00:00:00:20 ip=10.255.255.251
+  rocks add host nas-0-0 appliance=nas rack=0 rank=0 \
+    mac=52:54:00:00:00:30 ip=10.255.255.250
+}
