@@ -1,0 +1,531 @@
+#!/usr/bin/env bats
+# rocks: the cluster database front end, on SQLite and (under
+# t/mariadb.test) on MariaDB.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+setup() { rocks_setup; }
+teardown() { rocks_teardown; }
+
+# Runs a rocks command that must fail, and checks that it printed exactly
+# one error line, nothing on stdout, exit 1, and left the database as it was.
+fails_unchanged() {
+  local expected=$1
+  shift
+  local before
+  before=$(db_dump)
+  run --separate-stderr rocks "$@"
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "$expected" ]
+  [ "$(db_dump)" = "$before" ]
+}
+
+@test "init creates appliances, subnets and the frontend" {
+  run --separate-stderr rocks init --private-mac=52:54:00:00:00:01
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "" ]
+  run --separate-stderr rocks list appliance --format=table
+  [ "$status" -eq 0 ]
+  [ "$output" = "APPLIANCE SHORT GRAPH   NODE     PUBLIC COMPUTE
+compute   c     default compute  yes    yes
+frontend  fe    default frontend no     no
+login     l     default login    yes    no
+nas       nas   default nas      yes    no
+network   net   default -        yes    no
+power     pdu   default -        yes    no" ]
+  run --separate-stderr rocks list subnet --format=tsv
+  [ "$output" = "$(printf 'private\t10.0.0.0\t255.0.0.0\t8\tlocal\t1500\npublic\t192.168.1.0\t255.255.255.0\t24\texample.org\t1500')" ]
+  run --separate-stderr rocks list host --format=tsv
+  [ "$output" = "$(printf 'frontend\tfrontend\t0\t0\t1\tos\t10.1.1.1\t52:54:00:00:00:01')" ]
+}
+
+@test "init takes the frontend name, networks and domains" {
+  run --separate-stderr rocks init --frontend=head --private-network=172.16.0.0/255.255.0.0 \
+    --private-address=172.16.0.1 --domain=cluster --public-network=198.51.100.0/24 \
+    --public-address=198.51.100.7 --public-domain=example.net --cluster-name=Tiny \
+    --timezone=Europe/Paris
+  [ "$status" -eq 0 ]
+  run --separate-stderr rocks list host interface --format=tsv
+  [ "$output" = "$(printf 'head\teth0\tprivate\t172.16.0.1\t\t\t\nhead\teth1\tpublic\t198.51.100.7\t\t\t')" ]
+  run --separate-stderr rocks list attr --format=tsv Info_ClusterName Kickstart_PrivateNetmask \
+    Kickstart_PrivateDNSDomain Kickstart_PublicHostname Kickstart_Timezone
+  [ "$output" = "$(printf 'Info_ClusterName\tTiny\tglobal\nKickstart_PrivateDNSDomain\tcluster\tglobal\nKickstart_PrivateNetmask\t255.255.0.0\tglobal\nKickstart_PublicHostname\thead.example.net\tglobal\nKickstart_Timezone\tEurope/Paris\tglobal')" ]
+}
+
+@test "init defaults match the original Rocks attributes" {
+  rocks init
+  run --separate-stderr rocks list attr --format=tsv Kickstart_PrivateAddress \
+    Kickstart_PrivateNetwork Kickstart_PrivateNetmask Kickstart_PrivateDNSDomain
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'Kickstart_PrivateAddress\t10.1.1.1\tglobal\nKickstart_PrivateDNSDomain\tlocal\tglobal\nKickstart_PrivateNetmask\t255.0.0.0\tglobal\nKickstart_PrivateNetwork\t10.0.0.0\tglobal')" ]
+}
+
+@test "init twice is refused and changes nothing" {
+  rocks init
+  fails_unchanged "rocks: $ROCKS_DB: already holds a cluster" init --frontend=other
+}
+
+@test "init rejects a private address outside its network" {
+  run --separate-stderr rocks init --private-address=192.168.7.1
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: --private-address=192.168.7.1: not in 10.0.0.0/8" ]
+}
+
+@test "init rejects a malformed network" {
+  run --separate-stderr rocks init --private-network=10.0.0.1/8
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: --private-network=10.0.0.1/8: host bits set in network address" ]
+}
+
+@test "init rejects a malformed frontend MAC" {
+  run --separate-stderr rocks init --private-mac=52:54:00:00:00
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: --private-mac=52:54:00:00:00: invalid MAC address" ]
+}
+
+@test "init options are refused with other commands" {
+  rocks init
+  fails_unchanged "rocks: --frontend, --private-*, --public-* and the other init options go with 'init' only" \
+    list host --frontend=x
+}
+
+@test "a command on an empty database says to run init" {
+  run --separate-stderr rocks list host
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: $ROCKS_DB: no cluster database here (run 'rocks init')" ]
+}
+
+@test "add host stores a host and its interface" {
+  rocks_fixture
+  run --separate-stderr rocks list host --format=table
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "HOST        APPLIANCE RACK RANK CPUS ACTION IP             MAC
+frontend    frontend  0    0    1    os     10.1.1.1       52:54:00:00:00:01
+compute-0-0 compute   0    0    4    os     10.255.255.254 52:54:00:00:00:10
+compute-0-1 compute   0    1    4    os     10.255.255.253 52:54:00:00:00:11
+compute-1-0 compute   1    0    8    os     10.255.255.252 52:54:00:00:00:12
+login-0-0   login     0    0    1    os     10.255.255.251 52:54:00:00:00:20
+nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30" ]
+}
+
+@test "add host without rank takes the next rank in its rack" {
+  rocks_fixture
+  rocks add host compute-0-7 appliance=compute rack=0
+  rocks add host compute-1-9 appliance=compute rack=1
+  run --separate-stderr rocks list host --format=tsv compute-0-7 compute-1-9
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'compute-0-7\tcompute\t0\t2\t1\tos\t\t\ncompute-1-9\tcompute\t1\t1\t1\tos\t\t')" ]
+}
+
+@test "add host normalises the MAC and accepts other spellings" {
+  rocks init
+  rocks add host compute-0-0 appliance=compute mac=5254.00AB.CDEF ip=10.1.0.5
+  rocks add host compute-0-1 appliance=compute mac=52-54-00-AB-CD-F0
+  run --separate-stderr rocks list host interface --format=tsv compute-0-0 compute-0-1
+  [ "$output" = "$(printf 'compute-0-0\teth0\tprivate\t10.1.0.5\t52:54:00:ab:cd:ef\t\t\ncompute-0-1\teth0\t\t\t52:54:00:ab:cd:f0\t\t')" ]
+}
+
+@test "add host: unknown appliance" {
+  rocks_fixture
+  fails_unchanged "rocks: appliance=compte: unknown appliance (did you mean 'compute'?)" \
+    add host compute-0-9 appliance=compte
+}
+
+@test "add host: missing appliance" {
+  rocks_fixture
+  fails_unchanged "rocks: compute-0-9: missing appliance=" add host compute-0-9 rack=0
+}
+
+@test "add host: duplicate name" {
+  rocks_fixture
+  fails_unchanged "rocks: compute-0-0: host already exists" add host compute-0-0 appliance=compute
+}
+
+@test "add host: duplicate MAC" {
+  rocks_fixture
+  fails_unchanged "rocks: mac=52:54:00:00:00:10: already used by compute-0-0" \
+    add host compute-0-9 appliance=compute mac=52:54:00:00:00:10
+}
+
+@test "add host: duplicate IP" {
+  rocks_fixture
+  fails_unchanged "rocks: ip=10.255.255.253: already used by compute-0-1" \
+    add host compute-0-9 appliance=compute ip=10.255.255.253
+}
+
+@test "add host: malformed MAC" {
+  rocks_fixture
+  fails_unchanged "rocks: mac=52:54:00:00:00:1g: invalid MAC address" \
+    add host compute-0-9 appliance=compute mac=52:54:00:00:00:1g
+}
+
+@test "add host: malformed IP" {
+  rocks_fixture
+  fails_unchanged "rocks: ip=10.0.0.256: invalid IPv4 address" \
+    add host compute-0-9 appliance=compute ip=10.0.0.256
+}
+
+@test "add host: IP outside the named subnet" {
+  rocks_fixture
+  fails_unchanged "rocks: ip=192.168.1.20: not in subnet private (10.0.0.0/8)" \
+    add host compute-0-9 appliance=compute ip=192.168.1.20 subnet=private
+}
+
+@test "add host: IP outside every subnet" {
+  rocks_fixture
+  fails_unchanged "rocks: ip=203.0.113.9: not in any subnet" \
+    add host compute-0-9 appliance=compute ip=203.0.113.9
+}
+
+@test "add host: the subnet's broadcast address" {
+  rocks_fixture
+  fails_unchanged "rocks: ip=10.255.255.255: is the broadcast address of subnet private (10.0.0.0/8)" \
+    add host compute-0-9 appliance=compute ip=10.255.255.255
+}
+
+@test "add host: unknown subnet" {
+  rocks_fixture
+  fails_unchanged "rocks: subnet=privat: unknown subnet (did you mean 'private'?)" \
+    add host compute-0-9 appliance=compute ip=10.1.2.3 subnet=privat
+}
+
+@test "add host: unknown key" {
+  rocks_fixture
+  fails_unchanged "rocks: rak=1: unknown key (did you mean 'rack'?)" \
+    add host compute-0-9 appliance=compute rak=1
+}
+
+@test "add host: a word without '='" {
+  rocks_fixture
+  fails_unchanged "rocks: compute: expected key=value" add host compute-0-9 compute
+}
+
+@test "add host: a rank that is not a number" {
+  rocks_fixture
+  fails_unchanged "rocks: rank=x: not a whole number" add host compute-0-9 appliance=compute rank=x
+}
+
+@test "add host: an invalid host name" {
+  rocks_fixture
+  fails_unchanged "rocks: bad_name: invalid host name" add host bad_name appliance=compute
+}
+
+@test "add host interface adds a second interface" {
+  rocks_fixture
+  run --separate-stderr rocks add host interface compute-0-0 device=ib0 ip=192.168.1.50 \
+    module=ib_ipoib name=compute-0-0-ib
+  [ "$status" -eq 0 ]
+  run --separate-stderr rocks list host interface --format=tsv compute-0-0
+  [ "$output" = "$(printf 'compute-0-0\teth0\tprivate\t10.255.255.254\t52:54:00:00:00:10\t\t\ncompute-0-0\tib0\tpublic\t192.168.1.50\t\tib_ipoib\tcompute-0-0-ib')" ]
+}
+
+@test "add host interface: the host already has that device" {
+  rocks_fixture
+  fails_unchanged "rocks: device=eth0: host already has this interface" \
+    add host interface compute-0-0 device=eth0
+}
+
+@test "add host interface: unknown host" {
+  rocks_fixture
+  fails_unchanged "rocks: compute-9-9: unknown host (did you mean 'compute-0-0'?)" add host interface compute-9-9 device=eth1
+}
+
+@test "remove host interface" {
+  rocks_fixture
+  rocks add host interface compute-0-0 device=eth1
+  run --separate-stderr rocks remove host interface compute-0-0 eth1
+  [ "$status" -eq 0 ]
+  run --separate-stderr rocks list host interface --format=tsv compute-0-0
+  [ "$output" = "$(printf 'compute-0-0\teth0\tprivate\t10.255.255.254\t52:54:00:00:00:10\t\t')" ]
+}
+
+@test "remove host interface: no such interface" {
+  rocks_fixture
+  fails_unchanged "rocks: compute-0-0: no interface eth7" remove host interface compute-0-0 eth7
+}
+
+@test "list host: unknown host" {
+  rocks_fixture
+  run --separate-stderr rocks list host compute-0-0 compute-0-9
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: compute-0-9: unknown host (did you mean 'compute-0-0'?)" ]
+}
+
+@test "list host as JSON" {
+  rocks_fixture
+  run --separate-stderr rocks list host --format=json compute-0-1 login-0-0
+  [ "$status" -eq 0 ]
+  [ "$output" = '[
+ {"host": "compute-0-1", "appliance": "compute", "rack": 0, "rank": 1, "cpus": 4, "action": "os", "ip": "10.255.255.253", "mac": "52:54:00:00:00:11"},
+ {"host": "login-0-0", "appliance": "login", "rack": 0, "rank": 0, "cpus": 1, "action": "os", "ip": "10.255.255.251", "mac": "52:54:00:00:00:20"}
+]' ]
+}
+
+@test "list: an unknown format" {
+  rocks_fixture
+  run --separate-stderr rocks list host --format=xml
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: --format=xml: unknown format (expected table, tsv or json)" ]
+}
+
+@test "remove host removes hosts with their interfaces and attributes" {
+  rocks_fixture
+  rocks set attr --host=compute-0-1 Foo bar
+  run --separate-stderr rocks remove host compute-0-1 login-0-0
+  [ "$status" -eq 0 ]
+  run --separate-stderr rocks list host --format=tsv
+  [ "$output" = "$(printf 'frontend\tfrontend\t0\t0\t1\tos\t10.1.1.1\t52:54:00:00:00:01\ncompute-0-0\tcompute\t0\t0\t4\tos\t10.255.255.254\t52:54:00:00:00:10\ncompute-1-0\tcompute\t1\t0\t8\tos\t10.255.255.252\t52:54:00:00:00:12\nnas-0-0\tnas\t0\t0\t1\tos\t10.255.255.250\t52:54:00:00:00:30')" ]
+  # The freed MAC and IP can be used again.
+  rocks add host compute-0-5 appliance=compute mac=52:54:00:00:00:11 ip=10.255.255.253
+}
+
+@test "remove host: one unknown name removes nothing" {
+  rocks_fixture
+  fails_unchanged "rocks: compute-0-9: unknown host (did you mean 'compute-0-0'?)" remove host compute-0-0 compute-0-9
+}
+
+@test "set host changes fields" {
+  rocks_fixture
+  run --separate-stderr rocks set host compute-0-0 action=install cpus=16 rack=2 rank=3 comment="GPU node"
+  [ "$status" -eq 0 ]
+  run --separate-stderr rocks list host --format=tsv compute-0-0
+  [ "$output" = "$(printf 'compute-0-0\tcompute\t2\t3\t16\tinstall\t10.255.255.254\t52:54:00:00:00:10')" ]
+}
+
+@test "set host renames a host" {
+  rocks_fixture
+  rocks set host compute-0-0 name=gpu-0-0 appliance=login
+  run --separate-stderr rocks list host --format=tsv gpu-0-0
+  [ "$output" = "$(printf 'gpu-0-0\tlogin\t0\t0\t4\tos\t10.255.255.254\t52:54:00:00:00:10')" ]
+}
+
+@test "set host: unknown host" {
+  rocks_fixture
+  fails_unchanged "rocks: compute-0-9: unknown host (did you mean 'compute-0-0'?)" \
+    set host compute-0-9 cpus=2
+}
+
+@test "set host: a bad boot action changes nothing, not even the valid keys before it" {
+  rocks_fixture
+  fails_unchanged "rocks: action=reinstall: unknown boot action (expected os or install)" \
+    set host compute-0-0 cpus=2 action=reinstall
+}
+
+@test "set host: rename onto an existing host" {
+  rocks_fixture
+  fails_unchanged "rocks: name=compute-0-1: host already exists" set host compute-0-0 name=compute-0-1
+}
+
+@test "set host: nothing to set" {
+  rocks_fixture
+  fails_unchanged "rocks: compute-0-0: nothing to set" set host compute-0-0
+}
+
+@test "attributes resolve host over appliance over global" {
+  rocks_fixture
+  rocks set attr Site_Color blue
+  rocks set attr --appliance=compute Site_Color green
+  rocks set attr --host=compute-0-0 Site_Color red
+  rocks add attr --appliance=compute Site_Queue batch
+  run --separate-stderr rocks list attr --host=compute-0-0 --format=tsv Site_Color Site_Queue
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'Site_Color\tred\thost\nSite_Queue\tbatch\tappliance')" ]
+  run --separate-stderr rocks list attr --host=compute-0-1 --format=tsv Site_Color
+  [ "$output" = "$(printf 'Site_Color\tgreen\tappliance')" ]
+  run --separate-stderr rocks list attr --host=login-0-0 --format=tsv Site_Color
+  [ "$output" = "$(printf 'Site_Color\tblue\tglobal')" ]
+  run --separate-stderr rocks list attr --appliance=compute --format=tsv Site_Color
+  [ "$output" = "$(printf 'Site_Color\tgreen\tappliance')" ]
+  rocks remove attr --host=compute-0-0 Site_Color
+  run --separate-stderr rocks list attr --host=compute-0-0 --format=tsv Site_Color
+  [ "$output" = "$(printf 'Site_Color\tgreen\tappliance')" ]
+}
+
+@test "add attr: already set at that scope" {
+  rocks_fixture
+  rocks add attr Site_Color blue
+  fails_unchanged "rocks: Site_Color: already set globally (use 'rocks set attr' to change it)" \
+    add attr Site_Color red
+}
+
+@test "remove attr: not set at that scope" {
+  rocks_fixture
+  rocks set attr Site_Color blue
+  fails_unchanged "rocks: Site_Color: not set for host compute-0-0" remove attr --host=compute-0-0 Site_Color
+}
+
+@test "set attr: unknown host" {
+  rocks_fixture
+  fails_unchanged "rocks: compute-9-9: unknown host (did you mean 'compute-0-0'?)" set attr --host=compute-9-9 Site_Color red
+}
+
+@test "set attr: unknown appliance" {
+  rocks_fixture
+  fails_unchanged "rocks: computer: unknown appliance (did you mean 'compute'?)" \
+    set attr --appliance=computer Site_Color red
+}
+
+@test "set attr: an invalid attribute name" {
+  rocks_fixture
+  fails_unchanged "rocks: bad name: invalid attribute name" set attr "bad name" x
+}
+
+@test "attr: both scopes at once" {
+  rocks_fixture
+  fails_unchanged "rocks: --host and --appliance: give one scope, not both" \
+    set attr --host=compute-0-0 --appliance=compute Site_Color red
+}
+
+@test "list attr: a name that is not set" {
+  rocks_fixture
+  run --separate-stderr rocks list attr Site_Nothing
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: Site_Nothing: attribute not set" ]
+}
+
+@test "aliases" {
+  rocks_fixture
+  rocks add alias nas-0-0 storage
+  run --separate-stderr rocks list alias --format=tsv
+  [ "$output" = "$(printf 'storage\tnas-0-0')" ]
+  fails_unchanged "rocks: storage: already a alias name" add alias compute-0-0 storage
+  fails_unchanged "rocks: compute-0-1: already a host name" add alias compute-0-0 compute-0-1
+  rocks remove alias storage
+  fails_unchanged "rocks: storage: unknown alias" remove alias storage
+}
+
+@test "an unknown command" {
+  rocks_fixture
+  run --separate-stderr rocks lsit host
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: lsit: unknown command (did you mean 'list'?)" ]
+}
+
+@test "an unknown noun" {
+  rocks_fixture
+  run --separate-stderr rocks list hots
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: list hots: unknown command (did you mean 'list host'?)" ]
+}
+
+@test "no command at all" {
+  run --separate-stderr rocks
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: missing command
+Try 'rocks --help' for more information." ]
+}
+
+@test "--db overrides ROCKS_DB" {
+  rocks_fixture
+  run --separate-stderr rocks --db="sqlite:$T/other.db" list host
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: sqlite:$T/other.db: no cluster database here (run 'rocks init')" ]
+}
+
+@test "ROCKS_CONF names the database when ROCKS_DB is unset" {
+  sqlite_only "the URL is a file path"
+  printf 'database = sqlite:%s/conf.db\n' "$T" >"$ROCKS_CONF"
+  unset ROCKS_DB
+  rocks init --frontend=fromconf
+  run --separate-stderr rocks list host --format=tsv
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'fromconf\tfrontend\t0\t0\t1\tos\t10.1.1.1\t')" ]
+  [ -f "$T/conf.db" ]
+}
+
+@test "a missing ROCKS_CONF file is an error" {
+  export ROCKS_CONF=$T/nope.conf
+  run --separate-stderr rocks list host
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: $T/nope.conf: No such file or directory" ]
+}
+
+@test "a malformed ROCKS_CONF line is an error naming the line" {
+  printf '# comment\ndatabase sqlite:/x\n' >"$ROCKS_CONF"
+  run --separate-stderr rocks list host
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: $ROCKS_CONF:2: expected 'key = value'" ]
+}
+
+@test "an unknown database URL scheme" {
+  run --separate-stderr rocks --db=postgres://x/cluster list host
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: postgres://x/cluster: unknown database URL (expected sqlite:PATH or mysql://...)" ]
+}
+
+@test "SQLite: a database path that is a directory" {
+  sqlite_only "a file path"
+  mkdir "$T/dir.db"
+  run --separate-stderr rocks --db="sqlite:$T/dir.db" list host
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: $T/dir.db: is a directory" ]
+}
+
+@test "SQLite: a file that is not a database is left alone" {
+  sqlite_only "a file path"
+  printf 'not a database at all, just text that is long enough to fill a header\n%.0s' 1 2 3 4 5 6 7 8 >"$T/junk.db"
+  cp "$T/junk.db" "$T/junk.orig"
+  run --separate-stderr rocks --db="sqlite:$T/junk.db" list host
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: $T/junk.db: file is not a database" ]
+  cmp "$T/junk.db" "$T/junk.orig"
+}
+
+@test "SQLite: a database in a directory that does not exist" {
+  sqlite_only "a file path"
+  run --separate-stderr rocks --db="sqlite:$T/no/such/dir/c.db" init
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: $T/no/such/dir/c.db: unable to open database file" ]
+}
+
+@test "SQLite: a database locked by another writer" {
+  sqlite_only "file locking"
+  rocks_fixture
+  before=$(db_dump)
+  mkfifo "$T/hold"
+  # Another process takes the write lock and keeps it until told to stop.
+  (sqlite3 "${ROCKS_DB#sqlite:}" <"$T/hold" >/dev/null) &
+  exec 5>"$T/hold"
+  echo 'BEGIN EXCLUSIVE; UPDATE hosts SET cpus = cpus;' >&5
+  sleep 0.3
+  run --separate-stderr rocks add host compute-0-9 appliance=compute
+  echo 'ROLLBACK;' >&5
+  exec 5>&-
+  wait
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: ${ROCKS_DB#sqlite:}: database is locked" ]
+  [ "$(db_dump)" = "$before" ]
+}
+
+@test "MySQL: an unreachable server" {
+  run --separate-stderr rocks --db="mysql:///cluster?socket=$T/no-server.sock" list host
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: mysql:///cluster?socket=$T/no-server.sock: Can't connect to local server through socket '$T/no-server.sock' (2)" ]
+}
+
+@test "MySQL: an unreachable TCP port" {
+  run --separate-stderr rocks --db="mysql://rocks@127.0.0.1:1/cluster" list host
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: mysql://rocks@127.0.0.1:1/cluster: Can't connect to server on '127.0.0.1' (115)" ]
+}
+
+@test "MySQL: a URL without a database name" {
+  run --separate-stderr rocks --db="mysql://127.0.0.1" list host
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: mysql://127.0.0.1: missing database name" ]
+}
