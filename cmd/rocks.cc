@@ -10,6 +10,7 @@
 #include "cluster.h"
 #include "net.h"
 #include "strutil.h"
+#include "sync.h"
 
 namespace {
 
@@ -34,6 +35,7 @@ const char kUsage[] =
     " rocks [options] remove host interface HOST DEV\n"
     " rocks [options] remove alias ALIAS\n"
     " rocks [options] remove attr NAME\n"
+    " rocks [options] sync config\n"
     "\n"
     "Create, change and list the cluster database.\n"
     "\n"
@@ -42,6 +44,8 @@ const char kUsage[] =
     " -f, --format=FORMAT           listing format: table, tsv or json\n"
     " -H, --host=HOST               attr: work on this host's attributes\n"
     " -A, --appliance=NAME          attr: work on this appliance's attributes\n"
+    " -n, --dry-run                 sync config: show the changes as a diff, change nothing\n"
+    " -v, --verbose                 sync config: say what was written and reloaded\n"
     "     --frontend=NAME           init: frontend host name (frontend)\n"
     "     --private-network=NET     init: private network (10.0.0.0/8)\n"
     "     --private-address=IP      init: frontend private address (10.1.1.1)\n"
@@ -78,6 +82,8 @@ struct Options {
   OutputFormat format = OutputFormat::kTsv;
   std::string host;
   std::string appliance;
+  bool dry_run = false;
+  bool verbose = false;
   InitOptions init;
   bool init_given = false;
   std::vector<std::string> args;
@@ -313,8 +319,24 @@ int List(Database* db, const Options& o, const std::string& noun,
   return -1;
 }
 
+int Sync(Database* db, const Config& cfg, const Options& o, const std::string& noun,
+         const std::vector<std::string>& a) {
+  if (noun != "config") return -1;
+  if (!a.empty()) return cli::Fail("sync config: unexpected argument '" + a[0] + "'");
+  SyncOptions options;
+  options.dry_run = o.dry_run;
+  std::string out, log, err;
+  bool ok = SyncConfig(db, cfg, options, &out, &log, &err);
+  std::fputs(out.c_str(), stdout);
+  if (o.verbose || !ok) {
+    std::fflush(stdout);
+    std::fputs(log.c_str(), stderr);
+  }
+  return ok ? 0 : cli::Fail(err);
+}
+
 int Run(Options& o) {
-  const std::vector<std::string> verbs = {"init", "add", "list", "set", "remove"};
+  const std::vector<std::string> verbs = {"init", "add", "list", "set", "remove", "sync"};
   if (o.args.empty()) {
     cli::Fail("missing command");
     return cli::TryHelp();
@@ -348,9 +370,11 @@ int Run(Options& o) {
   else if (verb == "list") status = List(db.get(), o, noun, rest);
   else if (verb == "set") status = Set(db.get(), o, noun, rest);
   else if (verb == "remove") status = Remove(db.get(), o, noun, rest);
+  else if (verb == "sync") status = Sync(db.get(), cfg, o, noun, rest);
   if (status >= 0) return status;
   std::vector<std::string> nouns = {"host", "attr"};
-  if (verb != "set") nouns.push_back("alias");
+  if (verb == "sync") nouns = {"config"};
+  else if (verb != "set") nouns.push_back("alias");
   if (verb == "list") nouns.insert(nouns.end(), {"appliance", "subnet"});
   std::string m = ClosestMatch(noun, nouns);
   return cli::Fail(verb + " " + noun + ": unknown command" +
@@ -367,6 +391,8 @@ int main(int argc, char** argv) {
       {"format", required_argument, nullptr, 'f'},
       {"host", required_argument, nullptr, 'H'},
       {"appliance", required_argument, nullptr, 'A'},
+      {"dry-run", no_argument, nullptr, 'n'},
+      {"verbose", no_argument, nullptr, 'v'},
       {"frontend", required_argument, nullptr, kOptFrontend},
       {"private-network", required_argument, nullptr, kOptPrivateNetwork},
       {"private-address", required_argument, nullptr, kOptPrivateAddress},
@@ -386,7 +412,7 @@ int main(int argc, char** argv) {
   o.format = cli::DefaultFormat();
   InitOptions& in = o.init;
   int c;
-  while ((c = getopt_long(argc, argv, "f:H:A:hV", kLongOptions, nullptr)) != -1) {
+  while ((c = getopt_long(argc, argv, "f:H:A:nvhV", kLongOptions, nullptr)) != -1) {
     if (c >= kOptFrontend) o.init_given = true;
     switch (c) {
       case kOptDb: o.db = optarg; break;
@@ -395,6 +421,8 @@ int main(int argc, char** argv) {
         break;
       case 'H': o.host = optarg; break;
       case 'A': o.appliance = optarg; break;
+      case 'n': o.dry_run = true; break;
+      case 'v': o.verbose = true; break;
       case kOptFrontend: in.frontend = optarg; break;
       case kOptPrivateNetwork: in.private_network = optarg; break;
       case kOptPrivateAddress: in.private_address = optarg; break;
