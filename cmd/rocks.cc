@@ -248,7 +248,7 @@ int Add(Database* db, const Options& o, const std::string& noun,
     if (!SetAttr(db, scope, owner, a[0], a[1], true, &err)) return cli::Fail(err);
     return 0;
   }
-  return -1;
+  return cli::Fail(noun + ": unknown noun");
 }
 
 int Set(Database* db, const Options& o, const std::string& noun,
@@ -269,7 +269,7 @@ int Set(Database* db, const Options& o, const std::string& noun,
     if (!SetAttr(db, scope, owner, a[0], a[1], false, &err)) return cli::Fail(err);
     return 0;
   }
-  return -1;
+  return cli::Fail(noun + ": unknown noun");
 }
 
 int Remove(Database* db, const Options& o, const std::string& noun,
@@ -298,7 +298,7 @@ int Remove(Database* db, const Options& o, const std::string& noun,
     if (!RemoveAttr(db, scope, owner, a[0], &err)) return cli::Fail(err);
     return 0;
   }
-  return -1;
+  return cli::Fail(noun + ": unknown noun");
 }
 
 int List(Database* db, const Options& o, const std::string& noun,
@@ -315,13 +315,11 @@ int List(Database* db, const Options& o, const std::string& noun,
   if (!none) return 1;
   if (noun == "appliance") return ListApplianceCmd(db, o);
   if (noun == "subnet") return ListSubnetCmd(db, o);
-  if (noun == "alias") return ListAliasCmd(db, o);
-  return -1;
+  return ListAliasCmd(db, o);
 }
 
 int Sync(Database* db, const Config& cfg, const Options& o, const std::string& noun,
          const std::vector<std::string>& a) {
-  if (noun != "config") return -1;
   if (!a.empty()) return cli::Fail("sync config: unexpected argument '" + a[0] + "'");
   SyncOptions options;
   options.dry_run = o.dry_run;
@@ -335,51 +333,70 @@ int Sync(Database* db, const Config& cfg, const Options& o, const std::string& n
   return ok ? 0 : cli::Fail(err);
 }
 
+/// The nouns each verb takes.
+const std::vector<std::pair<std::string, std::vector<std::string>>> kCommands = {
+    {"init", {}},
+    {"add", {"host", "alias", "attr"}},
+    {"list", {"host", "appliance", "subnet", "alias", "attr"}},
+    {"set", {"host", "attr"}},
+    {"remove", {"host", "alias", "attr"}},
+    {"sync", {"config"}},
+};
+
+/// Checks the verb and noun before anything touches the database.
+bool CheckCommand(const std::vector<std::string>& args) {
+  std::vector<std::string> verbs;
+  for (const auto& [verb, nouns] : kCommands) verbs.push_back(verb);
+  const std::string& verb = args[0];
+  for (const auto& [v, nouns] : kCommands) {
+    if (v != verb) continue;
+    if (nouns.empty()) return true;
+    if (args.size() < 2) {
+      cli::Fail(verb + ": missing noun (expected one of: " + Join(nouns, ", ") + ")");
+      return false;
+    }
+    if (std::find(nouns.begin(), nouns.end(), args[1]) != nouns.end()) return true;
+    std::string m = ClosestMatch(args[1], nouns);
+    cli::Fail(verb + " " + args[1] + ": unknown command" +
+              (m.empty() ? " (expected one of: " + Join(nouns, ", ") + ")"
+                         : " (did you mean '" + verb + " " + m + "'?)"));
+    return false;
+  }
+  std::string m = ClosestMatch(verb, verbs);
+  cli::Fail(verb + ": unknown command" +
+            (m.empty() ? " (expected one of: " + Join(verbs, ", ") + ")"
+                       : " (did you mean '" + m + "'?)"));
+  return false;
+}
+
 int Run(Options& o) {
-  const std::vector<std::string> verbs = {"init", "add", "list", "set", "remove", "sync"};
   if (o.args.empty()) {
     cli::Fail("missing command");
     return cli::TryHelp();
   }
+  if (!CheckCommand(o.args)) return 1;
   const std::string verb = o.args[0];
-  if (std::find(verbs.begin(), verbs.end(), verb) == verbs.end()) {
-    std::string m = ClosestMatch(verb, verbs);
-    return cli::Fail(verb + ": unknown command" +
-                     (m.empty() ? " (expected " + Join(verbs, ", ") + ")"
-                                : " (did you mean '" + m + "'?)"));
-  }
   if (verb != "init" && o.init_given)
     return cli::Fail("--frontend, --private-*, --public-* and the other init "
                      "options go with 'init' only");
+  if (verb == "init" && o.args.size() > 1)
+    return cli::Fail("init: unexpected argument '" + o.args[1] + "'");
   Config cfg;
   std::unique_ptr<Database> db;
   if (!cli::OpenDb(o.db, &cfg, &db)) return 1;
   std::string err;
   if (verb == "init") {
-    if (o.args.size() > 1)
-      return cli::Fail("init: unexpected argument '" + o.args[1] + "'");
     if (!InitCluster(db.get(), o.init, &err)) return cli::Fail(err);
     return 0;
   }
-  if (o.args.size() < 2) return cli::Fail(verb + ": missing noun");
   if (!PrepareCluster(db.get(), &err)) return cli::Fail(err);
   const std::string noun = o.args[1];
   std::vector<std::string> rest(o.args.begin() + 2, o.args.end());
-  int status = -1;
-  if (verb == "add") status = Add(db.get(), o, noun, rest);
-  else if (verb == "list") status = List(db.get(), o, noun, rest);
-  else if (verb == "set") status = Set(db.get(), o, noun, rest);
-  else if (verb == "remove") status = Remove(db.get(), o, noun, rest);
-  else if (verb == "sync") status = Sync(db.get(), cfg, o, noun, rest);
-  if (status >= 0) return status;
-  std::vector<std::string> nouns = {"host", "attr"};
-  if (verb == "sync") nouns = {"config"};
-  else if (verb != "set") nouns.push_back("alias");
-  if (verb == "list") nouns.insert(nouns.end(), {"appliance", "subnet"});
-  std::string m = ClosestMatch(noun, nouns);
-  return cli::Fail(verb + " " + noun + ": unknown command" +
-                   (m.empty() ? " (expected one of: " + Join(nouns, ", ") + ")"
-                              : " (did you mean '" + verb + " " + m + "'?)"));
+  if (verb == "add") return Add(db.get(), o, noun, rest);
+  if (verb == "list") return List(db.get(), o, noun, rest);
+  if (verb == "set") return Set(db.get(), o, noun, rest);
+  if (verb == "remove") return Remove(db.get(), o, noun, rest);
+  return Sync(db.get(), cfg, o, noun, rest);
 }
 
 }  // namespace

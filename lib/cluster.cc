@@ -40,7 +40,7 @@ bool Names(Database* db, const char* sql, std::vector<std::string>* out,
 bool HostId(Database* db, const std::string& name, int64_t* id,
             std::string* err) {
   std::vector<SqlRow> rows;
-  if (!db->Query("SELECT id FROM hosts WHERE name = ?", {SqlParam::Text(name)},
+  if (!db->Query("SELECT id FROM hosts WHERE name = ?", {SqlParam::Text(ToLower(name))},
                  &rows, err))
     return false;
   if (rows.empty()) {
@@ -536,7 +536,7 @@ bool ListHosts(Database* db, const std::vector<std::string>& names,
     for (const std::string& n : names) {
       if (!seen.insert(n).second) continue;
       size_t before = hrows.size();
-      if (!db->Query(host_sql + " WHERE h.name = ?", {SqlParam::Text(n)}, &hrows, err))
+      if (!db->Query(host_sql + " WHERE h.name = ?", {SqlParam::Text(ToLower(n))}, &hrows, err))
         return false;
       if (hrows.size() == before) {
         int64_t ignored;
@@ -544,7 +544,7 @@ bool ListHosts(Database* db, const std::vector<std::string>& names,
         return false;
       }
       if (!db->Query(ifc_sql + " WHERE h.name = ? ORDER BY i.device",
-                     {SqlParam::Text(n)}, &irows, err))
+                     {SqlParam::Text(ToLower(n))}, &irows, err))
         return false;
     }
   }
@@ -589,7 +589,7 @@ bool ListHosts(Database* db, const std::vector<std::string>& names,
 
 bool ParseNewHost(const std::string& name, const KeyValues& kv, NewHost* host,
                   std::string* err) {
-  host->name = name;
+  host->name = ToLower(name);
   Interface ifc;
   ifc.device = "eth0";
   bool any_ifc;
@@ -624,7 +624,11 @@ bool ParseNewHost(const std::string& name, const KeyValues& kv, NewHost* host,
   return true;
 }
 
-bool AddHost(Database* db, const NewHost& h, std::string* err) {
+bool AddHost(Database* db, const NewHost& given, std::string* err) {
+  // Names are stored in lower case: DNS does not tell compute-0-0 from
+  // Compute-0-0, so neither may the database.
+  NewHost h = given;
+  h.name = ToLower(h.name);
   if (!ValidHostName(h.name)) {
     *err = h.name + ": invalid host name";
     return false;
@@ -717,14 +721,14 @@ bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
       }
       std::vector<SqlRow> rows;
       if (!db->Query("SELECT 1 FROM hosts WHERE name = ? AND id <> ?",
-                     {SqlParam::Text(value), SqlParam::Int(id)}, &rows, err))
+                     {SqlParam::Text(ToLower(value)), SqlParam::Int(id)}, &rows, err))
         return false;
       if (!rows.empty()) {
         *err = "name=" + value + ": host already exists";
         return false;
       }
       column = "name";
-      param = SqlParam::Text(value);
+      param = SqlParam::Text(ToLower(value));
     } else {
       std::vector<std::string> expected(std::begin(kHostKeys), std::end(kHostKeys));
       expected.push_back("name");
@@ -811,8 +815,9 @@ bool ListAliases(Database* db, std::vector<Alias>* out, std::string* err) {
   return true;
 }
 
-bool AddAlias(Database* db, const std::string& host, const std::string& alias,
+bool AddAlias(Database* db, const std::string& host, const std::string& given,
               std::string* err) {
+  const std::string alias = ToLower(given);
   if (!ValidHostName(alias)) {
     *err = alias + ": invalid alias name";
     return false;
@@ -840,7 +845,7 @@ bool RemoveAlias(Database* db, const std::string& alias, std::string* err) {
   Transaction tx(db);
   if (!tx.Begin(err)) return false;
   int64_t affected = 0;
-  if (!db->Exec("DELETE FROM aliases WHERE name = ?", {SqlParam::Text(alias)}, err,
+  if (!db->Exec("DELETE FROM aliases WHERE name = ?", {SqlParam::Text(ToLower(alias))}, err,
                 nullptr, &affected))
     return false;
   if (affected == 0) {

@@ -529,3 +529,30 @@ Try 'rocks --help' for more information." ]
   [ "$status" -eq 1 ]
   [ "$stderr" = "rocks: mysql://127.0.0.1: missing database name" ]
 }
+
+@test "host names are case-insensitive: a name differing only in case is taken" {
+  rocks_fixture
+  fails_unchanged "rocks: compute-0-0: host already exists" add host Compute-0-0 appliance=compute
+}
+
+@test "host names are stored in lower case and found in any case" {
+  rocks_fixture
+  rocks add host GPU-0-0 appliance=compute
+  run --separate-stderr rocks list host --format=tsv Gpu-0-0
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'gpu-0-0\tcompute\t0\t0\t1\tos\t\t')" ]
+}
+
+@test "a bad command is reported before the database is opened" {
+  run --separate-stderr rocks --db="sqlite:$T/no/such/dir/c.db" list appliances
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: list appliances: unknown command (did you mean 'list appliance'?)" ]
+}
+
+@test "a verb without its noun" {
+  run --separate-stderr rocks remove
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: remove: missing noun (expected one of: host, alias, attr)" ]
+}
