@@ -540,7 +540,7 @@ Try 'rocks --help' for more information." ]
   rocks add host GPU-0-0 appliance=compute
   run --separate-stderr rocks list host --format=tsv Gpu-0-0
   [ "$status" -eq 0 ]
-  [ "$output" = "$(printf 'gpu-0-0\tcompute\t0\t0\t1\tos\t\t')" ]
+  [ "$output" = "$(printf 'gpu-0-0\tcompute\t0\t2\t1\tos\t\t')" ]
 }
 
 @test "a bad command is reported before the database is opened" {
