@@ -46,7 +46,7 @@ bool HostId(Database* db, const std::string& name, int64_t* id,
   if (rows.empty()) {
     std::vector<std::string> all;
     std::string ignored;
-    Names(db, "SELECT name FROM hosts", &all, &ignored);
+    Names(db, "SELECT name FROM hosts ORDER BY name", &all, &ignored);
     *err = name + ": unknown host" + Suggest(name, all);
     return false;
   }
@@ -64,7 +64,7 @@ bool ApplianceByName(Database* db, const std::string& name, Appliance* out,
   if (rows.empty()) {
     std::vector<std::string> all;
     std::string ignored;
-    Names(db, "SELECT name FROM appliances", &all, &ignored);
+    Names(db, "SELECT name FROM appliances ORDER BY name", &all, &ignored);
     *err = label + ": unknown appliance" + Suggest(name, all);
     return false;
   }
@@ -84,7 +84,7 @@ bool SubnetByName(Database* db, const std::string& name, Subnet* out,
   if (rows.empty()) {
     std::vector<std::string> all;
     std::string ignored;
-    Names(db, "SELECT name FROM subnets", &all, &ignored);
+    Names(db, "SELECT name FROM subnets ORDER BY name", &all, &ignored);
     *err = label + ": unknown subnet" + Suggest(name, all);
     return false;
   }
@@ -259,6 +259,21 @@ std::string UnknownKey(const std::string& key, const std::string& value,
   return s + " (expected " + Join(expected, ", ") + ")";
 }
 
+/// A host may not take a name an alias already answers to.
+bool CheckNotAlias(Database* db, const std::string& name, const std::string& label,
+                   std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT h.name FROM aliases a JOIN hosts h ON h.id = a.host "
+                 "WHERE a.name = ?",
+                 {SqlParam::Text(name)}, &rows, err))
+    return false;
+  if (!rows.empty()) {
+    *err = label + ": already an alias of " + Str(rows[0][0]);
+    return false;
+  }
+  return true;
+}
+
 const char* kAttrScopeNames[] = {"global", "appliance", "host"};
 
 bool ValidAttrName(const std::string& name) {
@@ -336,6 +351,13 @@ bool ParseKeyValues(const std::vector<std::string>& words, KeyValues* out,
   return true;
 }
 
+namespace {
+bool FillNewCluster(Database* db, const InitOptions& o, bool schema_exists,
+                    const Interface& priv, const Interface& pub, uint32_t priv_net,
+                    int priv_prefix, uint32_t pub_net, int pub_prefix,
+                    uint32_t priv_ip, std::string* err);
+}  // namespace
+
 bool InitCluster(Database* db, const InitOptions& o, std::string* err) {
   int version;
   if (!ReadSchemaVersion(db, &version, err)) return false;
@@ -395,8 +417,27 @@ bool InitCluster(Database* db, const InitOptions& o, std::string* err) {
     return false;
   }
 
+  // On MySQL DDL commits at once: create the schema first, fill it in one
+  // transaction, and drop it again if filling fails. On SQLite all of it
+  // is one transaction.
+  const bool ddl_commits = db->engine() == Engine::kMysql;
+  if (ddl_commits && !CreateSchema(db, err)) return false;
+  if (!FillNewCluster(db, o, ddl_commits, priv, pub, priv_net, priv_prefix,
+                      pub_net, pub_prefix, priv_ip, err)) {
+    if (ddl_commits) DropSchema(db);
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+bool FillNewCluster(Database* db, const InitOptions& o, bool schema_exists,
+                    const Interface& priv, const Interface& pub, uint32_t priv_net,
+                    int priv_prefix, uint32_t pub_net, int pub_prefix,
+                    uint32_t priv_ip, std::string* err) {
   Transaction tx(db);
-  if (!tx.Begin(err) || !CreateSchema(db, err)) return false;
+  if (!tx.Begin(err) || (!schema_exists && !CreateSchema(db, err))) return false;
   struct {
     const char* name;
     const char* short_name;
@@ -471,6 +512,8 @@ bool InitCluster(Database* db, const InitOptions& o, std::string* err) {
   }
   return tx.Commit(err);
 }
+
+}  // namespace
 
 bool PrepareCluster(Database* db, std::string* err) {
   return MigrateSchema(db, err);
@@ -647,6 +690,7 @@ bool AddHost(Database* db, const NewHost& given, std::string* err) {
     *err = h.name + ": host already exists";
     return false;
   }
+  if (!CheckNotAlias(db, h.name, h.name, err)) return false;
   Appliance app;
   if (!ApplianceByName(db, h.appliance, &app, "appliance=" + h.appliance, err))
     return false;
@@ -662,10 +706,18 @@ bool AddHost(Database* db, const NewHost& given, std::string* err) {
     if (!rows.empty() && rows[0][0]) rank = Int(rows[0][0]) + 1;
   }
   std::vector<Interface> ifcs = h.interfaces;
-  std::set<std::string> devices;
+  std::set<std::string> devices, macs, ips;
   for (Interface& ifc : ifcs) {
     if (!devices.insert(ifc.device).second) {
       *err = "device=" + ifc.device + ": given twice";
+      return false;
+    }
+    if (!ifc.mac.empty() && !macs.insert(ifc.mac).second) {
+      *err = "mac=" + ifc.mac + ": given twice";
+      return false;
+    }
+    if (!ifc.ip.empty() && !ips.insert(ifc.ip).second) {
+      *err = "ip=" + ifc.ip + ": given twice";
       return false;
     }
     if (!CheckInterface(db, 0, &ifc, err)) return false;
@@ -727,6 +779,7 @@ bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
         *err = "name=" + value + ": host already exists";
         return false;
       }
+      if (!CheckNotAlias(db, ToLower(value), "name=" + value, err)) return false;
       column = "name";
       param = SqlParam::Text(ToLower(value));
     } else {
@@ -832,7 +885,8 @@ bool AddAlias(Database* db, const std::string& host, const std::string& given,
                  {SqlParam::Text(alias), SqlParam::Text(alias)}, &rows, err))
     return false;
   if (!rows.empty()) {
-    *err = alias + ": already a " + Str(rows[0][0]) + " name";
+    *err = alias + ": already " + (Str(rows[0][0]) == "alias" ? "an alias" : "a host") +
+           " name";
     return false;
   }
   if (!db->Exec("INSERT INTO aliases (host, name) VALUES (?, ?)",

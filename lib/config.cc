@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 #include "file.h"
@@ -35,7 +36,7 @@ bool Config::GetSeconds(const std::string& key, double fallback, double* out,
   char* end = nullptr;
   errno = 0;
   double v = std::strtod(s, &end);
-  if (errno || end == s || *end || v < 0) {
+  if (errno || end == s || *end || !std::isfinite(v) || v < 0 || v > 86400) {
     *err = sources.at(key) + ": " + key + " = " + it->second +
            ": not a number of seconds";
     return false;

@@ -83,7 +83,8 @@ std::string ForEngine(Engine engine, std::string sql) {
     replace(" @TABLE@", "");
   } else {
     replace("@ID@", "INTEGER PRIMARY KEY AUTO_INCREMENT");
-    replace("@TABLE@", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+    // Binary collation: names compare exactly, as they do in SQLite.
+    replace("@TABLE@", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
   }
   return sql;
 }
@@ -108,14 +109,47 @@ bool ReadSchemaVersion(Database* db, int* version, std::string* err) {
   return true;
 }
 
+/// The table a CREATE TABLE statement creates, or "".
+std::string CreatedTable(const std::string& sql) {
+  const std::string prefix = "CREATE TABLE ";
+  if (!StartsWith(sql, prefix)) return "";
+  return sql.substr(prefix.size(), sql.find(' ', prefix.size()) - prefix.size());
+}
+
 bool CreateSchema(Database* db, std::string* err) {
-  for (const char* sql : kSchemaV1)
-    if (!db->ExecDdl(ForEngine(db->engine(), sql), err)) return false;
+  // MySQL commits each CREATE TABLE at once, so a failure part-way (a
+  // table of that name already there) must undo by hand what this call
+  // created, and only that.
+  std::vector<std::string> created;
+  auto undo = [&] {
+    std::string ignored;
+    for (auto it = created.rbegin(); it != created.rend(); ++it)
+      db->ExecDdl("DROP TABLE " + *it, &ignored);
+    return false;
+  };
+  for (const char* sql : kSchemaV1) {
+    if (!db->ExecDdl(ForEngine(db->engine(), sql), err)) return undo();
+    std::string table = CreatedTable(sql);
+    if (!table.empty()) created.push_back(table);
+  }
   for (const auto& step : kMigrations)
     for (const char* sql : step)
-      if (!db->ExecDdl(ForEngine(db->engine(), sql), err)) return false;
-  return db->Exec("INSERT INTO schema_info (version) VALUES (?)",
-                  {SqlParam::Int(kSchemaVersion)}, err);
+      if (!db->ExecDdl(ForEngine(db->engine(), sql), err)) return undo();
+  if (!db->Exec("INSERT INTO schema_info (version) VALUES (?)",
+                {SqlParam::Int(kSchemaVersion)}, err))
+    return undo();
+  return true;
+}
+
+void DropSchema(Database* db) {
+  std::vector<std::string> tables;
+  for (const char* sql : kSchemaV1) {
+    std::string table = CreatedTable(sql);
+    if (!table.empty()) tables.push_back(table);
+  }
+  std::string ignored;
+  for (auto it = tables.rbegin(); it != tables.rend(); ++it)
+    db->ExecDdl("DROP TABLE IF EXISTS " + *it, &ignored);
 }
 
 bool MigrateSchema(Database* db, std::string* err) {

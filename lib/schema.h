@@ -15,8 +15,13 @@ constexpr int kSchemaVersion = 1;
 /// 0 when the database has no schema yet.
 bool ReadSchemaVersion(Database* db, int* version, std::string* err);
 
-/// Creates the whole current schema. Call inside a transaction.
+/// Creates the whole current schema. On SQLite call it inside a
+/// transaction; on MySQL, whose DDL commits at once, a failure drops again
+/// the tables this call created.
 bool CreateSchema(Database* db, std::string* err);
+
+/// Drops every table of the schema (MySQL: undoing a failed init).
+void DropSchema(Database* db);
 
 /// Brings an existing schema up to kSchemaVersion (one transaction); fails
 /// if the database is empty ("not initialised: run 'rocks init'") or newer

@@ -69,21 +69,23 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 bool ParseInt(std::string_view s, int64_t* out) {
   if (s.empty() || s.size() > 20) return false;
-  size_t i = 0;
-  bool neg = false;
-  if (s[0] == '-') {
-    neg = true;
-    i = 1;
-    if (s.size() == 1) return false;
-  }
+  bool neg = s[0] == '-';
+  size_t i = neg ? 1 : 0;
+  if (i == s.size()) return false;
+  // Accumulate downwards: the negative range is one larger than the
+  // positive one, so INT64_MIN parses too.
   int64_t v = 0;
   for (; i < s.size(); ++i) {
     if (s[i] < '0' || s[i] > '9') return false;
     int d = s[i] - '0';
-    if (v > (std::numeric_limits<int64_t>::max() - d) / 10) return false;
-    v = v * 10 + d;
+    if (v < (std::numeric_limits<int64_t>::min() + d) / 10) return false;
+    v = v * 10 - d;
   }
-  *out = neg ? -v : v;
+  if (!neg) {
+    if (v == std::numeric_limits<int64_t>::min()) return false;
+    v = -v;
+  }
+  *out = v;
   return true;
 }
 

@@ -397,7 +397,7 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30" ]
   rocks add alias nas-0-0 storage
   run --separate-stderr rocks list alias --format=tsv
   [ "$output" = "$(printf 'storage\tnas-0-0')" ]
-  fails_unchanged "rocks: storage: already a alias name" add alias compute-0-0 storage
+  fails_unchanged "rocks: storage: already an alias name" add alias compute-0-0 storage
   fails_unchanged "rocks: compute-0-1: already a host name" add alias compute-0-0 compute-0-1
   rocks remove alias storage
   fails_unchanged "rocks: storage: unknown alias" remove alias storage

@@ -1,0 +1,215 @@
+// Tests for lib/strutil: splitting, trimming, integers, edit distance and
+// quoting.
+#include "strutil.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace rocks {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+TEST(SplitTest, KeepsEmptyFields) {
+  EXPECT_EQ(Split("a,,b,", ','), (Strings{"a", "", "b", ""}));
+}
+
+TEST(SplitTest, EmptyInputIsOneEmptyField) {
+  EXPECT_EQ(Split("", ','), (Strings{""}));
+}
+
+TEST(SplitTest, NoSeparatorIsOneField) {
+  EXPECT_EQ(Split("abc", ','), (Strings{"abc"}));
+}
+
+TEST(SplitTest, OnlySeparators) {
+  EXPECT_EQ(Split(",,", ','), (Strings{"", "", ""}));
+}
+
+TEST(SplitBlanksTest, SkipsRunsOfSpacesAndTabs) {
+  EXPECT_EQ(SplitBlanks("  a \t\tb  c\t"), (Strings{"a", "b", "c"}));
+}
+
+TEST(SplitBlanksTest, BlankInputHasNoFields) {
+  EXPECT_EQ(SplitBlanks(""), Strings{});
+  EXPECT_EQ(SplitBlanks(" \t "), Strings{});
+}
+
+TEST(TrimTest, StripsSpacesTabsAndLineEnds) {
+  EXPECT_EQ(Trim(" \t a b \r\n"), "a b");
+}
+
+TEST(TrimTest, AllBlankIsEmpty) {
+  EXPECT_EQ(Trim(" \t\r\n "), "");
+  EXPECT_EQ(Trim(""), "");
+}
+
+TEST(TrimTest, NothingToTrim) { EXPECT_EQ(Trim("x"), "x"); }
+
+TEST(JoinTest, JoinsWithSeparator) {
+  EXPECT_EQ(Join({"a", "b", "c"}, ", "), "a, b, c");
+  EXPECT_EQ(Join({"a"}, ", "), "a");
+  EXPECT_EQ(Join({}, ", "), "");
+}
+
+TEST(ToLowerTest, LowersAsciiOnly) {
+  EXPECT_EQ(ToLower("AbC-09_Z\xc3\x89"), "abc-09_z\xc3\x89");
+}
+
+TEST(StartsEndsWithTest, Prefixes) {
+  EXPECT_TRUE(StartsWith("sqlite:/x", "sqlite:"));
+  EXPECT_TRUE(StartsWith("abc", ""));
+  EXPECT_FALSE(StartsWith("sq", "sqlite:"));
+  EXPECT_FALSE(StartsWith("mysql:", "sqlite:"));
+}
+
+TEST(StartsEndsWithTest, Suffixes) {
+  EXPECT_TRUE(EndsWith("node.xml", ".xml"));
+  EXPECT_TRUE(EndsWith("abc", ""));
+  EXPECT_FALSE(EndsWith("ml", ".xml"));
+  EXPECT_FALSE(EndsWith("node.xmk", ".xml"));
+}
+
+TEST(ParseIntTest, Accepts) {
+  int64_t v = -1;
+  ASSERT_TRUE(ParseInt("0", &v));
+  EXPECT_EQ(v, 0);
+  ASSERT_TRUE(ParseInt("42", &v));
+  EXPECT_EQ(v, 42);
+  ASSERT_TRUE(ParseInt("-42", &v));
+  EXPECT_EQ(v, -42);
+  ASSERT_TRUE(ParseInt("-0", &v));
+  EXPECT_EQ(v, 0);
+  ASSERT_TRUE(ParseInt("007", &v));
+  EXPECT_EQ(v, 7);
+}
+
+TEST(ParseIntTest, Int64Max) {
+  int64_t v = 0;
+  ASSERT_TRUE(ParseInt("9223372036854775807", &v));
+  EXPECT_EQ(v, std::numeric_limits<int64_t>::max());
+}
+
+TEST(ParseIntTest, Int64Min) {
+  int64_t v = 0;
+  ASSERT_TRUE(ParseInt("-9223372036854775807", &v));
+  EXPECT_EQ(v, -std::numeric_limits<int64_t>::max());
+  ASSERT_TRUE(ParseInt("-9223372036854775808", &v));
+  EXPECT_EQ(v, std::numeric_limits<int64_t>::min());
+}
+
+TEST(ParseIntTest, RejectsOverflow) {
+  int64_t v = 5;
+  EXPECT_FALSE(ParseInt("9223372036854775808", &v));
+  EXPECT_FALSE(ParseInt("-9223372036854775809", &v));
+  EXPECT_FALSE(ParseInt("99999999999999999999", &v));
+  EXPECT_FALSE(ParseInt("123456789012345678901234", &v));
+  EXPECT_EQ(v, 5);  // untouched on failure
+}
+
+TEST(ParseIntTest, RejectsEmptyAndLoneSign) {
+  int64_t v = 5;
+  EXPECT_FALSE(ParseInt("", &v));
+  EXPECT_FALSE(ParseInt("-", &v));
+  EXPECT_FALSE(ParseInt("+1", &v));
+  EXPECT_FALSE(ParseInt("--1", &v));
+  EXPECT_EQ(v, 5);
+}
+
+TEST(ParseIntTest, RejectsBlanksAndTrailingCharacters) {
+  int64_t v = 5;
+  EXPECT_FALSE(ParseInt(" 1", &v));
+  EXPECT_FALSE(ParseInt("1 ", &v));
+  EXPECT_FALSE(ParseInt("1a", &v));
+  EXPECT_FALSE(ParseInt("0x10", &v));
+  EXPECT_FALSE(ParseInt("1.5", &v));
+  EXPECT_FALSE(ParseInt("1e3", &v));
+  EXPECT_EQ(v, 5);
+}
+
+TEST(EditDistanceTest, Basics) {
+  EXPECT_EQ(EditDistance("", ""), 0);
+  EXPECT_EQ(EditDistance("abc", ""), 3);
+  EXPECT_EQ(EditDistance("", "abc"), 3);
+  EXPECT_EQ(EditDistance("compute", "compute"), 0);
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3);
+  EXPECT_EQ(EditDistance("compte", "compute"), 1);   // deletion
+  EXPECT_EQ(EditDistance("computer", "compute"), 1); // insertion
+  EXPECT_EQ(EditDistance("compote", "compute"), 1);  // substitution
+}
+
+TEST(EditDistanceTest, TranspositionIsOneEdit) {
+  EXPECT_EQ(EditDistance("hots", "host"), 1);
+  EXPECT_EQ(EditDistance("ab", "ba"), 1);
+  EXPECT_EQ(EditDistance("lgoin", "login"), 1);
+}
+
+TEST(EditDistanceTest, OptimalStringAlignmentEditsEachSubstringOnce) {
+  // A transposed pair is not edited again: "ca" -> "abc" takes three edits
+  // under optimal string alignment (unrestricted Damerau would say two).
+  EXPECT_EQ(EditDistance("ca", "abc"), 3);
+}
+
+TEST(EditDistanceTest, IsSymmetric) {
+  EXPECT_EQ(EditDistance("frontend", "fronted"), EditDistance("fronted", "frontend"));
+  EXPECT_EQ(EditDistance("frontend", "fronted"), 1);
+}
+
+TEST(ClosestMatchTest, FindsTypo) {
+  EXPECT_EQ(ClosestMatch("compte", {"frontend", "compute", "login"}), "compute");
+  EXPECT_EQ(ClosestMatch("hots", {"host", "attr"}), "host");
+}
+
+TEST(ClosestMatchTest, ExactMatchWins) {
+  EXPECT_EQ(ClosestMatch("nas", {"na", "nas", "nasa"}), "nas");
+}
+
+TEST(ClosestMatchTest, NothingCloseEnough) {
+  EXPECT_EQ(ClosestMatch("xyzzy", {"compute", "login", "nas"}), "");
+  EXPECT_EQ(ClosestMatch("anything", {}), "");
+}
+
+TEST(ClosestMatchTest, LimitIsAThirdOfTheWordAtLeastOne) {
+  // Six letters allow two edits, not three.
+  EXPECT_EQ(ClosestMatch("abcdef", {"abcdxy"}), "abcdxy");
+  EXPECT_EQ(ClosestMatch("abcdef", {"abcxyz"}), "");
+  // Short words still allow one edit, not two.
+  EXPECT_EQ(ClosestMatch("ab", {"xb"}), "xb");
+  EXPECT_EQ(ClosestMatch("ab", {"xy"}), "");
+}
+
+TEST(ClosestMatchTest, FirstOfEquallyCloseCandidatesWins) {
+  EXPECT_EQ(ClosestMatch("rak", {"rack", "rank"}), "rack");
+  EXPECT_EQ(ClosestMatch("rak", {"rank", "rack"}), "rank");
+}
+
+TEST(JsonQuoteTest, PlainText) {
+  EXPECT_EQ(JsonQuote("compute-0-0"), "\"compute-0-0\"");
+  EXPECT_EQ(JsonQuote(""), "\"\"");
+}
+
+TEST(JsonQuoteTest, EscapesQuotesBackslashesAndControls) {
+  EXPECT_EQ(JsonQuote("a\"b\\c\nd\re\tf"), "\"a\\\"b\\\\c\\nd\\re\\tf\"");
+  EXPECT_EQ(JsonQuote(std::string("\x01\x1f\x00", 3)), "\"\\u0001\\u001f\\u0000\"");
+}
+
+TEST(JsonQuoteTest, PassesUtf8AndDelThrough) {
+  EXPECT_EQ(JsonQuote("caf\xc3\xa9\x7f/"), "\"caf\xc3\xa9\x7f/\"");
+}
+
+TEST(ShellQuoteTest, QuotesPlainText) {
+  EXPECT_EQ(ShellQuote("a b$c"), "'a b$c'");
+  EXPECT_EQ(ShellQuote(""), "''");
+}
+
+TEST(ShellQuoteTest, EscapesSingleQuotes) {
+  EXPECT_EQ(ShellQuote("it's"), "'it'\\''s'");
+  EXPECT_EQ(ShellQuote("'"), "''\\'''");
+}
+
+}  // namespace
+}  // namespace rocks
