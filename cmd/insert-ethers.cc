@@ -358,7 +358,6 @@ int Run(const Options& o) {
   }
   Discoverer d;
   // Only speed is at stake: carry on without it.
-  if (!PrepareForBursts(db.get(), &err)) cli::Warn(err + " (inserts will be slower)");
   if (!d.Load(db.get(), o.discover, &err)) return cli::Fail(err);
   if (!listening) return OneShot(db.get(), cfg, o, &d);
   return Listen(db.get(), cfg, o, &d);

@@ -367,12 +367,6 @@ bool KickstartedSince(Database* db, int64_t after_id, std::set<std::string>* hos
   return true;
 }
 
-bool PrepareForBursts(Database* db, std::string* err) {
-  if (db->engine() != Engine::kSqlite) return true;
-  return db->ExecDdl("PRAGMA journal_mode = WAL", err) &&
-         db->ExecDdl("PRAGMA synchronous = NORMAL", err);
-}
-
 bool Resync(Database* db, const Config& cfg, bool restart, ResyncResult* result,
             std::string* err) {
   Config c = cfg;

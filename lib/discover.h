@@ -165,12 +165,6 @@ bool DumpNodes(Database* db, std::vector<std::string>* lines, std::string* err);
 bool KickstartedSince(Database* db, int64_t after_id, std::set<std::string>* hosts,
                       int64_t* last_id, std::string* err);
 
-/// Makes one-node transactions cheap on SQLite: a write-ahead log, synced
-/// at checkpoints rather than at every commit. A power cut may lose the
-/// last nodes inserted (they ask for an address again) but never corrupts
-/// the database. Nothing to do on MySQL.
-bool PrepareForBursts(Database* db, std::string* err);
-
 /// What one resync did.
 struct ResyncResult {
   int written = 0;   ///< files (or PXE directories) rewritten
