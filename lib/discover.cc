@@ -369,40 +369,10 @@ bool KickstartedSince(Database* db, int64_t after_id, std::set<std::string>* hos
 
 bool Resync(Database* db, const Config& cfg, bool restart, ResyncResult* result,
             std::string* err) {
-  Config c = cfg;
-  std::string tmp;
-  if (!restart) {
-    // The same files without their RELOAD commands: sync.conf minus its
-    // fourth field, handed to SyncConfig in a private copy.
-    std::string path = SyncConfPath(cfg), text;
-    std::vector<SyncEntry> entries;
-    if (!ReadFile(path, &text, err) || !ParseSyncConf(text, path, &entries, err))
-      return false;
-    std::string copy;
-    for (const SyncEntry& e : entries) {
-      std::string report = e.report;
-      for (const std::string& a : e.args) report += " " + a;
-      copy += report + " | " + e.output + " | " + e.validate + " |\n";
-    }
-    const char* dir = getenv("TMPDIR");
-    tmp = std::string(dir && *dir ? dir : "/tmp") + "/insert-ethers-sync.XXXXXX";
-    int fd = mkstemp(tmp.data());
-    if (fd < 0) {
-      *err = tmp + ": " + std::strerror(errno);
-      return false;
-    }
-    bool ok = write(fd, copy.data(), copy.size()) == static_cast<ssize_t>(copy.size());
-    close(fd);
-    if (!ok) {
-      unlink(tmp.c_str());
-      *err = tmp + ": " + std::strerror(errno);
-      return false;
-    }
-    c.values["sync_conf"] = tmp;
-  }
+  SyncOptions options;
+  options.reload = restart;
   std::string out;
-  bool ok = SyncConfig(db, c, SyncOptions(), &out, &result->log, err);
-  if (!tmp.empty()) unlink(tmp.c_str());
+  bool ok = SyncConfig(db, cfg, options, &out, &result->log, err);
   for (const std::string& line : Split(result->log, '\n'))
     if (EndsWith(line, ": written") || line.find(" written, ") != std::string::npos)
       ++result->written;

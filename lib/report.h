@@ -49,6 +49,11 @@ struct ReportInfo {
 /// Every report, in the order they are listed.
 const std::vector<ReportInfo>& Reports();
 
+/// Checks a report name and its arguments: an unknown name gets a "did
+/// you mean" suggestion; `pxe` needs DIR; the zones take an optional SUBNET.
+bool CheckReport(const std::string& name, const std::vector<std::string>& args,
+                 std::string* err);
+
 /// Runs the report `name` (any report but `pxe`, which writes a directory)
 /// with its arguments and puts the whole file in `out`. An unknown name is
 /// an error with a "did you mean" suggestion.
@@ -73,7 +78,9 @@ bool ReportEthers(Database* db, const ReportContext& ctx, std::string* out,
 bool ReportDhcpd(Database* db, const ReportContext& ctx, std::string* out,
                  std::string* err);
 
-/// The same as a kea-dhcp4 JSON configuration with reservations.
+/// The same as a kea-dhcp4 JSON configuration with reservations, listening
+/// on the frontend's private interface; leases in the Kea_LeaseFile
+/// attribute's file when it is set.
 bool ReportKea(Database* db, const ReportContext& ctx, std::string* out,
                std::string* err);
 
@@ -84,7 +91,8 @@ bool ReportDns(Database* db, const ReportContext& ctx, const std::string& subnet
                std::string* out, std::string* err);
 
 /// The reverse zone of `subnet` (its network rounded down to whole
-/// octets, "10.in-addr.arpa" for 10.0.0.0/8) with one PTR per interface.
+/// octets, at most three: "10.in-addr.arpa" for 10.0.0.0/8, the /24's zone
+/// for a smaller subnet) with one PTR per interface.
 bool ReportDnsReverse(Database* db, const ReportContext& ctx,
                       const std::string& subnet, std::string* out,
                       std::string* err);

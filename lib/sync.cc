@@ -1,0 +1,480 @@
+#include "sync.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+
+#include "file.h"
+#include "report.h"
+#include "strutil.h"
+
+#ifndef ROCKS_SYSCONFDIR
+#define ROCKS_SYSCONFDIR "/etc"
+#endif
+
+extern char** environ;
+
+namespace rocks {
+namespace {
+
+std::string TempDir() {
+  const char* dir = std::getenv("TMPDIR");
+  return dir && *dir ? dir : "/tmp";
+}
+
+// An unlinked temporary file: gone from the disk whatever happens to us.
+int AnonymousTempFile(std::string* err) {
+  std::string tmpl = TempDir() + "/rocks-sync.XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) {
+    *err = tmpl + ": " + std::strerror(errno);
+    return -1;
+  }
+  unlink(name.data());
+  return fd;
+}
+
+// A named temporary file holding `content`, removed when this goes away.
+class TempFile {
+ public:
+  ~TempFile() {
+    if (!path_.empty()) unlink(path_.c_str());
+  }
+  bool Create(const std::string& base, const std::string& content,
+              std::string* err) {
+    std::string tmpl = TempDir() + "/rocks-sync-" + base + ".XXXXXX";
+    std::vector<char> name(tmpl.begin(), tmpl.end());
+    name.push_back('\0');
+    int fd = mkostemp(name.data(), O_CLOEXEC);
+    if (fd < 0) {
+      *err = tmpl + ": " + std::strerror(errno);
+      return false;
+    }
+    path_ = name.data();
+    std::string_view data = content;
+    while (!data.empty()) {
+      ssize_t n = write(fd, data.data(), data.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        *err = path_ + ": " + std::strerror(errno);
+        close(fd);
+        return false;
+      }
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    if (close(fd) != 0) {
+      *err = path_ + ": " + std::strerror(errno);
+      return false;
+    }
+    return true;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
+  if (from.empty()) return s;
+  for (size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size())
+    s.replace(p, from.size(), to);
+  return s;
+}
+
+// Child output as log lines, indented to set them apart from our own.
+std::string Indent(const std::string& output) {
+  std::string out;
+  for (const std::string& line : Split(output, '\n'))
+    if (!Trim(line).empty()) out += "  " + line + "\n";
+  return out;
+}
+
+std::string StatusText(int status) {
+  if (status > 128) return "was killed by signal " + std::to_string(status - 128);
+  return "exited with status " + std::to_string(status);
+}
+
+// What `diff -u` prints for a file that is all new (or all gone), without
+// a process per file: a first dry run over 10,000 nodes has 20,000 new
+// PXE files.
+std::string WholeFileDiff(const std::string& from, const std::string& to,
+                          const std::string& content, bool added) {
+  if (content.empty()) return "";
+  std::vector<std::string> lines = Split(content, '\n');
+  bool newline_at_end = content.back() == '\n';
+  if (newline_at_end) lines.pop_back();
+  std::string range = lines.size() == 1 ? "1" : "1," + std::to_string(lines.size());
+  std::string out = "--- " + from + "\n+++ " + to + "\n@@ " +
+                    (added ? "-0,0 +" + range : "-" + range + " +0,0") + " @@\n";
+  for (const std::string& line : lines) out += (added ? "+" : "-") + line + "\n";
+  if (!newline_at_end) out += "\\ No newline at end of file\n";
+  return out;
+}
+
+// The unified diff from the file at `path` (or nothing) to `content` (or,
+// when `removed`, to nothing).
+bool Diff(const std::string& path, bool exists, const std::string& content,
+          bool removed, std::string* out, std::string* err) {
+  if (!exists) {
+    *out += WholeFileDiff("/dev/null", path, content, true);
+    return true;
+  }
+  if (removed) {
+    std::string old;
+    if (!ReadFile(path, &old, err)) return false;
+    *out += WholeFileDiff(path, "/dev/null", old, false);
+    return true;
+  }
+  TempFile tmp;
+  if (!tmp.Create(BaseName(path), content, err)) return false;
+  CommandResult r;
+  if (!RunCommand({"diff", "-u", "--label", path, "--label", path, path, tmp.path()},
+                  &r, err))
+    return false;
+  if (r.status > 1) {
+    *err = path + ": diff " + StatusText(r.status) + ": " + Trim(r.output);
+    return false;
+  }
+  *out += r.output;
+  return true;
+}
+
+struct SyncState {
+  Database* db;
+  const SyncOptions* options;
+  ReportContext ctx;
+  std::string* out;
+  std::string* log;
+  std::vector<std::string> failures;
+};
+
+bool RunShell(const std::string& command, CommandResult* r, std::string* err) {
+  return RunCommand({"/bin/sh", "-c", command}, r, err);
+}
+
+void Reload(SyncState* s, const SyncEntry& e) {
+  if (e.reload.empty() || s->options->dry_run || !s->options->reload) return;
+  CommandResult r;
+  std::string err;
+  if (!RunShell(e.reload, &r, &err)) {
+    s->failures.push_back(e.output + ": reload failed: " + err);
+    return;
+  }
+  if (r.status != 0) {
+    std::string why = e.output + ": reload failed: '" + e.reload + "' " + StatusText(r.status);
+    *s->log += Indent(r.output);
+    s->failures.push_back(why);
+    return;
+  }
+  *s->log += e.output + ": reloaded: " + e.reload + "\n";
+}
+
+void SyncPxe(SyncState* s, const SyncEntry& e) {
+  std::map<std::string, std::string> files;
+  std::string err;
+  if (!ReportPxe(s->db, s->ctx, &files, &err)) {
+    s->failures.push_back(e.output + ": " + err);
+    return;
+  }
+  if (s->options->dry_run) {
+    struct stat st;
+    if (stat(e.output.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      std::string why = e.output + ": not a directory";
+      s->failures.push_back(why);
+      return;
+    }
+    size_t changes = 0;
+    for (const auto& [name, content] : files) {
+      std::string path = e.output + "/" + name, old, ignored;
+      bool exists = ReadFile(path, &old, &ignored);
+      if (exists && old == content) continue;
+      ++changes;
+      if (!Diff(path, exists, content, false, s->out, &err)) {
+        s->failures.push_back(err);
+        return;
+      }
+    }
+    // Stale files: a real run removes them.
+    if (DIR* d = opendir(e.output.c_str())) {
+      std::vector<std::string> stale;
+      while (struct dirent* de = readdir(d))
+        if (IsPxeFileName(de->d_name) && !files.count(de->d_name))
+          stale.push_back(de->d_name);
+      closedir(d);
+      std::sort(stale.begin(), stale.end());
+      for (const std::string& name : stale) {
+        ++changes;
+        if (!Diff(e.output + "/" + name, true, "", true, s->out, &err)) {
+          s->failures.push_back(err);
+          return;
+        }
+      }
+    }
+    *s->log += e.output + (changes ? ": would be written\n" : ": unchanged\n");
+    return;
+  }
+  std::vector<std::string> written, removed;
+  if (!WritePxeDir(e.output, files, &written, &removed, &err)) {
+    s->failures.push_back(err);
+    return;
+  }
+  if (written.empty() && removed.empty()) {
+    *s->log += e.output + ": unchanged\n";
+    return;
+  }
+  *s->log += e.output + ": " + std::to_string(written.size()) + " written, " +
+             std::to_string(removed.size()) + " removed\n";
+  Reload(s, e);
+}
+
+void SyncFile(SyncState* s, const SyncEntry& e) {
+  std::string old, err;
+  bool exists = ReadFile(e.output, &old, &err);
+  if (!exists && PathExists(e.output)) {
+    s->failures.push_back(err);
+    return;
+  }
+  ReportContext ctx = s->ctx;
+  ctx.previous = exists ? old : "";
+  std::string content;
+  if (!RunReport(s->db, ctx, e.report, e.args, &content, &err)) {
+    std::string why = e.output + ": " + err;
+    s->failures.push_back(why);
+    return;
+  }
+  if (exists && old == content) {
+    *s->log += e.output + ": unchanged\n";
+    return;
+  }
+  if (!e.validate.empty()) {
+    TempFile tmp;
+    std::string command;
+    CommandResult r;
+    if (!tmp.Create(BaseName(e.output), content, &err) ||
+        !ExpandValidate(e.validate, tmp.path(), &command, &err) ||
+        !RunShell(command, &r, &err)) {
+      std::string why = e.output + ": " + err;
+      s->failures.push_back(why);
+      return;
+    }
+    if (r.status != 0) {
+      // The checker names the temporary file; the reader knows the real one.
+      std::string output = ReplaceAll(r.output, tmp.path(), e.output);
+      std::string why = e.output + ": validation failed: '" + e.validate + "' " +
+                        StatusText(r.status);
+      *s->log += Indent(output);
+      s->failures.push_back(why);
+      return;
+    }
+  }
+  if (s->options->dry_run) {
+    if (!Diff(e.output, exists, content, false, s->out, &err)) {
+      s->failures.push_back(err);
+      return;
+    }
+    *s->log += e.output + ": would be written\n";
+    return;
+  }
+  bool changed = false;
+  if (!WriteFileAtomic(e.output, content, &changed, &err)) {
+    s->failures.push_back(err);
+    return;
+  }
+  *s->log += e.output + (changed ? ": written\n" : ": unchanged\n");
+  if (changed) Reload(s, e);
+}
+
+}  // namespace
+
+std::string SyncConfPath(const Config& cfg) {
+  return cfg.Get("sync_conf", ROCKS_SYSCONFDIR "/rocks/sync.conf");
+}
+
+bool ExpandValidate(const std::string& command, const std::string& file,
+                    std::string* out, std::string* err) {
+  std::string result;
+  for (size_t i = 0; i < command.size(); ++i) {
+    if (command[i] != '%') {
+      result += command[i];
+      continue;
+    }
+    if (i + 1 < command.size() && command[i + 1] == 'f') {
+      result += ShellQuote(file);
+    } else if (i + 1 < command.size() && command[i + 1] == '%') {
+      result += '%';
+    } else {
+      *err = "'" + command + "': unknown escape '" + command.substr(i, 2) +
+             "' (expected %f or %%)";
+      return false;
+    }
+    ++i;
+  }
+  *out = std::move(result);
+  return true;
+}
+
+bool ParseSyncConf(const std::string& text, const std::string& source,
+                   std::vector<SyncEntry>* out, std::string* err) {
+  std::vector<std::string> lines = Split(text, '\n');
+  std::map<std::string, std::string> outputs;
+  for (size_t n = 0; n < lines.size(); ++n) {
+    std::string line = Trim(lines[n]);
+    if (line.empty() || line[0] == '#') continue;
+    std::string where = source + ":" + std::to_string(n + 1);
+    // RELOAD takes the rest of the line, so it may hold a pipe or '||'.
+    std::vector<std::string> fields;
+    size_t start = 0;
+    while (fields.size() < 3) {
+      size_t bar = line.find('|', start);
+      if (bar == std::string::npos) break;
+      fields.push_back(Trim(line.substr(start, bar - start)));
+      start = bar + 1;
+    }
+    fields.push_back(Trim(line.substr(start)));
+    if (fields.size() < 2) {
+      *err = where + ": expected 'REPORT | OUTPUT | VALIDATE | RELOAD'";
+      return false;
+    }
+    fields.resize(4);
+    SyncEntry e;
+    e.where = where;
+    std::vector<std::string> words = SplitBlanks(fields[0]);
+    if (words.empty()) {
+      *err = where + ": missing report";
+      return false;
+    }
+    e.report = words[0];
+    e.args.assign(words.begin() + 1, words.end());
+    std::vector<std::string> args = e.args;
+    // pxe's DIR is OUTPUT.
+    if (e.report == "pxe") args.push_back(fields[1]);
+    if (!CheckReport(e.report, args, err)) {
+      *err = where + ": " + *err;
+      return false;
+    }
+    e.output = fields[1];
+    e.validate = fields[2];
+    e.reload = fields[3];
+    if (e.output.empty()) {
+      *err = where + ": missing OUTPUT";
+      return false;
+    }
+    if (e.output[0] != '/') {
+      *err = where + ": " + e.output + ": OUTPUT must be an absolute path";
+      return false;
+    }
+    if (e.report == "pxe" && !e.validate.empty()) {
+      *err = where + ": pxe writes a directory: VALIDATE must be empty";
+      return false;
+    }
+    std::string ignored;
+    if (!ExpandValidate(e.validate, "", &ignored, err)) {
+      *err = where + ": " + *err;
+      return false;
+    }
+    auto [it, fresh] = outputs.emplace(e.output, where);
+    if (!fresh) {
+      *err = where + ": " + e.output + ": already written by " + it->second;
+      return false;
+    }
+    out->push_back(std::move(e));
+  }
+  return true;
+}
+
+bool RunCommand(const std::vector<std::string>& argv, CommandResult* result,
+                std::string* err) {
+  // Output goes to a file, not a pipe: a reload command that leaves a
+  // daemon holding its stdout must not keep us waiting.
+  int fd = AnonymousTempFile(err);
+  if (fd < 0) return false;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, fd, 2);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    *err = argv[0] + ": " + std::strerror(rc);
+    close(fd);
+    return false;
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      *err = argv[0] + ": " + std::strerror(errno);
+      close(fd);
+      return false;
+    }
+  }
+  result->status = WIFEXITED(status) ? WEXITSTATUS(status)
+                                     : 128 + WTERMSIG(status);
+  result->output.clear();
+  lseek(fd, 0, SEEK_SET);
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    result->output.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return true;
+}
+
+bool SyncConfig(Database* db, const Config& cfg, const SyncOptions& options,
+                std::string* out, std::string* log, std::string* err) {
+  std::string path = SyncConfPath(cfg);
+  int lock = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (lock < 0) {
+    *err = path + ": " + std::strerror(errno);
+    return false;
+  }
+  // One sync at a time: two at once could give two different zones the
+  // same serial.
+  while (flock(lock, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      *err = path + ": " + std::strerror(errno);
+      close(lock);
+      return false;
+    }
+  }
+  std::string text;
+  std::vector<SyncEntry> entries;
+  SyncState s{db, &options, {}, out, log, {}};
+  bool ok = ReadFile(path, &text, err) && ParseSyncConf(text, path, &entries, err) &&
+            LoadReportContext(cfg, &s.ctx, err);
+  if (ok) {
+    for (const SyncEntry& e : entries) {
+      if (e.report == "pxe")
+        SyncPxe(&s, e);
+      else
+        SyncFile(&s, e);
+    }
+    if (!s.failures.empty()) {
+      *err = Join(s.failures, "; ");
+      ok = false;
+    }
+  }
+  close(lock);
+  return ok;
+}
+
+}  // namespace rocks

@@ -1,0 +1,365 @@
+#!/usr/bin/env bats
+# dbreport: every report against a fixture cluster with several subnets,
+# appliances, aliases and hosts without a MAC; golden files under
+# t/expected/dbreport/ (ROCKS_UPDATE_GOLDEN=1 rewrites them); every DHCP
+# and zone file through the real checker.
+
+load helper
+load report-fixture
+bats_require_minimum_version 1.5.0
+
+setup() {
+  rocks_setup
+  export SOURCE_DATE_EPOCH=1700000000
+  # Kea's lock and PID files go to the test directory, not /run/kea.
+  export KEA_LOCKFILE_DIR=$T KEA_PIDFILE_DIR=$T
+  printf 'hosts_local = %s\ndns_local_dir = %s\n' "$T/hosts.local" "$T/named" \
+    >>"$ROCKS_CONF"
+}
+
+teardown() { rocks_teardown; }
+
+@test "dbreport without a report lists the reports" {
+  run --separate-stderr dbreport
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  golden list
+}
+
+@test "dbreport hosts: interfaces, short aliases, aliases, hosts.local" {
+  report_fixture
+  check_report hosts hosts
+}
+
+@test "dbreport ethers" {
+  report_fixture
+  check_report ethers ethers
+}
+
+@test "dbreport dhcpd passes dhcpd -t" {
+  report_fixture
+  check_report dhcpd dhcpd
+  dbreport dhcpd >"$T/dhcpd.conf"
+  run dhcpd -t -cf "$T/dhcpd.conf"
+  [ "$status" -eq 0 ]
+}
+
+@test "dbreport kea passes kea-dhcp4 -t" {
+  report_fixture
+  check_report kea kea
+  dbreport kea >"$T/kea.conf"
+  run kea-dhcp4 -t "$T/kea.conf"
+  [ "$status" -eq 0 ]
+}
+
+@test "dbreport dns: the private zone passes named-checkzone" {
+  report_fixture
+  check_report dns dns
+  dbreport dns >"$T/zone"
+  run named-checkzone local "$T/zone"
+  [ "$status" -eq 0 ]
+  [ "$output" = "zone local/IN: loaded serial 2023111400
+OK" ]
+}
+
+@test "dbreport dns SUBNET: the zones of the other subnets pass named-checkzone" {
+  report_fixture
+  check_report dns-ib dns ib
+  dbreport dns ib >"$T/ib"
+  run named-checkzone ib.local "$T/ib"
+  [ "$status" -eq 0 ]
+  check_report dns-public dns public
+  dbreport dns public >"$T/public"
+  run named-checkzone example.org "$T/public"
+  [ "$status" -eq 0 ]
+}
+
+@test "dbreport dns-reverse: the reverse zones pass named-checkzone" {
+  report_fixture
+  check_report dns-reverse dns-reverse
+  dbreport dns-reverse >"$T/rev"
+  run named-checkzone 10.in-addr.arpa "$T/rev"
+  [ "$status" -eq 0 ]
+  check_report dns-reverse-ib dns-reverse ib
+  dbreport dns-reverse ib >"$T/rev-ib"
+  run named-checkzone 2.10.in-addr.arpa "$T/rev-ib"
+  [ "$status" -eq 0 ]
+  check_report dns-reverse-public dns-reverse public
+  dbreport dns-reverse public >"$T/rev-pub"
+  run named-checkzone 1.168.192.in-addr.arpa "$T/rev-pub"
+  [ "$status" -eq 0 ]
+}
+
+@test "dbreport dns: on a subnet without the frontend, the NS is its private name" {
+  report_fixture
+  rocks_sql "INSERT INTO subnets (name, network, prefix, zone, mtu) VALUES ('bmc', '10.3.0.0', 16, 'bmc.local', 1500)"
+  rocks add host interface compute-0-0 device=bmc ip=10.3.0.10 name=compute-0-0-bmc
+  check_report dns-bmc dns bmc
+  dbreport dns bmc >"$T/bmc"
+  run named-checkzone bmc.local "$T/bmc"
+  [ "$status" -eq 0 ]
+  check_report dns-reverse-bmc dns-reverse bmc
+  dbreport dns-reverse bmc >"$T/rev-bmc"
+  run named-checkzone 3.10.in-addr.arpa "$T/rev-bmc"
+  [ "$status" -eq 0 ]
+}
+
+@test "dbreport machines: compute hosts by rack and rank" {
+  report_fixture
+  check_report machines machines
+}
+
+@test "dbreport slurm-nodes" {
+  report_fixture
+  check_report slurm-nodes slurm-nodes
+}
+
+@test "dbreport pbs-nodes" {
+  report_fixture
+  check_report pbs-nodes pbs-nodes
+}
+
+@test "dbreport resolv" {
+  report_fixture
+  check_report resolv resolv
+}
+
+@test "dbreport pxe DIR writes one pxelinux and one GRUB file per MAC" {
+  report_fixture
+  mkdir "$T/pxe"
+  run --separate-stderr dbreport -v pxe "$T/pxe"
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "dbreport: $T/pxe/01-52-54-00-00-00-10: written
+dbreport: $T/pxe/01-52-54-00-00-00-11: written
+dbreport: $T/pxe/01-52-54-00-00-00-12: written
+dbreport: $T/pxe/01-52-54-00-00-00-20: written
+dbreport: $T/pxe/01-52-54-00-00-00-30: written
+dbreport: $T/pxe/grub.cfg-01-52-54-00-00-00-10: written
+dbreport: $T/pxe/grub.cfg-01-52-54-00-00-00-11: written
+dbreport: $T/pxe/grub.cfg-01-52-54-00-00-00-12: written
+dbreport: $T/pxe/grub.cfg-01-52-54-00-00-00-20: written
+dbreport: $T/pxe/grub.cfg-01-52-54-00-00-00-30: written" ]
+  output=$(cat "$T/pxe/01-52-54-00-00-00-10")
+  golden pxe-os
+  output=$(cat "$T/pxe/01-52-54-00-00-00-12")
+  golden pxe-install
+  output=$(cat "$T/pxe/grub.cfg-01-52-54-00-00-00-10")
+  golden grub-os
+  output=$(cat "$T/pxe/grub.cfg-01-52-54-00-00-00-12")
+  golden grub-install
+}
+
+@test "dbreport pxe DIR removes the files of hosts that are gone, keeps others" {
+  report_fixture
+  mkdir "$T/pxe"
+  dbreport pxe "$T/pxe"
+  touch "$T/pxe/default" "$T/pxe/01-52-54-00-00-00-99"
+  ino=$(stat -c %i "$T/pxe/01-52-54-00-00-00-10")
+  rocks remove host login-0-0
+  run --separate-stderr dbreport --verbose pxe "$T/pxe"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "dbreport: $T/pxe/01-52-54-00-00-00-20: removed
+dbreport: $T/pxe/01-52-54-00-00-00-99: removed
+dbreport: $T/pxe/grub.cfg-01-52-54-00-00-00-20: removed" ]
+  [ -e "$T/pxe/default" ]
+  # Unchanged files are not rewritten.
+  [ "$(stat -c %i "$T/pxe/01-52-54-00-00-00-10")" = "$ino" ]
+  run ls "$T/pxe"
+  [ "$output" = "01-52-54-00-00-00-10
+01-52-54-00-00-00-11
+01-52-54-00-00-00-12
+01-52-54-00-00-00-30
+default
+grub.cfg-01-52-54-00-00-00-10
+grub.cfg-01-52-54-00-00-00-11
+grub.cfg-01-52-54-00-00-00-12
+grub.cfg-01-52-54-00-00-00-30" ]
+}
+
+@test "dbreport --output writes the file, and leaves it alone when unchanged" {
+  report_fixture
+  run --separate-stderr dbreport -v --output="$T/hosts" hosts
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "dbreport: $T/hosts: written" ]
+  output=$(cat "$T/hosts")
+  golden hosts
+  ino=$(stat -c %i "$T/hosts")
+  run --separate-stderr dbreport -v -o "$T/hosts" hosts
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "dbreport: $T/hosts: unchanged" ]
+  [ "$(stat -c %i "$T/hosts")" = "$ino" ]
+  run --separate-stderr dbreport -o "$T/hosts" hosts
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+}
+
+@test "dbreport --output keeps a zone's serial when nothing changed and raises it otherwise" {
+  report_fixture
+  dbreport --output="$T/zone" dns
+  grep -q '2023111400	; serial' "$T/zone"
+  cp "$T/zone" "$T/zone.before"
+  SOURCE_DATE_EPOCH=1700100000 dbreport --output="$T/zone" dns
+  cmp "$T/zone" "$T/zone.before"
+  rocks add host compute-2-0 appliance=compute rack=2 rank=0 ip=10.255.255.240
+  dbreport --output="$T/zone" dns
+  grep -q '2023111401	; serial' "$T/zone"
+  rocks add host compute-2-1 appliance=compute rack=2 rank=1 ip=10.255.255.239
+  SOURCE_DATE_EPOCH=1700200000 dbreport --output="$T/zone" dns
+  grep -q '2023111700	; serial' "$T/zone"
+  run named-checkzone local "$T/zone"
+  [ "$status" -eq 0 ]
+}
+
+@test "dbreport on an empty cluster: only the frontend" {
+  rocks init --frontend=fe --private-mac=52:54:00:00:00:01
+  check_report empty-hosts hosts
+  check_report empty-machines machines
+  dbreport dhcpd >"$T/dhcpd.conf"
+  run dhcpd -t -cf "$T/dhcpd.conf"
+  [ "$status" -eq 0 ]
+}
+
+@test "dbreport: an unknown report gets a suggestion" {
+  run --separate-stderr dbreport hots
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "dbreport: hots: unknown report (did you mean 'hosts'?)" ]
+}
+
+@test "dbreport: an unknown report far from any name" {
+  run --separate-stderr dbreport zzzzzzzz
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "dbreport: zzzzzzzz: unknown report" ]
+}
+
+@test "dbreport: a report that takes no argument" {
+  run --separate-stderr dbreport hosts extra
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "dbreport: hosts: unexpected argument 'extra'" ]
+}
+
+@test "dbreport: dns takes one subnet" {
+  run --separate-stderr dbreport dns private public
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "dbreport: dns: unexpected argument 'public'" ]
+}
+
+@test "dbreport: an unknown subnet" {
+  report_fixture
+  run --separate-stderr dbreport dns privat
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "dbreport: privat: unknown subnet (did you mean 'private'?)" ]
+}
+
+@test "dbreport: pxe needs DIR" {
+  run --separate-stderr dbreport pxe
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "dbreport: pxe: missing DIR" ]
+}
+
+@test "dbreport: pxe takes no --output" {
+  run --separate-stderr dbreport --output="$T/x" pxe "$T"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "dbreport: pxe: --output does not apply (the files go into DIR)" ]
+}
+
+@test "dbreport: pxe into a missing directory" {
+  report_fixture
+  run --separate-stderr dbreport pxe "$T/nowhere"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "dbreport: $T/nowhere: No such file or directory" ]
+}
+
+@test "dbreport: --output needs a report" {
+  run --separate-stderr dbreport --output="$T/x"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "dbreport: --output needs a REPORT" ]
+}
+
+@test "dbreport: --output into a missing directory changes nothing" {
+  report_fixture
+  run --separate-stderr dbreport --output="$T/nowhere/hosts" hosts
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "dbreport: $T/nowhere/hosts: No such file or directory" ]
+}
+
+@test "dbreport: a missing network attribute is named" {
+  report_fixture
+  rocks remove attr Kickstart_PrivateNetmask
+  run --separate-stderr dbreport dhcpd
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "dbreport: Kickstart_PrivateNetmask: global attribute not set (run 'rocks set attr Kickstart_PrivateNetmask VALUE')" ]
+}
+
+@test "dbreport: a bad netmask attribute is named" {
+  report_fixture
+  rocks set attr Kickstart_PrivateNetmask 255.0.255.0
+  run --separate-stderr dbreport kea
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "dbreport: Kickstart_PrivateNetmask=255.0.255.0: invalid netmask" ]
+}
+
+@test "dbreport: no cluster database" {
+  sqlite_only "the message names the SQLite file"
+  run --separate-stderr dbreport hosts
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "dbreport: $ROCKS_DB: no cluster database here (run 'rocks init')" ]
+}
+
+@test "dbreport: a bad SOURCE_DATE_EPOCH" {
+  report_fixture
+  SOURCE_DATE_EPOCH=soon run --separate-stderr dbreport dns
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "dbreport: SOURCE_DATE_EPOCH=soon: not a number of seconds" ]
+}
+
+@test "dbreport: an unknown option" {
+  run --separate-stderr dbreport --bogus hosts
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "dbreport: unrecognized option '--bogus'
+Try 'dbreport --help' for more information." ]
+}
+
+@test "dbreport: a crash while writing never leaves a half-written file" {
+  command -v strace >/dev/null || skip "strace is not installed"
+  report_fixture
+  dbreport --output="$T/hosts" hosts
+  cp "$T/hosts" "$T/hosts.old"
+  rocks add host compute-2-0 appliance=compute rack=2 rank=0 ip=10.255.255.240
+  # SIGKILL at the first write of the new file, then at the rename: the
+  # old file must be there, whole.
+  run strace -f -o /dev/null -e trace=write -e inject=write:signal=KILL:when=1 \
+    dbreport --output="$T/hosts" hosts
+  [ "$status" -ne 0 ]
+  cmp "$T/hosts" "$T/hosts.old"
+  run strace -f -o /dev/null -e trace=rename,renameat,renameat2 \
+    -e inject=rename,renameat,renameat2:signal=KILL dbreport --output="$T/hosts" hosts
+  [ "$status" -ne 0 ]
+  cmp "$T/hosts" "$T/hosts.old"
+  dbreport --output="$T/hosts" hosts
+  grep -q compute-2-0 "$T/hosts"
+}
+
+@test "dbreport --db names the database" {
+  report_fixture
+  db=$ROCKS_DB
+  ROCKS_DB= run --separate-stderr dbreport --db="$db" machines
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  golden machines
+}
+
+@test "dbreport --db with a bad URL" {
+  run --separate-stderr dbreport --db=postgres://x machines
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "dbreport: postgres://x: unknown database URL (expected sqlite:PATH or mysql://...)" ]
+}

@@ -1,0 +1,311 @@
+// Tests for lib/report: zone names and serials, PXE file names and
+// directories, argument checks, and reports over a real SQLite cluster.
+#include "report.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cluster.h"
+#include "db.h"
+#include "file.h"
+
+namespace rocks {
+namespace {
+
+std::string MakeTempDir() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-report.XXXXXX";
+  if (!mkdtemp(tmpl.data())) return "";
+  return tmpl;
+}
+
+TEST(ReverseZoneName, RoundsDownToWholeOctets) {
+  std::string zone, err;
+  ASSERT_TRUE(ReverseZoneName("10.0.0.0", 8, &zone, &err)) << err;
+  EXPECT_EQ("10.in-addr.arpa", zone);
+  ASSERT_TRUE(ReverseZoneName("10.2.0.0", 16, &zone, &err)) << err;
+  EXPECT_EQ("2.10.in-addr.arpa", zone);
+  ASSERT_TRUE(ReverseZoneName("10.1.16.0", 20, &zone, &err)) << err;
+  EXPECT_EQ("1.10.in-addr.arpa", zone);
+  ASSERT_TRUE(ReverseZoneName("192.168.1.0", 24, &zone, &err)) << err;
+  EXPECT_EQ("1.168.192.in-addr.arpa", zone);
+  ASSERT_TRUE(ReverseZoneName("192.168.1.64", 26, &zone, &err)) << err;
+  EXPECT_EQ("1.168.192.in-addr.arpa", zone);
+  ASSERT_TRUE(ReverseZoneName("192.168.1.7", 32, &zone, &err)) << err;
+  EXPECT_EQ("1.168.192.in-addr.arpa", zone);
+}
+
+TEST(ReverseZoneName, Errors) {
+  std::string zone, err;
+  EXPECT_FALSE(ReverseZoneName("10.0.0.0", 4, &zone, &err));
+  EXPECT_EQ("10.0.0.0/4: a reverse zone needs a prefix of 8 to 32", err);
+  EXPECT_FALSE(ReverseZoneName("10.0.0", 8, &zone, &err));
+  EXPECT_EQ("10.0.0: invalid network address", err);
+}
+
+std::string Zone(const std::string& body) {
+  return std::string("@ SOA (\n\t\t") + kSerialMark + "\t; serial\n" + body;
+}
+
+TEST(FillZoneSerial, NewZoneStartsAtTheDay) {
+  // 1700000000 is 2023-11-14 UTC.
+  EXPECT_EQ("@ SOA (\n\t\t2023111400\t; serial\nA\n",
+            FillZoneSerial(Zone("A\n"), "", 1700000000));
+}
+
+TEST(FillZoneSerial, UnchangedZoneKeepsItsSerial) {
+  std::string old = "@ SOA (\n\t\t2023111405\t; serial\nA\n";
+  EXPECT_EQ(old, FillZoneSerial(Zone("A\n"), old, 1800000000));
+}
+
+TEST(FillZoneSerial, ChangedZoneRises) {
+  std::string old = "@ SOA (\n\t\t2023111405\t; serial\nA\n";
+  EXPECT_EQ("@ SOA (\n\t\t2023111406\t; serial\nB\n",
+            FillZoneSerial(Zone("B\n"), old, 1700000000));
+  // A later day jumps to that day.
+  EXPECT_EQ("@ SOA (\n\t\t2023111700\t; serial\nB\n",
+            FillZoneSerial(Zone("B\n"), old, 1700200000));
+  // A clock that went back still rises.
+  EXPECT_EQ("@ SOA (\n\t\t2023111406\t; serial\nB\n",
+            FillZoneSerial(Zone("B\n"), old, 1600000000));
+}
+
+TEST(FillZoneSerial, PreviousFileNotAZone) {
+  EXPECT_EQ("@ SOA (\n\t\t2023111400\t; serial\nA\n",
+            FillZoneSerial(Zone("A\n"), "hand-written\n", 1700000000));
+}
+
+TEST(IsPxeFileName, OnlyOurFiles) {
+  EXPECT_TRUE(IsPxeFileName("01-52-54-00-00-00-10"));
+  EXPECT_TRUE(IsPxeFileName("grub.cfg-01-52-54-00-ab-cd-ef"));
+  EXPECT_FALSE(IsPxeFileName("default"));
+  EXPECT_FALSE(IsPxeFileName("grub.cfg"));
+  EXPECT_FALSE(IsPxeFileName("01-52-54-00-00-00"));
+  EXPECT_FALSE(IsPxeFileName("01-52-54-00-00-00-1g"));
+  EXPECT_FALSE(IsPxeFileName("01-52-54-00-AB-00-10"));
+  EXPECT_FALSE(IsPxeFileName("01:52:54:00:00:00:10"));
+  EXPECT_FALSE(IsPxeFileName("0A0101FE"));
+  EXPECT_FALSE(IsPxeFileName(".01-52-54-00-00-00-10.Xyz123"));
+}
+
+TEST(CheckReport, NamesAndArguments) {
+  std::string err;
+  EXPECT_TRUE(CheckReport("hosts", {}, &err));
+  EXPECT_TRUE(CheckReport("dns", {"ib"}, &err));
+  EXPECT_TRUE(CheckReport("pxe", {"/tftp"}, &err));
+  EXPECT_FALSE(CheckReport("host", {}, &err));
+  EXPECT_EQ("host: unknown report (did you mean 'hosts'?)", err);
+  EXPECT_FALSE(CheckReport("pxe", {}, &err));
+  EXPECT_EQ("pxe: missing DIR", err);
+  EXPECT_FALSE(CheckReport("machines", {"x"}, &err));
+  EXPECT_EQ("machines: unexpected argument 'x'", err);
+  EXPECT_FALSE(CheckReport("dns-reverse", {"a", "b"}, &err));
+  EXPECT_EQ("dns-reverse: unexpected argument 'b'", err);
+}
+
+TEST(Reports, EveryReportIsListedOnce) {
+  std::map<std::string, int> seen;
+  for (const ReportInfo& r : Reports()) ++seen[r.name];
+  EXPECT_EQ(11u, seen.size());
+  for (const auto& [name, n] : seen) EXPECT_EQ(1, n) << name;
+}
+
+class ReportDbTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir();
+    ASSERT_FALSE(dir_.empty());
+    std::string err;
+    ASSERT_TRUE(OpenDatabase("sqlite:" + dir_ + "/c.db", DbOptions(), &db_, &err)) << err;
+    InitOptions init;
+    init.private_mac = "52:54:00:00:00:01";
+    ASSERT_TRUE(InitCluster(db_.get(), init, &err)) << err;
+    AddNode("compute-0-0", "appliance=compute cpus=4 mac=52:54:00:00:00:10 ip=10.255.255.254");
+    AddNode("compute-0-1", "appliance=compute cpus=2 ip=10.255.255.253");
+    AddNode("nas-0-0", "appliance=nas mac=52:54:00:00:00:30 ip=10.255.255.250 action=install");
+    ctx_.now = 1700000000;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void AddNode(const std::string& name, const std::string& words) {
+    std::vector<std::string> w;
+    std::string word;
+    for (char c : words + " ") {
+      if (c == ' ') {
+        if (!word.empty()) w.push_back(word);
+        word.clear();
+      } else {
+        word += c;
+      }
+    }
+    KeyValues kv;
+    NewHost host;
+    std::string err;
+    ASSERT_TRUE(ParseKeyValues(w, &kv, &err)) << err;
+    ASSERT_TRUE(ParseNewHost(name, kv, &host, &err)) << err;
+    ASSERT_TRUE(AddHost(db_.get(), host, &err)) << err;
+  }
+
+  std::string dir_;
+  std::unique_ptr<Database> db_;
+  ReportContext ctx_;
+};
+
+TEST_F(ReportDbTest, Machines) {
+  std::string out, err;
+  ASSERT_TRUE(ReportMachines(db_.get(), ctx_, &out, &err)) << err;
+  EXPECT_EQ(
+      "# Generated by dbreport machines from the cluster database: do not edit.\n"
+      "compute-0-0\ncompute-0-1\n",
+      out);
+}
+
+TEST_F(ReportDbTest, SlurmAndPbs) {
+  std::string out, err;
+  ASSERT_TRUE(ReportSlurmNodes(db_.get(), ctx_, &out, &err)) << err;
+  EXPECT_EQ(
+      "# Generated by dbreport slurm-nodes from the cluster database: do not edit.\n"
+      "NodeName=compute-0-0 CPUs=4\nNodeName=compute-0-1 CPUs=2\n",
+      out);
+  ASSERT_TRUE(ReportPbsNodes(db_.get(), ctx_, &out, &err)) << err;
+  EXPECT_EQ(
+      "# Generated by dbreport pbs-nodes from the cluster database: do not edit.\n"
+      "create node compute-0-0 np=4\ncreate node compute-0-1 np=2\n",
+      out);
+}
+
+TEST_F(ReportDbTest, EthersSkipsInterfacesWithoutMac) {
+  std::string out, err;
+  ASSERT_TRUE(ReportEthers(db_.get(), ctx_, &out, &err)) << err;
+  EXPECT_EQ(
+      "# Generated by dbreport ethers from the cluster database: do not edit.\n"
+      "52:54:00:00:00:01\tfrontend.local\n"
+      "52:54:00:00:00:10\tcompute-0-0.local\n"
+      "52:54:00:00:00:30\tnas-0-0.local\n",
+      out);
+}
+
+TEST_F(ReportDbTest, HostsAppendsTheLocalFile) {
+  ctx_.hosts_local = dir_ + "/hosts.local";
+  std::string out, err;
+  ASSERT_TRUE(WriteFileAtomic(ctx_.hosts_local, "10.9.9.9\tlicense", nullptr, &err));
+  ASSERT_TRUE(ReportHosts(db_.get(), ctx_, &out, &err)) << err;
+  EXPECT_EQ(
+      "# Generated by dbreport hosts from the cluster database: do not edit.\n"
+      "127.0.0.1\tlocalhost.localdomain localhost\n"
+      "10.1.1.1\tfrontend.local frontend\n"
+      "10.255.255.254\tcompute-0-0.local compute-0-0 c0-0\n"
+      "10.255.255.253\tcompute-0-1.local compute-0-1 c0-1\n"
+      "10.255.255.250\tnas-0-0.local nas-0-0 nas0-0\n"
+      "10.9.9.9\tlicense\n",
+      out);
+}
+
+TEST_F(ReportDbTest, DhcpdNamesAMissingAttribute) {
+  std::string out = "untouched", err;
+  ASSERT_TRUE(RemoveAttr(db_.get(), AttrScope::kGlobal, "", "Kickstart_PrivateNetwork", &err))
+      << err;
+  EXPECT_FALSE(ReportDhcpd(db_.get(), ctx_, &out, &err));
+  EXPECT_EQ(
+      "Kickstart_PrivateNetwork: global attribute not set (run 'rocks set attr "
+      "Kickstart_PrivateNetwork VALUE')",
+      err);
+  EXPECT_EQ("untouched", out);
+}
+
+TEST_F(ReportDbTest, DnsReverseOfAnUnknownSubnet) {
+  std::string out, err;
+  EXPECT_FALSE(ReportDnsReverse(db_.get(), ctx_, "publik", &out, &err));
+  EXPECT_EQ("publik: unknown subnet (did you mean 'public'?)", err);
+}
+
+TEST_F(ReportDbTest, RunReportRefusesPxe) {
+  std::string out, err;
+  EXPECT_FALSE(RunReport(db_.get(), ctx_, "pxe", {"/tmp"}, &out, &err));
+  EXPECT_EQ("pxe: writes a directory, not one file", err);
+}
+
+TEST_F(ReportDbTest, PxeFollowsTheBootAction) {
+  std::map<std::string, std::string> files;
+  std::string err;
+  ASSERT_TRUE(ReportPxe(db_.get(), ctx_, &files, &err)) << err;
+  std::vector<std::string> names;
+  for (const auto& [name, content] : files) names.push_back(name);
+  EXPECT_EQ((std::vector<std::string>{"01-52-54-00-00-00-10", "01-52-54-00-00-00-30",
+                                      "grub.cfg-01-52-54-00-00-00-10",
+                                      "grub.cfg-01-52-54-00-00-00-30"}),
+            names);
+  EXPECT_NE(std::string::npos, files["01-52-54-00-00-00-10"].find("localboot 0"));
+  EXPECT_NE(std::string::npos,
+            files["01-52-54-00-00-00-30"].find(
+                "inst.ks=http://10.1.1.1/install/sbin/kickstart.cgi"));
+}
+
+TEST(WritePxeDir, WritesChangedRemovesStaleKeepsOthers) {
+  std::string dir = MakeTempDir(), err;
+  ASSERT_FALSE(dir.empty());
+  ASSERT_TRUE(WriteFileAtomic(dir + "/default", "keep", nullptr, &err));
+  ASSERT_TRUE(WriteFileAtomic(dir + "/01-00-00-00-00-00-01", "old", nullptr, &err));
+  ASSERT_TRUE(WriteFileAtomic(dir + "/01-00-00-00-00-00-02", "same", nullptr, &err));
+  std::vector<std::string> written, removed;
+  ASSERT_TRUE(WritePxeDir(dir,
+                          {{"01-00-00-00-00-00-02", "same"},
+                           {"grub.cfg-01-00-00-00-00-00-02", "new"}},
+                          &written, &removed, &err))
+      << err;
+  EXPECT_EQ(std::vector<std::string>{"grub.cfg-01-00-00-00-00-00-02"}, written);
+  EXPECT_EQ(std::vector<std::string>{"01-00-00-00-00-00-01"}, removed);
+  std::string text;
+  EXPECT_TRUE(ReadFile(dir + "/default", &text, &err));
+  EXPECT_EQ("keep", text);
+  EXPECT_TRUE(ReadFile(dir + "/grub.cfg-01-00-00-00-00-00-02", &text, &err));
+  EXPECT_EQ("new", text);
+  struct stat st;
+  ASSERT_EQ(0, stat((dir + "/grub.cfg-01-00-00-00-00-00-02").c_str(), &st));
+  EXPECT_EQ(0644u, st.st_mode & 07777);
+  EXPECT_FALSE(PathExists(dir + "/01-00-00-00-00-00-01"));
+  size_t entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    (void)e;
+    ++entries;
+  }
+  EXPECT_EQ(3u, entries);  // no temporary file left behind
+  std::filesystem::remove_all(dir);
+}
+
+TEST(WritePxeDir, MissingDirectory) {
+  std::vector<std::string> written, removed;
+  std::string err;
+  EXPECT_FALSE(WritePxeDir("/nonexistent/pxe", {{"01-00-00-00-00-00-01", "x"}},
+                           &written, &removed, &err));
+  EXPECT_EQ("/nonexistent/pxe: No such file or directory", err);
+}
+
+TEST(LoadReportContext, ConfigKeysAndClock) {
+  Config cfg;
+  cfg.values["hosts_local"] = "/site/hosts";
+  cfg.values["dns_local_dir"] = "/site/named";
+  setenv("SOURCE_DATE_EPOCH", "1234", 1);
+  ReportContext ctx;
+  std::string err;
+  ASSERT_TRUE(LoadReportContext(cfg, &ctx, &err)) << err;
+  EXPECT_EQ("/site/hosts", ctx.hosts_local);
+  EXPECT_EQ("/site/named", ctx.dns_local_dir);
+  EXPECT_EQ(1234, ctx.now);
+  setenv("SOURCE_DATE_EPOCH", "12x", 1);
+  EXPECT_FALSE(LoadReportContext(cfg, &ctx, &err));
+  EXPECT_EQ("SOURCE_DATE_EPOCH=12x: not a number of seconds", err);
+  unsetenv("SOURCE_DATE_EPOCH");
+}
+
+}  // namespace
+}  // namespace rocks
