@@ -1,0 +1,370 @@
+#include "power.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <freeipmi/freeipmi.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <map>
+
+#include "strutil.h"
+
+extern char** environ;
+
+namespace rocks {
+namespace {
+
+const char kDefaultConsoleCommand[] = "tmux attach-session -t anaconda";
+const int kDefaultConsolePort = 2200;
+
+std::string FindAttr(const std::vector<Attr>& attrs, const std::string& name) {
+  for (const Attr& a : attrs)
+    if (a.name == name) return a.value;
+  return "";
+}
+
+// FreeIPMI's workaround names (ipmipower -W) for each protocol version.
+const std::map<std::string, unsigned>& Workarounds(bool lanplus) {
+  static const std::map<std::string, unsigned> k15 = {
+      {"authcap", IPMI_WORKAROUND_FLAGS_OUTOFBAND_AUTHENTICATION_CAPABILITIES},
+      {"idzero", IPMI_WORKAROUND_FLAGS_OUTOFBAND_ACCEPT_SESSION_ID_ZERO},
+      {"forcepermsg", IPMI_WORKAROUND_FLAGS_OUTOFBAND_FORCE_PERMSG_AUTHENTICATION},
+      {"unexpectedauth", IPMI_WORKAROUND_FLAGS_OUTOFBAND_CHECK_UNEXPECTED_AUTHCODE},
+      {"endianseq", IPMI_WORKAROUND_FLAGS_OUTOFBAND_BIG_ENDIAN_SEQUENCE_NUMBER},
+      {"noauthcodecheck", IPMI_WORKAROUND_FLAGS_OUTOFBAND_NO_AUTH_CODE_CHECK},
+      {"nochecksumcheck", IPMI_WORKAROUND_FLAGS_OUTOFBAND_NO_CHECKSUM_CHECK},
+  };
+  static const std::map<std::string, unsigned> k20 = {
+      {"authcap", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_AUTHENTICATION_CAPABILITIES},
+      {"intel20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_INTEL_2_0_SESSION},
+      {"supermicro20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_SUPERMICRO_2_0_SESSION},
+      {"sun20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_SUN_2_0_SESSION},
+      {"opensesspriv", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_OPEN_SESSION_PRIVILEGE},
+      {"integritycheckvalue",
+       IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NON_EMPTY_INTEGRITY_CHECK_VALUE},
+      {"nochecksumcheck", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NO_CHECKSUM_CHECK},
+  };
+  return lanplus ? k20 : k15;
+}
+
+// A word as a shell would need it typed: bare when that is unambiguous.
+std::string QuoteWord(const std::string& word) {
+  if (word.empty()) return "''";
+  for (char c : word) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                 (c >= '0' && c <= '9') || std::strchr("_./:=@%+,-", c);
+    if (!plain) return ShellQuote(word);
+  }
+  return word;
+}
+
+std::string Seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
+
+std::string LastLine(const std::string& text) {
+  std::vector<std::string> lines = Split(text, '\n');
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+    std::string t = Trim(*it);
+    if (!t.empty()) return t;
+  }
+  return "";
+}
+
+std::vector<std::string> SshBase(const SshSettings& ssh) {
+  std::vector<std::string> argv = {ssh.program};
+  if (!ssh.config_file.empty()) {
+    argv.push_back("-F");
+    argv.push_back(ssh.config_file);
+  }
+  return argv;
+}
+
+}  // namespace
+
+std::string QuoteCommand(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const std::string& w : argv) {
+    if (!out.empty()) out += ' ';
+    out += QuoteWord(w);
+  }
+  return out;
+}
+
+const char* PowerMethodName(PowerMethod method) {
+  switch (method) {
+    case PowerMethod::kIpmi: return "ipmi";
+    case PowerMethod::kSsh: return "ssh";
+    case PowerMethod::kNone: return "none";
+  }
+  return "none";
+}
+
+bool PlanPower(const std::string& host, const std::vector<Attr>& attrs,
+               PowerPlan* out, std::string* err) {
+  PowerPlan plan;
+  plan.host = host;
+  std::string method = FindAttr(attrs, "power");
+  if (method.empty()) {
+    *err = "power is not set (expected ipmi, ssh or none)";
+    return false;
+  }
+  if (method == "ipmi") {
+    plan.method = PowerMethod::kIpmi;
+    plan.ipmi_address = FindAttr(attrs, "ipmi_address");
+    plan.ipmi_user = FindAttr(attrs, "ipmi_user");
+    plan.ipmi_password = FindAttr(attrs, "ipmi_password");
+    for (const char* name : {"ipmi_address", "ipmi_user", "ipmi_password"}) {
+      if (FindAttr(attrs, name).empty()) {
+        *err = std::string("power=ipmi: ") + name + " is not set";
+        return false;
+      }
+    }
+    std::string iface = FindAttr(attrs, "ipmi_interface");
+    if (iface == "lan") {
+      plan.ipmi_lanplus = false;
+    } else if (!iface.empty() && iface != "lanplus") {
+      *err = "ipmi_interface=" + iface + ": unknown interface (expected lanplus or lan)";
+      return false;
+    }
+    std::string list = FindAttr(attrs, "ipmi_workarounds");
+    const auto& known = Workarounds(plan.ipmi_lanplus);
+    for (const std::string& raw : Split(list, ',')) {
+      std::string name = Trim(raw);
+      if (name.empty()) continue;
+      auto it = known.find(name);
+      if (it == known.end()) {
+        *err = "ipmi_workarounds=" + list + ": " + name +
+               ": unknown workaround for " +
+               (plan.ipmi_lanplus ? "lanplus" : "lan");
+        return false;
+      }
+      plan.ipmi_workarounds |= it->second;
+    }
+  } else if (method == "ssh") {
+    plan.method = PowerMethod::kSsh;
+    std::string command = FindAttr(attrs, "ssh_reboot_command");
+    if (!command.empty()) plan.ssh_reboot_command = command;
+  } else if (method == "none") {
+    plan.method = PowerMethod::kNone;
+  } else {
+    *err = "power=" + method + ": unknown power method (expected ipmi, ssh or none)";
+    return false;
+  }
+  *out = plan;
+  return true;
+}
+
+std::string DescribePower(const PowerPlan& plan, const SshSettings& ssh,
+                          double timeout_seconds) {
+  switch (plan.method) {
+    case PowerMethod::kIpmi:
+      return "ipmi chassis power cycle of " + plan.ipmi_address + " as " +
+             plan.ipmi_user + " (" + (plan.ipmi_lanplus ? "lanplus" : "lan") + ")";
+    case PowerMethod::kSsh:
+      return QuoteCommand(SshRebootArgv(plan, ssh, timeout_seconds));
+    case PowerMethod::kNone:
+      break;
+  }
+  return "restart it by hand (power method none)";
+}
+
+bool IpmiPowerCycle(const PowerPlan& plan, double timeout_seconds,
+                    std::string* err) {
+  std::string where = "ipmi " + plan.ipmi_address;
+  ipmi_ctx_t ctx = ipmi_ctx_create();
+  if (!ctx) {
+    *err = where + ": cannot create an IPMI context: " + std::strerror(errno);
+    return false;
+  }
+  unsigned session_ms = static_cast<unsigned>(std::lround(timeout_seconds * 1000));
+  if (session_ms < 100) session_ms = 100;
+  // FreeIPMI resends every retransmission timeout until the session
+  // timeout; it must be the shorter of the two.
+  unsigned retransmit_ms = session_ms > 2000 ? 1000 : session_ms / 2;
+  int rc;
+  if (plan.ipmi_lanplus) {
+    rc = ipmi_ctx_open_outofband_2_0(
+        ctx, plan.ipmi_address.c_str(), plan.ipmi_user.c_str(),
+        plan.ipmi_password.c_str(), nullptr, 0, IPMI_PRIVILEGE_LEVEL_ADMIN,
+        3, session_ms, retransmit_ms, plan.ipmi_workarounds, IPMI_FLAGS_DEFAULT);
+  } else {
+    rc = ipmi_ctx_open_outofband(
+        ctx, plan.ipmi_address.c_str(), plan.ipmi_user.c_str(),
+        plan.ipmi_password.c_str(), IPMI_AUTHENTICATION_TYPE_MD5,
+        IPMI_PRIVILEGE_LEVEL_ADMIN, session_ms, retransmit_ms,
+        plan.ipmi_workarounds, IPMI_FLAGS_DEFAULT);
+  }
+  if (rc < 0) {
+    *err = where + ": " + ipmi_ctx_errormsg(ctx);
+    ipmi_ctx_destroy(ctx);
+    return false;
+  }
+  bool ok = true;
+  fiid_obj_t rs = fiid_obj_create(tmpl_cmd_chassis_control_rs);
+  if (!rs) {
+    *err = where + ": cannot create an IPMI response: " + std::strerror(errno);
+    ok = false;
+  } else if (ipmi_cmd_chassis_control(ctx, IPMI_CHASSIS_CONTROL_POWER_CYCLE, rs) < 0) {
+    *err = where + ": chassis power cycle: " + ipmi_ctx_errormsg(ctx);
+    ok = false;
+  }
+  if (rs) fiid_obj_destroy(rs);
+  ipmi_ctx_close(ctx);
+  ipmi_ctx_destroy(ctx);
+  return ok;
+}
+
+std::vector<std::string> SshRebootArgv(const PowerPlan& plan,
+                                       const SshSettings& ssh,
+                                       double timeout_seconds) {
+  long connect = std::lround(std::ceil(timeout_seconds));
+  if (connect < 1) connect = 1;
+  std::vector<std::string> argv = SshBase(ssh);
+  for (const std::string& w :
+       {std::string("-T"), std::string("-o"), std::string("BatchMode=yes"),
+        std::string("-o"), "ConnectTimeout=" + std::to_string(connect), plan.host,
+        plan.ssh_reboot_command})
+    argv.push_back(w);
+  return argv;
+}
+
+bool SshReboot(const PowerPlan& plan, const SshSettings& ssh,
+               double timeout_seconds, std::string* err) {
+  TimedResult result;
+  std::string where = "ssh " + plan.host;
+  if (!RunWithTimeout(SshRebootArgv(plan, ssh, timeout_seconds), timeout_seconds,
+                      &result, err)) {
+    *err = where + ": " + *err;
+    return false;
+  }
+  if (result.timed_out) {
+    *err = where + ": no answer within " + Seconds(timeout_seconds) + " s";
+    return false;
+  }
+  if (result.status == 0) return true;
+  std::string last = LastLine(result.output);
+  if (result.status == 255) {
+    // ssh's own failure: its last line says why.
+    *err = last.empty() ? where + ": ssh failed (exit status 255)" : last;
+  } else {
+    *err = where + ": " + QuoteWord(plan.ssh_reboot_command) +
+           " exited with status " + std::to_string(result.status);
+    if (!last.empty()) *err += ": " + last;
+  }
+  return false;
+}
+
+bool PowerCycle(const PowerPlan& plan, const SshSettings& ssh,
+                double timeout_seconds, std::string* err) {
+  switch (plan.method) {
+    case PowerMethod::kIpmi: return IpmiPowerCycle(plan, timeout_seconds, err);
+    case PowerMethod::kSsh: return SshReboot(plan, ssh, timeout_seconds, err);
+    case PowerMethod::kNone: return true;
+  }
+  return true;
+}
+
+bool ConsoleArgv(const std::string& host, const std::vector<Attr>& attrs,
+                 const SshSettings& ssh, std::vector<std::string>* argv,
+                 std::string* err) {
+  int64_t port = kDefaultConsolePort;
+  std::string port_text = FindAttr(attrs, "console_port");
+  if (!port_text.empty() && (!ParseInt(port_text, &port) || port < 1 || port > 65535)) {
+    *err = "console_port=" + port_text + ": invalid port";
+    return false;
+  }
+  std::string command = FindAttr(attrs, "console_command");
+  if (command.empty()) command = kDefaultConsoleCommand;
+  *argv = SshBase(ssh);
+  for (const std::string& w :
+       {std::string("-t"), std::string("-p"), std::to_string(port), std::string("-l"),
+        std::string("root"), std::string("-o"), std::string("StrictHostKeyChecking=no"),
+        std::string("-o"), std::string("UserKnownHostsFile=/dev/null"),
+        std::string("-o"), std::string("LogLevel=ERROR"), host, command})
+    argv->push_back(w);
+  return true;
+}
+
+bool RunWithTimeout(const std::vector<std::string>& argv, double timeout_seconds,
+                    TimedResult* result, std::string* err) {
+  *result = TimedResult();
+  if (argv.empty()) {
+    *err = "no command";
+    return false;
+  }
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    *err = std::string("pipe: ") + std::strerror(errno);
+    return false;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  // Its own process group, so a timeout kills whatever it started too.
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setpgroup(&attr, 0);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  close(fds[1]);
+  if (rc != 0) {
+    close(fds[0]);
+    *err = argv[0] + ": " + std::strerror(rc);
+    return false;
+  }
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::milliseconds(std::lround(timeout_seconds * 1000));
+  char buf[4096];
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) {
+      result->timed_out = true;
+      kill(-pid, SIGKILL);
+      break;
+    }
+    pollfd p = {fds[0], POLLIN, 0};
+    int n = poll(&p, 1, static_cast<int>(left));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) continue;
+    ssize_t got = read(fds[0], buf, sizeof buf);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    result->output.append(buf, static_cast<size_t>(got));
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) {
+    result->status = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result->status = 128 + WTERMSIG(status);
+  }
+  return true;
+}
+
+}  // namespace rocks

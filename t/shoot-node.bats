@@ -1,0 +1,675 @@
+#!/usr/bin/env bats
+# shoot-node against real parts: OpenIPMI's ipmi_sim as the BMCs, an sshd
+# on a loopback port, kickstart.cgi under lighttpd, and a script standing
+# in for each node: once its BMC saw the power cycle (or its reboot command
+# ran over ssh) it reads its PXE file, fetches its kickstart from
+# kickstart.cgi and posts installing, then installed (or failed).
+
+load helper
+bats_require_minimum_version 1.5.0
+
+setup() {
+  rocks_setup
+  PIDS=()
+  rocks_fixture
+  mkdir -p "$T/pxe"
+  printf 'pxe | %s | |\n' "$T/pxe" >"$T/sync.conf"
+  cat >>"$ROCKS_CONF" <<EOF
+sync_conf = $T/sync.conf
+profile = $ROCKS_SRCDIR/graphs
+kickstart_statedir = $T/ks-slots
+ssh_config = $T/ssh/config
+EOF
+  mkdir -p "$T/ks-slots"
+}
+
+teardown() {
+  local p
+  for p in "${PIDS[@]}"; do
+    kill "$p" 2>/dev/null || true
+  done
+  for p in "${PIDS[@]}"; do
+    wait "$p" 2>/dev/null || true
+  done
+  rocks_teardown
+}
+
+# A TCP or UDP port (tcp|udp) on 127.0.0.1 that nothing listens on.
+free_port() {
+  local port flag=-t
+  [ "$1" = udp ] && flag=-u
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    ss -Hln "$flag" "sport = :$port" | grep -q . || break
+  done
+  echo "$port"
+}
+
+# Waits until something listens on 127.0.0.1:PORT (tcp|udp).
+wait_listen() {
+  local flag=-t i
+  [ "$1" = udp ] && flag=-u
+  for i in $(seq 100); do
+    ss -Hln "$flag" "sport = :$2" | grep -q . && return 0
+    sleep 0.05
+  done
+  echo "nothing listens on $1 port $2" >&2
+  return 1
+}
+
+# start_bmc NAME USER PASSWORD: an ipmi_sim BMC on 127.0.0.1; sets
+# BMC_PORT. Its chassis control script logs each request to
+# $T/bmc-NAME/chassis.log and keeps the power state.
+start_bmc() {
+  local d=$T/bmc-$1
+  mkdir -p "$d/state"
+  BMC_PORT=$(free_port udp)
+  cat >"$d/chassis" <<EOF
+#!/bin/sh
+echo "\$*" >>"$d/chassis.log"
+case \$2 in
+get) shift 2; for p; do
+       case \$p in
+       power) echo "power:\$(cat "$d/power" 2>/dev/null || echo 1)" ;;
+       boot) echo "boot:default" ;;
+       esac
+     done ;;
+set) shift 2; while [ \$# -ge 2 ]; do
+       [ "\$1" = power ] && echo "\$2" >"$d/power"
+       shift 2
+     done ;;
+esac
+exit 0
+EOF
+  chmod +x "$d/chassis"
+  cat >"$d/lan.conf" <<EOF
+name "$1"
+set_working_mc 0x20
+  startlan 1
+    addr 127.0.0.1 $BMC_PORT
+    priv_limit admin
+    allowed_auths_callback none md2 md5 straight
+    allowed_auths_user none md2 md5 straight
+    allowed_auths_operator none md2 md5 straight
+    allowed_auths_admin none md2 md5 straight
+    guid a123456789abcdefa123456789abcdef
+  endlan
+  chassis_control "$d/chassis 0x20"
+  user 2 true "$2" "$3" admin 10 none md2 md5 straight
+EOF
+  cat >"$d/bmc.emu" <<EOF
+mc_setbmc 0x20
+mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02
+mc_enable 0x20
+EOF
+  ipmi_sim -n -c "$d/lan.conf" -f "$d/bmc.emu" -s "$d/state" </dev/null >"$d/sim.log" 2>&1 &
+  PIDS+=($!)
+  wait_listen udp "$BMC_PORT"
+}
+
+# use_ipmi HOST PORT USER PASSWORD [lan]: the host's power attributes.
+use_ipmi() {
+  rocks set attr --host="$1" power ipmi
+  rocks set attr --host="$1" ipmi_address "127.0.0.1:$2"
+  rocks set attr --host="$1" ipmi_user "$3"
+  rocks set attr --host="$1" ipmi_password "$4"
+  if [ "${5:-lanplus}" = lan ]; then
+    rocks set attr --host="$1" ipmi_interface lan
+  else
+    # ipmi_sim wants the privilege in the RMCP+ open session request.
+    rocks set attr --host="$1" ipmi_workarounds opensesspriv
+  fi
+}
+
+# An sshd on 127.0.0.1 with a throwaway host key, root logging in with a
+# throwaway key, and $T/ssh/config pointing every host at it; sets
+# SSH_PORT.
+start_sshd() {
+  [ "$(id -u)" -eq 0 ] || skip "sshd needs root"
+  local d=$T/ssh
+  mkdir -p "$d"
+  # The privilege separation directory sshd insists on (systemd's
+  # RuntimeDirectory when the service runs).
+  mkdir -p /run/sshd
+  ssh-keygen -q -t ed25519 -N '' -f "$d/host_key"
+  ssh-keygen -q -t ed25519 -N '' -f "$d/id"
+  cp "$d/id.pub" "$d/authorized_keys"
+  SSH_PORT=$(free_port tcp)
+  cat >"$d/sshd_config" <<EOF
+ListenAddress 127.0.0.1
+HostKey $d/host_key
+AuthorizedKeysFile $d/authorized_keys
+PidFile $d/sshd.pid
+UsePAM no
+StrictModes no
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+EOF
+  /usr/sbin/sshd -D -e -f "$d/sshd_config" -p "$SSH_PORT" 2>"$d/sshd.log" &
+  PIDS+=($!)
+  printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1,2 "$d/host_key.pub")" \
+    >"$d/known_hosts"
+  cat >>"$d/config" <<EOF
+Host *
+  HostName 127.0.0.1
+  Port $SSH_PORT
+  User root
+  IdentityFile $d/id
+  IdentitiesOnly yes
+  UserKnownHostsFile $d/known_hosts
+  GlobalKnownHostsFile /dev/null
+  StrictHostKeyChecking yes
+EOF
+  wait_listen tcp "$SSH_PORT"
+}
+
+# use_ssh HOST: power=ssh with a reboot command that leaves a marker.
+use_ssh() {
+  rocks set attr --host="$1" power ssh
+  rocks set attr --host="$1" ssh_reboot_command "echo reboot >$T/rebooted-$1"
+}
+
+# kickstart.cgi under lighttpd on 127.0.0.1; sets HTTP_PORT.
+start_lighttpd() {
+  mkdir -p "$T/www"
+  HTTP_PORT=$(free_port tcp)
+  cat >"$T/lighttpd.conf" <<EOF
+server.document-root = "$T/www"
+server.bind = "127.0.0.1"
+server.port = $HTTP_PORT
+server.errorlog = "$T/lighttpd.err"
+server.modules += ( "mod_alias", "mod_cgi", "mod_setenv" )
+\$HTTP["url"] =~ "^/install/sbin/kickstart\.cgi\$" {
+  alias.url += ( "/install/sbin/kickstart.cgi" => "$ROCKS_BUILDDIR/kickstart.cgi" )
+  cgi.assign = ( "" => "" )
+  setenv.add-environment = ( "ROCKS_CONF" => "$ROCKS_CONF", "ROCKS_DB" => "$ROCKS_DB" )
+}
+EOF
+  lighttpd -D -f "$T/lighttpd.conf" 2>"$T/lighttpd.out" &
+  PIDS+=($!)
+  wait_listen tcp "$HTTP_PORT"
+}
+
+# node HOST TRIGGER [installed|failed|silent|installed-nopxe]: stands in
+# for the node. Once
+# TRIGGER (a shell test) holds, it "boots": reads its PXE file (kept as
+# $T/booted-HOST), fetches its kickstart from kickstart.cgi ($T/ks-HOST),
+# then posts installing and the outcome.
+node() {
+  local host=$1 trigger=$2 outcome=${3:-installed} mac pxe url
+  mac=$(rocks list host --format=tsv "$host" | cut -f8)
+  pxe=$T/pxe/01-${mac//:/-}
+  url="http://127.0.0.1:$HTTP_PORT/install/sbin/kickstart.cgi?client=$host"
+  (
+    for _ in $(seq 600); do
+      eval "$trigger" && break
+      sleep 0.05
+    done
+    cp "$pxe" "$T/booted-$host"
+    curl -fsS -o "$T/ks-$host" "$url"
+    [ "$outcome" = silent ] && exit 0
+    curl -fsS -o /dev/null "$url&state=installing"
+    if [ "$outcome" = installed-nopxe ]; then
+      # The PXE directory goes away under shoot-node.
+      rm -rf "$T/pxe"
+      : >"$T/pxe"
+      outcome=installed
+    fi
+    curl -fsS -o /dev/null "$url&state=$outcome"
+  ) >"$T/node-$host.log" 2>&1 &
+  PIDS+=($!)
+}
+
+# The BMC NAME saw a power cycle (ipmi_sim turns it into a power off).
+cycled() { grep -qx '0x20 set power 0' "$T/bmc-$1/chassis.log" 2>/dev/null; }
+
+# The summary with the minutes masked.
+mask_minutes() { sed -E 's/ [0-9]+\.[0-9]$/ M.M/'; }
+
+# The install events as HOST|STATE|DETAIL lines, oldest first.
+events() {
+  local q="SELECT h.name, e.state, e.detail FROM install_events e
+    JOIN hosts h ON h.id = e.host ORDER BY e.id"
+  if [ "${ROCKS_TEST_ENGINE:-sqlite}" = mysql ]; then
+    mariadb --socket="$ROCKS_TEST_MYSQL_SOCKET" -u root -N -B "$ROCKS_TEST_DBNAME" \
+      -e "$q" | tr '\t' '|'
+  else
+    sqlite3 "${ROCKS_DB#sqlite:}" "$q"
+  fi
+}
+
+action() { rocks list host --format=tsv "$1" | cut -f6; }
+
+@test "shoot-node without hosts prints a hint and exits 1" {
+  run --separate-stderr shoot-node
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "shoot-node: no hosts given
+Try 'shoot-node --help' for more information." ]
+}
+
+@test "shoot-node --fanout rejects a bad number" {
+  run --separate-stderr shoot-node --fanout=0 compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "shoot-node: --fanout=0: invalid number (expected 1 to 1024)" ]
+}
+
+@test "shoot-node --timeout rejects a bad time" {
+  run --separate-stderr shoot-node --timeout=5x compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "shoot-node: --timeout=5x: invalid time (expected seconds, or a number with s, m or h)" ]
+}
+
+@test "shoot-node --rack rejects a bad rack" {
+  run --separate-stderr shoot-node --rack=one
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "shoot-node: --rack=one: invalid rack number" ]
+}
+
+@test "shoot-node --appliance names an unknown appliance" {
+  run --separate-stderr shoot-node --appliance=gpu
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "shoot-node: --appliance=gpu: gpu: unknown appliance" ]
+}
+
+@test "shoot-node --appliance and --rack matching no host" {
+  run --separate-stderr shoot-node --appliance=nas --rack=7
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "shoot-node: --appliance=nas --rack=7: no host matches" ]
+}
+
+@test "shoot-node without the sync configuration names the file" {
+  rm "$T/sync.conf"
+  rocks set attr power none
+  run --separate-stderr shoot-node --dry-run compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "shoot-node: $T/sync.conf: No such file or directory" ]
+}
+
+@test "shoot-node --dry-run shows each host's plan, reports bad hosts and changes nothing" {
+  rocks set attr power ipmi
+  rocks set attr ipmi_user admin
+  rocks set attr ipmi_password secret
+  rocks set attr --host=compute-0-0 ipmi_address 10.2.0.1
+  rocks set attr --host=compute-0-1 ipmi_address 10.2.0.2
+  rocks set attr --host=compute-0-1 ipmi_interface lan
+  rocks set attr --host=login-0-0 power ssh
+  rocks set attr --host=nas-0-0 power none
+  before=$(db_dump)
+  run --separate-stderr shoot-node -n -t 90 compute-0-0 compute-0-1 compute-1-0 \
+    login-0-0 nas-0-0 compute-0-9 frontend
+  [ "$status" -eq 1 ]
+  [ "$output" = "compute-0-0: boot action install, PXE files in $T/pxe
+compute-0-0: ipmi chassis power cycle of 10.2.0.1 as admin (lanplus)
+compute-0-0: follow the install, at most 90 s per stage, then boot action os
+compute-0-1: boot action install, PXE files in $T/pxe
+compute-0-1: ipmi chassis power cycle of 10.2.0.2 as admin (lan)
+compute-0-1: follow the install, at most 90 s per stage, then boot action os
+login-0-0: boot action install, PXE files in $T/pxe
+login-0-0: ssh -F $T/ssh/config -T -o BatchMode=yes -o ConnectTimeout=60 login-0-0 reboot
+login-0-0: follow the install, at most 90 s per stage, then boot action os
+nas-0-0: boot action install, PXE files in $T/pxe
+nas-0-0: restart it by hand (power method none)
+nas-0-0: follow the install, at most 90 s per stage, then boot action os" ]
+  [ "$stderr" = "shoot-node: compute-1-0: power=ipmi: ipmi_address is not set
+shoot-node: compute-0-9: unknown host (did you mean 'compute-0-0'?)
+shoot-node: frontend: is the frontend; shoot-node does not reinstall it" ]
+  [ "$(db_dump)" = "$before" ]
+  [ -z "$(ls "$T/pxe")" ]
+}
+
+@test "shoot-node --dry-run --no-wait selects by appliance and rack" {
+  rocks set attr power none
+  printf '# no PXE here\n' >"$T/sync.conf"
+  run --separate-stderr shoot-node --dry-run --no-wait -a compute -r 0
+  [ "$status" -eq 0 ]
+  [ "$output" = "compute-0-0: boot action install
+compute-0-0: restart it by hand (power method none)
+compute-0-1: boot action install
+compute-0-1: restart it by hand (power method none)" ]
+  [ "$stderr" = "" ]
+}
+
+@test "shoot-node reports a host without a power method and one with an unknown method" {
+  rocks set attr --host=compute-0-1 power pdu
+  before=$(db_dump)
+  run --separate-stderr shoot-node --batch compute-0-0 compute-0-1
+  [ "$status" -eq 1 ]
+  [ "$(db_dump)" = "$before" ]
+  [ "$output" = "HOST        RESULT MINUTES
+compute-0-0 error  -
+compute-0-1 error  -" ]
+  [ "$stderr" = "shoot-node: compute-0-0: power is not set (expected ipmi, ssh or none)
+shoot-node: compute-0-1: power=pdu: unknown power method (expected ipmi, ssh or none)" ]
+}
+
+@test "shoot-node power-cycles a host over IPMI and follows its install to the end" {
+  start_bmc bmc0 admin secret
+  use_ipmi compute-0-0 "$BMC_PORT" admin secret
+  start_lighttpd
+  node compute-0-0 "cycled bmc0"
+  run --separate-stderr shoot-node --batch --timeout=20 compute-0-0
+  [ "$stderr" = "" ]
+  [ "$status" -eq 0 ]
+  [ "$(mask_minutes <<<"$output")" = "compute-0-0: restarting
+compute-0-0: rebooting
+compute-0-0: profile-sent
+compute-0-0: installing
+compute-0-0: installed
+
+HOST        RESULT    MINUTES
+compute-0-0 installed M.M" ]
+  # The BMC saw the cycle, the node booted the installer and got a kickstart.
+  grep -qx '0x20 set power 0' "$T/bmc-bmc0/chassis.log"
+  grep -qx 'default install' "$T/booted-compute-0-0"
+  grep -q '^%packages' "$T/ks-compute-0-0"
+  [ "$(events)" = "compute-0-0|rebooting|ipmi
+compute-0-0|profile-sent|kickstart to 127.0.0.1
+compute-0-0|installing|from 127.0.0.1
+compute-0-0|installed|from 127.0.0.1" ]
+  # And its next boot is from its disk.
+  [ "$(action compute-0-0)" = os ]
+  grep -qx 'default os' "$T/pxe/01-52-54-00-00-00-10"
+}
+
+@test "shoot-node reinstalls several hosts at once by IPMI 2.0, IPMI 1.5 and ssh" {
+  start_bmc bmc0 admin secret
+  use_ipmi compute-0-0 "$BMC_PORT" admin secret
+  start_bmc bmc1 root calvin
+  use_ipmi compute-0-1 "$BMC_PORT" root calvin lan
+  start_sshd
+  use_ssh compute-1-0
+  start_lighttpd
+  node compute-0-0 "cycled bmc0"
+  node compute-0-1 "cycled bmc1"
+  node compute-1-0 "[ -f $T/rebooted-compute-1-0 ]"
+  run --separate-stderr shoot-node --batch --timeout=20 -a compute
+  [ "$stderr" = "" ]
+  [ "$status" -eq 0 ]
+  for h in compute-0-0 compute-0-1 compute-1-0; do
+    [ "$(grep "^$h:" <<<"$output")" = "$h: restarting
+$h: rebooting
+$h: profile-sent
+$h: installing
+$h: installed" ]
+    [ "$(action "$h")" = os ]
+    grep -qx 'default install' "$T/booted-$h"
+  done
+  [ "$(sed -n '/^$/,$p' <<<"$output" | mask_minutes)" = "
+HOST        RESULT    MINUTES
+compute-0-0 installed M.M
+compute-0-1 installed M.M
+compute-1-0 installed M.M" ]
+  [ "$(cat "$T/rebooted-compute-1-0")" = reboot ]
+  [ "$(events | grep rebooting | sort)" = "compute-0-0|rebooting|ipmi
+compute-0-1|rebooting|ipmi
+compute-1-0|rebooting|ssh" ]
+}
+
+@test "shoot-node: a BMC that refuses the password is that host's error, the others go on" {
+  start_bmc bmc0 admin secret
+  use_ipmi compute-0-0 "$BMC_PORT" admin secret
+  use_ipmi compute-0-1 "$BMC_PORT" admin wrong
+  start_lighttpd
+  node compute-0-0 "cycled bmc0"
+  run --separate-stderr shoot-node --batch --fanout=1 --timeout=20 compute-0-0 compute-0-1
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-1: ipmi 127.0.0.1:$BMC_PORT: password invalid" ]
+  [ "$(grep '^compute-0-1:' <<<"$output")" = "compute-0-1: restarting
+compute-0-1: error" ]
+  [ "$(sed -n '/^$/,$p' <<<"$output" | mask_minutes)" = "
+HOST        RESULT    MINUTES
+compute-0-0 installed M.M
+compute-0-1 error     M.M" ]
+  [ "$(action compute-0-0)" = os ]
+  [ "$(action compute-0-1)" = os ]
+}
+
+@test "shoot-node: a BMC that does not answer times out for that host" {
+  port=$(free_port udp)
+  use_ipmi compute-0-0 "$port" admin secret
+  run --separate-stderr shoot-node --batch --timeout=1 compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-0: ipmi 127.0.0.1:$port: connection timeout" ]
+  [ "$(mask_minutes <<<"$output")" = "compute-0-0: restarting
+compute-0-0: error
+
+HOST        RESULT MINUTES
+compute-0-0 error  M.M" ]
+  [ "$(action compute-0-0)" = os ]
+  grep -qx 'default os' "$T/pxe/01-52-54-00-00-00-10"
+}
+
+@test "shoot-node: an unknown BMC user is refused" {
+  start_bmc bmc0 admin secret
+  use_ipmi compute-0-0 "$BMC_PORT" nobody secret
+  run --separate-stderr shoot-node --batch --timeout=5 compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-0: ipmi 127.0.0.1:$BMC_PORT: username invalid" ]
+}
+
+@test "shoot-node: an ssh host that cannot be reached is that host's error" {
+  start_sshd
+  closed=$(free_port tcp)
+  printf 'Host compute-0-1\n  Port %s\n' "$closed" >"$T/ssh/config.new"
+  cat "$T/ssh/config" >>"$T/ssh/config.new"
+  mv "$T/ssh/config.new" "$T/ssh/config"
+  use_ssh compute-0-0
+  use_ssh compute-0-1
+  start_lighttpd
+  node compute-0-0 "[ -f $T/rebooted-compute-0-0 ]"
+  run --separate-stderr shoot-node --batch --timeout=20 compute-0-0 compute-0-1
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-1: ssh: connect to host 127.0.0.1 port $closed: Connection refused" ]
+  [ "$(sed -n '/^$/,$p' <<<"$output" | mask_minutes)" = "
+HOST        RESULT    MINUTES
+compute-0-0 installed M.M
+compute-0-1 error     M.M" ]
+  [ ! -e "$T/rebooted-compute-0-1" ]
+}
+
+@test "shoot-node: a reboot command that fails over ssh is that host's error" {
+  start_sshd
+  rocks set attr --host=compute-0-0 power ssh
+  rocks set attr --host=compute-0-0 ssh_reboot_command 'echo no reboot for you >&2; exit 3'
+  run --separate-stderr shoot-node --batch --timeout=20 compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-0: ssh compute-0-0: 'echo no reboot for you >&2; exit 3' exited with status 3: no reboot for you" ]
+  [ "$(action compute-0-0)" = os ]
+}
+
+@test "shoot-node: a node that never asks for its kickstart times out" {
+  start_bmc bmc0 admin secret
+  use_ipmi compute-0-0 "$BMC_PORT" admin secret
+  run --separate-stderr shoot-node --batch --timeout=1 compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-0: timed out in rebooting: no kickstart request within 1 s" ]
+  [ "$(mask_minutes <<<"$output")" = "compute-0-0: restarting
+compute-0-0: rebooting
+compute-0-0: timeout
+
+HOST        RESULT  MINUTES
+compute-0-0 timeout M.M" ]
+  cycled bmc0
+  [ "$(action compute-0-0)" = os ]
+}
+
+@test "shoot-node: an installer that stops reporting times out in its stage" {
+  start_bmc bmc0 admin secret
+  use_ipmi compute-0-0 "$BMC_PORT" admin secret
+  start_lighttpd
+  node compute-0-0 "cycled bmc0" silent
+  run --separate-stderr shoot-node --batch --timeout=2 compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-0: timed out in profile-sent: no report of installing within 2 s" ]
+  [ "$(grep -c . <<<"$output")" -eq 6 ]
+}
+
+@test "shoot-node: a failed install fails that host and sets it back to os" {
+  start_bmc bmc0 admin secret
+  use_ipmi compute-0-0 "$BMC_PORT" admin secret
+  start_bmc bmc1 admin secret
+  use_ipmi compute-0-1 "$BMC_PORT" admin secret
+  start_lighttpd
+  node compute-0-0 "cycled bmc0" failed
+  node compute-0-1 "cycled bmc1"
+  run --separate-stderr shoot-node --batch --timeout=20 compute-0-0 compute-0-1
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-0: the installer reported failed" ]
+  [ "$(grep '^compute-0-0:' <<<"$output")" = "compute-0-0: restarting
+compute-0-0: rebooting
+compute-0-0: profile-sent
+compute-0-0: installing
+compute-0-0: failed" ]
+  [ "$(sed -n '/^$/,$p' <<<"$output" | mask_minutes)" = "
+HOST        RESULT    MINUTES
+compute-0-0 failed    M.M
+compute-0-1 installed M.M" ]
+  [ "$(action compute-0-0)" = os ]
+  [ "$(action compute-0-1)" = os ]
+}
+
+@test "shoot-node: a boot action it cannot set back to os is that host's error" {
+  start_bmc bmc0 admin secret
+  use_ipmi compute-0-0 "$BMC_PORT" admin secret
+  start_lighttpd
+  node compute-0-0 "cycled bmc0" installed-nopxe
+  # The write is retried for a stage's time limit.
+  run --separate-stderr shoot-node --batch --timeout=3 compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-0: boot action os: $T/pxe: Not a directory" ]
+  [ "$(mask_minutes <<<"$output")" = "compute-0-0: restarting
+compute-0-0: rebooting
+compute-0-0: profile-sent
+compute-0-0: installing
+compute-0-0: installed
+compute-0-0: error
+
+HOST        RESULT MINUTES
+compute-0-0 error  M.M" ]
+}
+
+@test "shoot-node --no-wait restarts and leaves the boot action install" {
+  start_bmc bmc0 admin secret
+  use_ipmi compute-0-0 "$BMC_PORT" admin secret
+  run --separate-stderr shoot-node --batch --no-wait --timeout=5 compute-0-0
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$(mask_minutes <<<"$output")" = "compute-0-0: restarting
+compute-0-0: restarted
+
+HOST        RESULT    MINUTES
+compute-0-0 restarted M.M" ]
+  cycled bmc0
+  [ "$(action compute-0-0)" = install ]
+  grep -qx 'default install' "$T/pxe/01-52-54-00-00-00-10"
+  [ "$(events)" = "compute-0-0|rebooting|ipmi" ]
+}
+
+@test "shoot-node with power none asks for a restart by hand and follows the install" {
+  rocks set attr --host=nas-0-0 power none
+  start_lighttpd
+  node nas-0-0 "grep -qx 'default install' $T/pxe/01-52-54-00-00-00-30"
+  run --separate-stderr shoot-node --batch --timeout=20 nas-0-0
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "shoot-node: nas-0-0: power method none: restart it by hand; its next boot installs it" ]
+  [ "$(mask_minutes <<<"$output")" = "nas-0-0: rebooting
+nas-0-0: profile-sent
+nas-0-0: installing
+nas-0-0: installed
+
+HOST    RESULT    MINUTES
+nas-0-0 installed M.M" ]
+  [ "$(action nas-0-0)" = os ]
+}
+
+@test "shoot-node on a terminal draws live lines on stderr and prints only the summary on stdout" {
+  rocks set attr --host=nas-0-0 power none
+  start_lighttpd
+  node nas-0-0 "grep -qx 'default install' $T/pxe/01-52-54-00-00-00-30"
+  # script(1) gives shoot-node a terminal for stderr; stdout stays a file.
+  run script -qec "shoot-node --timeout=20 nas-0-0 >$T/out" /dev/null
+  [ "$status" -eq 0 ]
+  [ "$(mask_minutes <"$T/out")" = "HOST    RESULT    MINUTES
+nas-0-0 installed M.M" ]
+  # The terminal got the message and the host's live line, redrawn in
+  # place (cursor up, clear to the end) and cleared at the end.
+  tty=$(tr -d '\r' <<<"$output")
+  [[ $tty == *"shoot-node: nas-0-0: power method none: restart it by hand; its next boot installs it"* ]]
+  [[ $tty == *"nas-0-0  rebooting    0:0"* ]]
+  [[ $tty == *$'\e[1A\e[J' ]]
+}
+
+@test "shoot-node stops on SIGINT and sets the boot action back to os" {
+  start_bmc bmc0 admin secret
+  use_ipmi compute-0-0 "$BMC_PORT" admin secret
+  shoot-node --batch --timeout=60 compute-0-0 >"$T/out" 2>"$T/err" &
+  pid=$!
+  for _ in $(seq 200); do
+    grep -q rebooting "$T/out" && break
+    sleep 0.05
+  done
+  [ "$(action compute-0-0)" = install ]
+  kill -INT "$pid"
+  rc=0
+  wait "$pid" || rc=$?
+  [ "$rc" -eq 1 ]
+  [ "$(cat "$T/err")" = "shoot-node: compute-0-0: interrupted" ]
+  [ "$(mask_minutes <"$T/out")" = "compute-0-0: restarting
+compute-0-0: rebooting
+compute-0-0: error
+
+HOST        RESULT MINUTES
+compute-0-0 error  M.M" ]
+  [ "$(action compute-0-0)" = os ]
+}
+
+@test "shoot-node --console --dry-run prints the ssh command" {
+  rocks set attr --host=compute-0-0 console_port 2222
+  run --separate-stderr shoot-node --console compute-0-0 --dry-run
+  [ "$status" -eq 0 ]
+  [ "$output" = "ssh -F $T/ssh/config -t -p 2222 -l root -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR compute-0-0 'tmux attach-session -t anaconda'" ]
+  [ "$stderr" = "" ]
+}
+
+@test "shoot-node --console attaches over ssh to the installer's port" {
+  start_sshd
+  # The test sshd plays the installer's: its port, and a console that
+  # says where it runs.
+  rocks set attr --host=compute-0-0 console_port "$SSH_PORT"
+  rocks set attr --host=compute-0-0 console_command 'echo console on port ${SSH_CONNECTION##* }'
+  run --separate-stderr shoot-node --console=compute-0-0
+  [ "$status" -eq 0 ]
+  [ "$output" = "console on port $SSH_PORT" ]
+  # ssh -t without a terminal says nothing at LogLevel=ERROR.
+  [ "$stderr" = "" ]
+}
+
+@test "shoot-node --console rejects a bad console_port" {
+  rocks set attr --host=compute-0-0 console_port 0
+  run --separate-stderr shoot-node --console compute-0-0 --dry-run
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "shoot-node: compute-0-0: console_port=0: invalid port" ]
+}
+
+@test "shoot-node --console names an unknown host" {
+  run --separate-stderr shoot-node --console compute-0-9
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "shoot-node: compute-0-9: unknown host (did you mean 'compute-0-0'?)" ]
+}
+
+@test "shoot-node --console takes no other host" {
+  run --separate-stderr shoot-node --console compute-0-0 compute-0-1
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "shoot-node: --console=compute-0-0: takes one host and no other selection" ]
+}
