@@ -795,6 +795,21 @@ bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
   return tx.Commit(err);
 }
 
+bool SetBootAction(Database* db, const std::vector<std::string>& names,
+                   const std::string& action, std::string* err) {
+  if (!ParseAction(action, err)) return false;
+  Transaction tx(db);
+  if (!tx.Begin(err)) return false;
+  for (const std::string& n : names) {
+    int64_t id;
+    if (!HostId(db, n, &id, err) ||
+        !db->Exec("UPDATE hosts SET boot_action = ? WHERE id = ?",
+                  {SqlParam::Text(action), SqlParam::Int(id)}, err))
+      return false;
+  }
+  return tx.Commit(err);
+}
+
 bool RemoveHosts(Database* db, const std::vector<std::string>& names,
                  std::string* err) {
   Transaction tx(db);
@@ -1013,6 +1028,13 @@ bool AddInstallEvent(Database* db, const InstallEvent& e, std::string* err) {
                 err))
     return false;
   return tx.Commit(err);
+}
+
+bool LastInstallEventId(Database* db, int64_t* id, std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT MAX(id) FROM install_events", {}, &rows, err)) return false;
+  *id = rows.empty() ? 0 : Int(rows[0][0]);
+  return true;
 }
 
 bool ListInstallEvents(Database* db, int64_t after_id,

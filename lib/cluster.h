@@ -161,6 +161,11 @@ bool AddHost(Database* db, const NewHost& host, std::string* err);
 bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
              std::string* err);
 
+/// Sets the boot action ("os" or "install") of several hosts in one
+/// transaction; an unknown name changes nothing.
+bool SetBootAction(Database* db, const std::vector<std::string>& names,
+                   const std::string& action, std::string* err);
+
 /// Removes the hosts with their interfaces, aliases, attributes and
 /// events; an unknown name removes nothing.
 bool RemoveHosts(Database* db, const std::vector<std::string>& names,
@@ -196,6 +201,9 @@ bool ResolveAttrs(Database* db, AttrScope scope, const std::string& owner,
 
 /// Records an install event for a host (one transaction).
 bool AddInstallEvent(Database* db, const InstallEvent& event, std::string* err);
+/// The id of the newest install event, 0 when there is none: followers
+/// start from it so that what was recorded before counts as history.
+bool LastInstallEventId(Database* db, int64_t* id, std::string* err);
 /// Events after `after_id` (0 = all), oldest first; `last_id` gets the
 /// highest id returned.
 bool ListInstallEvents(Database* db, int64_t after_id,

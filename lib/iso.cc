@@ -58,6 +58,7 @@ bool ExtractImage(const std::string& image,
     }
     std::string name = archive_entry_pathname(entry);
     while (name.rfind("./", 0) == 0) name.erase(0, 2);
+    if (name.empty() || name == ".") continue;
     if (members) members->push_back(name);
     if (archive_entry_filetype(entry) != AE_IFREG) continue;
     std::string dest = dest_for(name);
@@ -184,6 +185,15 @@ struct IsoWriter {
 bool WriteIsoImage(const std::string& dir, const std::string& out,
                    const std::string& volume_id,
                    const std::vector<std::string>& exclude, std::string* err) {
+  bool label_ok = !volume_id.empty() && volume_id.size() <= 32;
+  for (char c : volume_id)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+      label_ok = false;
+  if (!label_ok) {
+    *err = "volume label '" + volume_id +
+           "': expected 1 to 32 characters of A-Z, 0-9 and _";
+    return false;
+  }
   struct stat st;
   if (stat(dir.c_str(), &st) != 0) {
     *err = dir + ": " + std::strerror(errno);
@@ -203,7 +213,7 @@ bool WriteIsoImage(const std::string& dir, const std::string& out,
           ARCHIVE_OK ||
       archive_write_set_format_option(a, "iso9660", "joliet", "1") !=
           ARCHIVE_OK) {
-    *err = ArchiveError("--label=" + volume_id, a);
+    *err = ArchiveError(out, a);
     archive_write_free(a);
     return false;
   }

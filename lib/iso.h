@@ -17,7 +17,8 @@ bool ExtractImage(const std::string& image,
                   const std::function<std::string(const std::string&)>& dest_for,
                   std::vector<std::string>* members, std::string* err);
 
-/// Writes an ISO9660 image (Rock Ridge and Joliet names) of the directory
+/// Writes an ISO9660 image (Rock Ridge and Joliet names), labelled
+/// `volume_id` (1 to 32 of A-Z, 0-9 and _), of the directory
 /// `dir` to `out`, following symlinks so a tree of links becomes the files
 /// they name. Entries named in `exclude` (relative paths) are left out. The
 /// image is written to a temporary file beside `out` and renamed into

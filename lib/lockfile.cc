@@ -56,7 +56,8 @@ bool LockFile::Acquire(const std::string& path, std::string* err) {
   std::string content = std::to_string(getpid()) + "\n";
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
-    *err = tmp + ": " + std::strerror(errno);
+    // Named by the lock the user configured, not our scratch name.
+    *err = path + ": " + std::strerror(errno);
     return false;
   }
   bool ok = write(fd, content.data(), content.size()) ==
@@ -65,7 +66,7 @@ bool LockFile::Acquire(const std::string& path, std::string* err) {
   close(fd);
   if (!ok) {
     unlink(tmp.c_str());
-    *err = tmp + ": " + std::strerror(saved);
+    *err = path + ": " + std::strerror(saved);
     return false;
   }
   // A few rounds: each stale lock removed may race with another taker.

@@ -6,7 +6,15 @@
 #include <cstring>
 #include <mutex>
 
+// createrepo_c's headers declare C functions without extern "C", and
+// cr_Package has a member named `requires`, a keyword in C++20.
+#include <glib.h>
+#include <rpm/rpmlib.h>
+extern "C" {
+#define requires requires_
 #include <createrepo_c/createrepo_c.h>
+#undef requires
+}
 #include <rpm/header.h>
 #include <rpm/rpmlib.h>
 #include <rpm/rpmlog.h>
@@ -122,7 +130,7 @@ bool ReadRpmHeader(const std::string& path, RpmInfo* info, std::string* err) {
   return true;
 }
 
-bool ReadRpmMetadata(const std::string& path, const std::string& location_href,
+bool ReadRpmMetadata(const std::string& path, const std::string& location_dir,
                      RpmMetadata* md, std::string* err) {
   Header hdr = nullptr;
   if (!ReadHeader(path, &hdr, err)) return false;
@@ -152,7 +160,8 @@ bool ReadRpmMetadata(const std::string& path, const std::string& location_href,
   char* checksum = nullptr;
   struct cr_HeaderRangeStruct range;
   struct cr_XmlStruct xml;
-  pkg->location_href = cr_safe_string_chunk_insert(pkg->chunk, location_href.c_str());
+  std::string href = location_dir + "/" + md->info.FileName();
+  pkg->location_href = cr_safe_string_chunk_insert(pkg->chunk, href.c_str());
   pkg->checksum_type = cr_safe_string_chunk_insert(
       pkg->chunk, cr_checksum_name_str(CR_CHECKSUM_SHA256));
   pkg->time_file = st.st_mtime;

@@ -50,10 +50,10 @@ struct RpmMetadata {
 bool ReadRpmHeader(const std::string& path, RpmInfo* info, std::string* err);
 
 /// Reads the header once and, for binary packages, also the SHA-256 of the
-/// file and the repodata chunks with `location_href` as the package's
-/// location. Source packages get only `info` (they are not in repodata).
-/// Safe to call from several threads at once.
-bool ReadRpmMetadata(const std::string& path, const std::string& location_href,
+/// file and the repodata chunks, the package's location being
+/// `location_dir`/FileName(). Source packages get only `info` (they are
+/// not in repodata). Safe to call from several threads at once.
+bool ReadRpmMetadata(const std::string& path, const std::string& location_dir,
                      RpmMetadata* md, std::string* err);
 
 }  // namespace rocks

@@ -285,9 +285,12 @@ bool SetBootActions(Database* db, const std::vector<std::string>& names,
                     const ReportContext& report,
                     std::vector<std::pair<std::string, std::string>>* failed,
                     std::string* err) {
-  for (const std::string& name : names) {
-    std::string why;
-    if (!SetHost(db, name, {{"action", action}}, &why)) failed->push_back({name, why});
+  // One transaction for the whole set; only if that fails, host by host,
+  // to tell which host is at fault while the others still go on.
+  std::string why;
+  if (!SetBootAction(db, names, action, &why)) {
+    for (const std::string& name : names)
+      if (!SetBootAction(db, {name}, action, &why)) failed->push_back({name, why});
   }
   if (pxe_dir.empty()) return true;
   std::map<std::string, std::string> files;
@@ -305,10 +308,7 @@ bool Shoot(Database* db, const ShootOptions& options, std::vector<ShootHost>* ho
   };
   // Events already recorded are history: only what follows counts.
   int64_t last_id = 0;
-  {
-    std::vector<InstallEvent> old;
-    if (!ListInstallEvents(db, 0, &old, &last_id, err)) return false;
-  }
+  if (!LastInstallEventId(db, &last_id, err)) return false;
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < h.size(); ++i) index[h[i].name] = i;
 
