@@ -47,8 +47,8 @@ bool Config::GetSeconds(const std::string& key, double fallback, double* out,
 
 std::string SystemConfigPath() { return ROCKS_SYSCONFDIR "/rocks/rocks.conf"; }
 
-bool ParseConfig(const std::string& text, const std::string& source,
-                 Config* cfg, std::string* err) {
+bool ScanConfigLines(const std::string& text, const std::string& source,
+                     std::vector<ConfigLine>* out, std::string* err) {
   std::vector<std::string> lines = Split(text, '\n');
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string line = Trim(lines[i]);
@@ -64,8 +64,18 @@ bool ParseConfig(const std::string& text, const std::string& source,
       *err = where + ": missing key before '='";
       return false;
     }
-    cfg->values[key] = Trim(line.substr(eq + 1));
-    cfg->sources[key] = where;
+    out->push_back({key, Trim(line.substr(eq + 1)), where});
+  }
+  return true;
+}
+
+bool ParseConfig(const std::string& text, const std::string& source,
+                 Config* cfg, std::string* err) {
+  std::vector<ConfigLine> lines;
+  if (!ScanConfigLines(text, source, &lines, err)) return false;
+  for (const ConfigLine& l : lines) {
+    cfg->values[l.key] = l.value;
+    cfg->sources[l.key] = l.where;
   }
   return true;
 }

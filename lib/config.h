@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace rocks {
 
@@ -22,6 +23,19 @@ struct Config {
 
 /// The system file, built in at configure time ($(sysconfdir)/rocks/rocks.conf).
 std::string SystemConfigPath();
+
+/// One `key = value` line of a configuration file.
+struct ConfigLine {
+  std::string key;
+  std::string value;
+  std::string where;  ///< "SOURCE:LINE", for messages
+};
+
+/// Splits `key = value` text into lines, skipping blank lines and lines
+/// starting with '#'; keys and values are trimmed. A line without '=' or
+/// without a key is an error ("SOURCE:LINE: reason").
+bool ScanConfigLines(const std::string& text, const std::string& source,
+                     std::vector<ConfigLine>* out, std::string* err);
 
 /// Parses `key = value` lines into `cfg`, overriding what is there. Blank
 /// lines and lines starting with '#' are skipped. `source` names the text in

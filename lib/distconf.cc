@@ -1,5 +1,7 @@
 #include "distconf.h"
 
+#include "config.h"
+
 #include "file.h"
 #include "strutil.h"
 
@@ -54,18 +56,12 @@ bool ParseDistConfig(const std::string& text, const std::string& source,
       "root",    "os",       "updates",     "roll",        "contrib",
       "local",   "profile",  "site_profile", "copy",       "jobs",
       "mirror_root", "mirror_jobs", "retries", "label"};
-  std::vector<std::string> lines = Split(text, '\n');
-  for (size_t i = 0; i < lines.size(); ++i) {
-    std::string line = Trim(lines[i]);
-    if (line.empty() || line[0] == '#') continue;
-    std::string where = source + ":" + std::to_string(i + 1);
-    size_t eq = line.find('=');
-    if (eq == std::string::npos) {
-      *err = where + ": expected 'key = value'";
-      return false;
-    }
-    std::string key = Trim(line.substr(0, eq));
-    std::string value = Trim(line.substr(eq + 1));
+  std::vector<ConfigLine> lines;
+  if (!ScanConfigLines(text, source, &lines, err)) return false;
+  for (const ConfigLine& line : lines) {
+    const std::string& key = line.key;
+    const std::string& value = line.value;
+    const std::string& where = line.where;
     if (value.empty()) {
       *err = where + ": " + key + ": empty value";
       return false;
