@@ -1,0 +1,213 @@
+// kickstart.cgi: the CGI/1.1 program installing nodes fetch their
+// kickstart from. It identifies the node (by its address, then by the MAC
+// anaconda sends, then by ?client= from 127.0.0.1), answers the kickstart
+// text (or kpp's XML with ?form=xml) and records install events.
+#include <getopt.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "cluster.h"
+#include "graph.h"
+#include "kickstart.h"
+#include "net.h"
+#include "profile.h"
+#include "slots.h"
+#include "strutil.h"
+
+#ifndef ROCKS_LOCALSTATEDIR
+#define ROCKS_LOCALSTATEDIR "/var"
+#endif
+
+namespace {
+
+const char kUsage[] =
+    "Usage:\n"
+    " kickstart.cgi [options]\n"
+    "\n"
+    "Answer an installing node's request for its kickstart (a CGI program).\n"
+    "\n"
+    "Options:\n"
+    " -h, --help             display this help\n"
+    " -V, --version          display version\n"
+    "\n"
+    "See kickstart.cgi(8).\n";
+
+const int kRetryAfterSeconds = 15;
+
+int Respond(const char* status, const std::string& body,
+            const char* type = "text/plain", const char* extra = "") {
+  std::printf("Status: %s\r\nContent-Type: %s\r\n%s\r\n", status, type, extra);
+  std::fwrite(body.data(), 1, body.size(), stdout);
+  return rocks::cli::Finish(0);
+}
+
+// A one-line error answer; the same line goes to the server's error log.
+int Refuse(const char* status, const std::string& reason) {
+  std::fprintf(stderr, "kickstart.cgi: %s\n", reason.c_str());
+  return Respond(status, "kickstart.cgi: " + reason + "\n");
+}
+
+int Hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string UrlDecode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && Hex(s[i + 1]) >= 0 &&
+               Hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(Hex(s[i + 1]) * 16 + Hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace rocks;
+  cli::Init("kickstart.cgi", argv);
+  static const option kLong[] = {{"help", no_argument, nullptr, 'h'},
+                                 {"version", no_argument, nullptr, 'V'},
+                                 {nullptr, 0, nullptr, 0}};
+  int c;
+  while ((c = getopt_long(argc, argv, "hV", kLong, nullptr)) != -1) {
+    switch (c) {
+      case 'h': return cli::PrintUsage(kUsage);
+      case 'V': return cli::PrintVersion();
+      default: return cli::TryHelp();
+    }
+  }
+  if (std::getenv("GATEWAY_INTERFACE") == nullptr && std::getenv("REQUEST_METHOD") == nullptr)
+    return cli::Fail("not run as a CGI program (no REQUEST_METHOD)");
+
+  // The query: form=kickstart|xml, client=NAME, state=STATE.
+  std::string form = "kickstart", client, state;
+  for (const std::string& pair : Split(Env("QUERY_STRING"), '&')) {
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::string key = UrlDecode(pair.substr(0, eq));
+    std::string value = eq == std::string::npos ? "" : UrlDecode(pair.substr(eq + 1));
+    if (key == "form") {
+      form = value;
+    } else if (key == "client") {
+      client = value;
+    } else if (key == "state") {
+      state = value;
+    } else {
+      return Refuse("400 Bad Request", key + ": unknown query field");
+    }
+  }
+  if (form != "kickstart" && form != "xml")
+    return Refuse("400 Bad Request", "form=" + form + ": expected kickstart or xml");
+  if (!state.empty() && state != "installing" && state != "installed" && state != "failed")
+    return Refuse("400 Bad Request",
+                  "state=" + state + ": expected installing, installed or failed");
+  std::string remote = Env("REMOTE_ADDR");
+  if (!client.empty() && remote != "127.0.0.1")
+    return Refuse("403 Forbidden", "client=" + client + ": only accepted from 127.0.0.1");
+
+  Config cfg;
+  std::unique_ptr<Database> db;
+  std::string err;
+  if (!cli::OpenDb("", &cfg, &db))
+    return Respond("500 Internal Server Error", "kickstart.cgi: cannot open the cluster database\n");
+  if (!PrepareCluster(db.get(), &err)) return Refuse("500 Internal Server Error", err);
+
+  // Which node is asking.
+  std::vector<Host> hosts;
+  const Host* host = nullptr;
+  if (!client.empty()) {
+    if (!ListHosts(db.get(), {client}, &hosts, &err))
+      return Refuse("403 Forbidden", "client=" + client + ": unknown host");
+    host = &hosts[0];
+  } else {
+    if (!ListHosts(db.get(), {}, &hosts, &err))
+      return Refuse("500 Internal Server Error", err);
+    for (const Host& h : hosts)
+      for (const Interface& i : h.interfaces)
+        if (!host && !remote.empty() && i.ip == remote) host = &h;
+    std::string header = Env("HTTP_X_RHN_PROVISIONING_MAC_0");
+    std::string mac;
+    std::vector<std::string> words = SplitBlanks(header);
+    if (!host && !words.empty() && ParseMac(words.back(), &mac)) {
+      for (const Host& h : hosts)
+        for (const Interface& i : h.interfaces)
+          if (!host && i.mac == mac) host = &h;
+    }
+    if (!host) {
+      std::string who = remote.empty() ? "no REMOTE_ADDR" : remote;
+      if (!header.empty()) who += " (" + header + ")";
+      return Refuse("403 Forbidden", who + ": unknown client");
+    }
+  }
+
+  InstallEvent event;
+  event.host = host->name;
+  event.time = static_cast<int64_t>(std::time(nullptr));
+  if (!state.empty()) {
+    event.state = state;
+    event.detail = "from " + remote;
+    if (!AddInstallEvent(db.get(), event, &err))
+      return Refuse("500 Internal Server Error", err);
+    return Respond("200 OK", host->name + ": " + state + "\n");
+  }
+
+  // At most 2 x CPUs generations at once; the rest are asked to retry.
+  std::string slot_dir =
+      cfg.Get("kickstart_statedir", ROCKS_LOCALSTATEDIR "/lib/rocks/kickstart");
+  int slots = 2 * UsableCpus();
+  SlotLock slot;
+  bool got;
+  if (!slot.TryAcquire(slot_dir, slots, &got, &err))
+    return Refuse("500 Internal Server Error", err);
+  if (!got) {
+    std::fprintf(stderr, "kickstart.cgi: %s: busy, %d generations running\n",
+                 host->name.c_str(), slots);
+    return Respond("503 Service Unavailable",
+                   "kickstart.cgi: busy: " + std::to_string(slots) +
+                       " kickstarts being generated, retry later\n",
+                   "text/plain",
+                   ("Retry-After: " + std::to_string(kRetryAfterSeconds) + "\r\n").c_str());
+  }
+
+  ProfileOptions options;
+  Attributes attrs;
+  std::string graph;
+  if (!HostProfileInput(db.get(), *host, &options, &graph, &attrs, &err))
+    return Refuse("500 Internal Server Error", err);
+  ProfileTree tree;
+  std::string xml, body;
+  if (!tree.Load(cfg.Get("profile", DefaultProfileDir()), graph, &err) ||
+      !ExpandProfile(&tree, options, attrs, &xml, &err))
+    return Refuse("500 Internal Server Error", host->name + ": " + err);
+  if (form == "xml") {
+    body = std::move(xml);
+  } else if (!GenerateKickstart(xml, host->name + ".xml", KickstartOptions(), &body, &err)) {
+    return Refuse("500 Internal Server Error", host->name + ": " + err);
+  }
+  event.state = "profile-sent";
+  event.detail = form + " to " + remote;
+  if (!AddInstallEvent(db.get(), event, &err))
+    return Refuse("500 Internal Server Error", err);
+  return Respond("200 OK", body, form == "xml" ? "application/xml" : "text/plain");
+}

@@ -1,0 +1,99 @@
+#include "batch_write.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <set>
+
+#include "file.h"
+
+namespace rocks {
+namespace {
+
+std::string Errno(const std::string& path) { return path + ": " + std::strerror(errno); }
+
+bool WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace
+
+BatchWriter::~BatchWriter() {
+  for (const Staged& s : staged_) unlink(s.tmp.c_str());
+}
+
+bool BatchWriter::Add(const std::string& path, std::string_view content,
+                      bool* changed, std::string* err) {
+  *changed = false;
+  std::string old, ignored;
+  if (ReadFile(path, &old, &ignored) && old == content) return true;
+  std::string dir = DirName(path);
+  std::string tmp = dir + "/." + BaseName(path) + ".XXXXXX";
+  int fd = mkstemp(tmp.data());
+  if (fd < 0) {
+    // Name the file the caller asked for, not the temporary one.
+    *err = Errno(path);
+    return false;
+  }
+  if (!WriteAll(fd, content) || fchmod(fd, 0644) != 0) {
+    *err = Errno(path);
+    close(fd);
+    unlink(tmp.c_str());
+    return false;
+  }
+  if (close(fd) != 0) {
+    *err = Errno(path);
+    unlink(tmp.c_str());
+    return false;
+  }
+  staged_.push_back({tmp, path});
+  *changed = true;
+  return true;
+}
+
+bool BatchWriter::Commit(std::string* err) {
+  if (staged_.empty()) return true;
+  int fd = open(DirName(staged_[0].path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || syncfs(fd) != 0) {
+    *err = Errno(DirName(staged_[0].path));
+    if (fd >= 0) close(fd);
+    return false;
+  }
+  close(fd);
+  std::set<std::string> dirs;
+  bool ok = true;
+  size_t done = 0;
+  for (; done < staged_.size(); ++done) {
+    const Staged& s = staged_[done];
+    if (rename(s.tmp.c_str(), s.path.c_str()) != 0) {
+      *err = Errno(s.path);
+      ok = false;
+      break;
+    }
+    dirs.insert(DirName(s.path));
+  }
+  staged_.erase(staged_.begin(), staged_.begin() + static_cast<long>(done));
+  for (const std::string& d : dirs) {
+    int dfd = open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || fsync(dfd) != 0) {
+      if (ok) *err = Errno(d);
+      ok = false;
+    }
+    if (dfd >= 0) close(dfd);
+  }
+  return ok;
+}
+
+}  // namespace rocks

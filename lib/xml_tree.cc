@@ -1,0 +1,134 @@
+#include "xml_tree.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+namespace rocks {
+namespace {
+
+// libxml2 reports errors through a callback; the first one is kept.
+struct ErrorSink {
+  std::string source;
+  std::string first;
+};
+
+void OnStructuredError(void* data, xmlErrorPtr e) {
+  auto* sink = static_cast<ErrorSink*>(data);
+  if (!sink->first.empty() || e == nullptr || e->level < XML_ERR_ERROR) return;
+  std::string msg = e->message ? e->message : "XML error";
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  sink->first = sink->source + ":" + std::to_string(e->line) + ": " + msg;
+}
+
+void Convert(xmlNode* in, XmlNode* out) {
+  out->name = reinterpret_cast<const char*>(in->name);
+  out->line = xmlGetLineNo(in);
+  for (xmlAttr* a = in->properties; a; a = a->next) {
+    xmlChar* v = xmlNodeListGetString(in->doc, a->children, 1);
+    out->attrs.emplace_back(reinterpret_cast<const char*>(a->name),
+                            v ? reinterpret_cast<const char*>(v) : "");
+    xmlFree(v);
+  }
+  for (xmlNode* c = in->children; c; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE) {
+      out->children.emplace_back();
+      Convert(c, &out->children.back());
+    } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      const char* t = reinterpret_cast<const char*>(c->content);
+      if (!out->children.empty() && out->children.back().is_text) {
+        out->children.back().text += t ? t : "";
+      } else {
+        XmlNode n;
+        n.is_text = true;
+        n.text = t ? t : "";
+        n.line = xmlGetLineNo(c);
+        out->children.push_back(std::move(n));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+const std::string* XmlNode::Attr(const std::string& key) const {
+  for (const auto& [k, v] : attrs)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+std::string XmlNode::AttrOr(const std::string& key, const std::string& fallback) const {
+  const std::string* v = Attr(key);
+  return v ? *v : fallback;
+}
+
+std::string XmlNode::Text() const {
+  std::string s;
+  for (const XmlNode& c : children)
+    if (c.is_text) s += c.text;
+  return s;
+}
+
+bool ParseXml(const std::string& text, const std::string& source, XmlNode* root,
+              std::string* err) {
+  ErrorSink sink{source, {}};
+  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+  if (!ctxt) {
+    *err = source + ": out of memory";
+    return false;
+  }
+  xmlSetStructuredErrorFunc(&sink, OnStructuredError);
+  xmlDocPtr doc = xmlCtxtReadMemory(ctxt, text.data(), static_cast<int>(text.size()),
+                                    source.c_str(), nullptr,
+                                    XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+  xmlSetStructuredErrorFunc(nullptr, nullptr);
+  bool ok = doc != nullptr && ctxt->wellFormed && sink.first.empty();
+  if (!ok) {
+    *err = !sink.first.empty() ? sink.first : source + ": malformed XML";
+  } else {
+    xmlNode* top = xmlDocGetRootElement(doc);
+    if (!top) {
+      *err = source + ":1: no document element";
+      ok = false;
+    } else {
+      *root = XmlNode();
+      Convert(top, root);
+    }
+  }
+  if (doc) xmlFreeDoc(doc);
+  xmlFreeParserCtxt(ctxt);
+  return ok;
+}
+
+std::string XmlEscape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string XmlEscapeAttr(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\n': out += "&#10;"; break;
+      case '\t': out += "&#9;"; break;
+      case '\r': out += "&#13;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace rocks

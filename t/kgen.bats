@@ -1,0 +1,219 @@
+#!/usr/bin/env bats
+# kgen: kpp's XML profile to a RHEL/Rocky 9 kickstart. Needs no database.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+setup() {
+  rocks_setup
+  PROFILE=$ROCKS_SRCDIR/graphs
+  EXPECTED=$ROCKS_SRCDIR/t/expected/kgen
+  LINT=$ROCKS_SRCDIR/t/data/graph/ks-lint
+  # A SHA-512 crypt of "rocks" (openssl passwd -6 -salt rocksdemo rocks).
+  ROOTPW='$6$rocksdemo$jwJ.bMvfP5NC6wEFnh9L3Sx8h.zlelu9fqWjD.aXKc6vN7C3.pOen2IeG/IZfLtE4b2gWPU/7L19neran0n4A0'
+}
+teardown() { rocks_teardown; }
+
+# The profile of a shipped appliance, made without a database.
+profile() {
+  kpp --profile="$PROFILE" --appliance="$1" --attr="Kickstart_RootPassword=$ROOTPW" \
+    >"$T/$1.xml"
+}
+
+# Checks that a command failed with exactly one error line and no output.
+fails_with() {
+  local expected=$1
+  shift
+  run --separate-stderr "$@"
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "$expected" ]
+}
+
+@test "compute kickstart matches its golden file and what anaconda accepts" {
+  profile compute
+  run --separate-stderr kgen "$T/compute.xml"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "$(cat "$EXPECTED/compute.ks")" ]
+  run "$LINT" "$EXPECTED/compute.ks"
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+}
+
+@test "frontend kickstart matches its golden file and what anaconda accepts" {
+  profile frontend
+  run --separate-stderr kgen "$T/frontend.xml"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "$(cat "$EXPECTED/frontend.ks")" ]
+  run "$LINT" "$EXPECTED/frontend.ks"
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+}
+
+@test "login kickstart matches its golden file and what anaconda accepts" {
+  profile login
+  run --separate-stderr kgen "$T/login.xml"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "$(cat "$EXPECTED/login.ks")" ]
+  run "$LINT" "$EXPECTED/login.ks"
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+}
+
+@test "nas kickstart matches its golden file and what anaconda accepts" {
+  profile nas
+  run --separate-stderr kgen "$T/nas.xml"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "$(cat "$EXPECTED/nas.ks")" ]
+  run "$LINT" "$EXPECTED/nas.ks"
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+}
+
+@test "the kickstart lint catches what anaconda would refuse" {
+  sed -e 's/^rootpw --iscrypted .*/rootpw --plaintext secret/' \
+    -e 's/^timezone UTC --utc/timezone UTC --bogus/' \
+    -e '/^%end/{x;s/^/x/;/^x$/{x;d};x}' "$EXPECTED/compute.ks" >"$T/bad.ks"
+  echo 'install' >>"$T/bad.ks"
+  run "$LINT" "$T/bad.ks"
+  [ "$status" -eq 1 ]
+  tz=$(grep -n '^timezone' "$T/bad.ks" | cut -d: -f1)
+  pw=$(grep -n '^rootpw' "$T/bad.ks" | cut -d: -f1)
+  pre=$(grep -n '^%pre' "$T/bad.ks" | cut -d: -f1)
+  last=$(wc -l <"$T/bad.ks")
+  [ "$output" = "$T/bad.ks:$tz: timezone: unknown option --bogus
+$T/bad.ks:$pw: rootpw: unknown option --plaintext
+$T/bad.ks:$pw: rootpw must be --iscrypted with a SHA-512 hash, or --lock
+$T/bad.ks:$pre: %pre inside %packages (missing %end)
+$T/bad.ks:$last: unknown command install" ]
+}
+
+@test "reads standard input, and - is standard input" {
+  profile nas
+  run --separate-stderr kgen <"$T/nas.xml"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(cat "$EXPECTED/nas.ks")" ]
+  run --separate-stderr kgen - <"$T/nas.xml"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(cat "$EXPECTED/nas.ks")" ]
+}
+
+@test "--section prints only the sections asked for" {
+  profile nas
+  run --separate-stderr kgen --section=packages "$T/nas.xml"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "%packages
+@^minimal-environment
+@core
+bash-completion
+chrony
+curl
+lvm2
+man-db
+mdadm
+net-snmp
+nfs-utils
+openssh-clients
+openssh-server
+rsync
+rsyslog
+tar
+targetcli
+vim-enhanced
+which
+xfsprogs
+-plymouth
+%end" ]
+  run --separate-stderr kgen --section=main,pre "$T/nas.xml"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(sed -e '/^%packages/,/^%end/d' -e '/^%post/,$d' "$EXPECTED/nas.ks" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' | cat -s)" ]
+}
+
+@test "--postonly prints only the %post scripts" {
+  profile compute
+  run --separate-stderr kgen --postonly "$T/compute.xml"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "$(sed -n '/^%post/,/^%onerror/p' "$EXPECTED/compute.ks" | head -n -2)" ]
+  run --separate-stderr kgen -P "$T/compute.xml"
+  [ "$output" = "$(sed -n '/^%post/,/^%onerror/p' "$EXPECTED/compute.ks" | head -n -2)" ]
+  run --separate-stderr kgen --section=onerror "$T/compute.xml"
+  [ "$output" = "$(sed -n '/^%onerror/,$p' "$EXPECTED/compute.ks")" ]
+}
+
+@test "--arch leaves out the elements for other architectures" {
+  profile frontend
+  run --separate-stderr kgen --arch=aarch64 --section=packages "$T/frontend.xml"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(sed -n '/^%packages/,/^%end/p' "$EXPECTED/frontend.ks" |
+    grep -v -x -e grub2-efi-x64 -e shim-x64 -e syslinux -e syslinux-tftpboot)" ]
+}
+
+@test "--output-dir writes NAME.ks per NAME.xml, only when it changed" {
+  profile compute
+  profile nas
+  mkdir "$T/ks"
+  run --separate-stderr kgen --verbose --output-dir="$T/ks" "$T/compute.xml" "$T/nas.xml"
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "kgen: wrote $T/ks/compute.ks
+kgen: wrote $T/ks/nas.ks" ]
+  cmp "$T/ks/compute.ks" "$EXPECTED/compute.ks"
+  cmp "$T/ks/nas.ks" "$EXPECTED/nas.ks"
+  run --separate-stderr kgen -v -o "$T/ks" "$T/compute.xml"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "kgen: unchanged $T/ks/compute.ks" ]
+  [ "$(ls "$T/ks")" = "compute.ks
+nas.ks" ]
+}
+
+@test "malformed XML names the file and line, and leaves the old kickstart" {
+  profile compute
+  mkdir "$T/ks"
+  kgen --output-dir="$T/ks" "$T/compute.xml"
+  printf '<profile>\n<main name="lang">C</main>\n<post>\n</profile>\n' >"$T/compute.xml"
+  fails_with "kgen: $T/compute.xml:4: Opening and ending tag mismatch: post line 3 and profile" \
+    kgen --output-dir="$T/ks" "$T/compute.xml"
+  cmp "$T/ks/compute.ks" "$EXPECTED/compute.ks"
+  [ "$(ls "$T/ks")" = "compute.ks" ]
+}
+
+@test "an empty input is an error" {
+  fails_with "kgen: <stdin>:1: Document is empty" kgen </dev/null
+}
+
+@test "input that is not kpp output is an error" {
+  printf '<kickstart>\n</kickstart>\n' >"$T/node.xml"
+  fails_with "kgen: $T/node.xml:1: root element is <kickstart>, expected <profile> (kpp output)" \
+    kgen "$T/node.xml"
+  printf '<profile>\n<package>x</package>\n<bogus/>\n</profile>\n' >"$T/odd.xml"
+  fails_with "kgen: $T/odd.xml:3: unknown element <bogus>" kgen "$T/odd.xml"
+}
+
+@test "a missing input file is an error" {
+  fails_with "kgen: $T/none.xml: No such file or directory" kgen "$T/none.xml"
+}
+
+@test "an unknown section is an error" {
+  fails_with "kgen: --section=main,bogus: unknown section 'bogus' (expected main, packages, pre, post or onerror)" \
+    kgen --section=main,bogus
+}
+
+@test "several files need --output-dir" {
+  fails_with "kgen: several files need --output-dir" kgen a.xml b.xml
+}
+
+@test "--output-dir needs files" {
+  fails_with "kgen: --output-dir needs FILE arguments" kgen --output-dir="$T"
+}
+
+@test "an unwritable output directory is an error" {
+  profile nas
+  fails_with "kgen: $T/nodir/nas.ks: No such file or directory" \
+    kgen --output-dir="$T/nodir" "$T/nas.xml"
+}

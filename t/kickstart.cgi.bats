@@ -1,0 +1,235 @@
+#!/usr/bin/env bats
+# kickstart.cgi under a real lighttpd with mod_cgi, which each test starts
+# on 127.0.0.1 on a spare port with its own configuration (including the
+# shipped share/lighttpd/kickstart.conf). Nodes are told apart by the
+# loopback source address curl binds to.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+setup() {
+  rocks_setup
+  PROFILE=$ROCKS_SRCDIR/graphs
+  rocks init --frontend=frontend --private-network=127.0.0.0/8 \
+    --private-address=127.0.0.1 --private-mac=52:54:00:00:00:01
+  rocks add host compute-0-0 appliance=compute rack=0 rank=0 cpus=4 \
+    mac=52:54:00:00:00:10 ip=127.0.0.10
+  rocks add host compute-0-1 appliance=compute rack=0 rank=1 cpus=4 \
+    mac=52:54:00:00:00:11 ip=127.0.0.11
+  mkdir -p "$T/www" "$T/state"
+  cgi_conf "$PROFILE"
+  start_lighttpd
+}
+
+teardown() {
+  if [ -n "${LIGHTTPD_PID:-}" ]; then
+    kill "$LIGHTTPD_PID" 2>/dev/null || true
+    wait "$LIGHTTPD_PID" 2>/dev/null || true
+  fi
+  rocks_teardown
+}
+
+# The configuration lighttpd hands the CGI through ROCKS_CONF.
+cgi_conf() {
+  printf 'database = %s\nprofile = %s\nkickstart_statedir = %s\n' \
+    "$ROCKS_DB" "$1" "$T/state" >"$T/cgi.conf"
+}
+
+start_lighttpd() {
+  local try
+  for try in 1 2 3 4 5 6 7 8 9 10; do
+    PORT=$((20000 + RANDOM % 40000))
+    cat >"$T/lighttpd.conf" <<CONF
+server.document-root = "$T/www"
+server.bind = "127.0.0.1"
+server.port = $PORT
+server.errorlog = "$T/lighttpd.log"
+var.rocks_sbindir = "$ROCKS_BUILDDIR"
+var.rocks_conf = "$T/cgi.conf"
+include "$ROCKS_SRCDIR/share/lighttpd/kickstart.conf"
+CONF
+    lighttpd -D -f "$T/lighttpd.conf" 2>>"$T/lighttpd.err" &
+    LIGHTTPD_PID=$!
+    local i
+    for i in $(seq 50); do
+      if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+        URL=http://127.0.0.1:$PORT/install/sbin/kickstart.cgi
+        return 0
+      fi
+      kill -0 "$LIGHTTPD_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$LIGHTTPD_PID" 2>/dev/null || true
+    wait "$LIGHTTPD_PID" 2>/dev/null || true
+    LIGHTTPD_PID=
+  done
+  echo "lighttpd did not start" >&2
+  return 1
+}
+
+# GET from a source address: `get ADDR QUERY [curl options]`. Sets CODE,
+# BODY (the file), TYPE and RETRY (header values).
+get() {
+  local addr=$1 query=$2
+  shift 2
+  CODE=$(curl -s --interface "$addr" -o "$T/body" -D "$T/head" -w '%{http_code}' \
+    "$@" "$URL$query")
+  BODY=$T/body
+  TYPE=$(tr -d '\r' <"$T/head" | sed -n 's/^Content-Type: //Ip')
+  RETRY=$(tr -d '\r' <"$T/head" | sed -n 's/^Retry-After: //Ip')
+}
+
+# The install events: host, state, detail, oldest first.
+events() {
+  local q="SELECT h.name, e.state, e.detail FROM install_events e
+    JOIN hosts h ON h.id = e.host ORDER BY e.id"
+  if [ "${ROCKS_TEST_ENGINE:-sqlite}" = mysql ]; then
+    mariadb --socket="$ROCKS_TEST_MYSQL_SOCKET" -u root -N -B -e "$q" "$ROCKS_TEST_DBNAME"
+  else
+    sqlite3 -separator "$(printf '\t')" "${ROCKS_DB#sqlite:}" "$q"
+  fi
+}
+
+@test "a node gets its kickstart by its address; profile-sent is recorded" {
+  get 127.0.0.10 ""
+  [ "$CODE" = 200 ]
+  [ "$TYPE" = "text/plain" ]
+  kpp --profile="$PROFILE" --host=compute-0-0 | kgen | cmp - "$BODY"
+  [ "$(events)" = "$(printf 'compute-0-0\tprofile-sent\tkickstart to 127.0.0.10')" ]
+}
+
+@test "?form=xml answers kpp's XML for kgen on the node" {
+  get 127.0.0.11 "?form=xml"
+  [ "$CODE" = 200 ]
+  [ "$TYPE" = "application/xml" ]
+  kpp --profile="$PROFILE" --host=compute-0-1 | cmp - "$BODY"
+  [ "$(events)" = "$(printf 'compute-0-1\tprofile-sent\txml to 127.0.0.11')" ]
+}
+
+@test "an unknown address is identified by the MAC anaconda sends" {
+  get 127.0.0.99 "" -H 'X-RHN-Provisioning-MAC-0: eth0 52:54:00:00:00:11'
+  [ "$CODE" = 200 ]
+  kpp --profile="$PROFILE" --host=compute-0-1 | kgen | cmp - "$BODY"
+  [ "$(events)" = "$(printf 'compute-0-1\tprofile-sent\tkickstart to 127.0.0.99')" ]
+}
+
+@test "?client= names the node, from 127.0.0.1" {
+  get 127.0.0.1 "?client=compute-0-1"
+  [ "$CODE" = 200 ]
+  kpp --profile="$PROFILE" --host=compute-0-1 | kgen | cmp - "$BODY"
+  [ "$(events)" = "$(printf 'compute-0-1\tprofile-sent\tkickstart to 127.0.0.1')" ]
+}
+
+@test "?client= from any other address is refused" {
+  before=$(db_dump)
+  get 127.0.0.10 "?client=compute-0-1"
+  [ "$CODE" = 403 ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: client=compute-0-1: only accepted from 127.0.0.1" ]
+  [ "$(db_dump)" = "$before" ]
+}
+
+@test "an unknown ?client= is refused" {
+  before=$(db_dump)
+  get 127.0.0.1 "?client=compute-9-9"
+  [ "$CODE" = 403 ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: client=compute-9-9: unknown host" ]
+  [ "$(db_dump)" = "$before" ]
+}
+
+@test "an unknown client gets 403 with one line, and nothing is recorded" {
+  before=$(db_dump)
+  get 127.0.0.99 ""
+  [ "$CODE" = 403 ]
+  [ "$TYPE" = "text/plain" ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: 127.0.0.99: unknown client" ]
+  get 127.0.0.99 "" -H 'X-RHN-Provisioning-MAC-0: eth0 52:54:00:99:99:99'
+  [ "$CODE" = 403 ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: 127.0.0.99 (eth0 52:54:00:99:99:99): unknown client" ]
+  [ "$(db_dump)" = "$before" ]
+  [ "$(grep -c '^kickstart.cgi: 127.0.0.99.*: unknown client$' "$T/lighttpd.err")" = 2 ]
+}
+
+@test "install state callbacks record events" {
+  get 127.0.0.10 "?state=installing"
+  [ "$CODE" = 200 ]
+  [ "$(cat "$BODY")" = "compute-0-0: installing" ]
+  get 127.0.0.11 "?state=failed"
+  [ "$CODE" = 200 ]
+  [ "$(cat "$BODY")" = "compute-0-1: failed" ]
+  get 127.0.0.10 "?state=installed"
+  [ "$CODE" = 200 ]
+  [ "$(cat "$BODY")" = "compute-0-0: installed" ]
+  [ "$(events)" = "$(printf '%s\t%s\t%s\n' \
+    compute-0-0 installing 'from 127.0.0.10' \
+    compute-0-1 failed 'from 127.0.0.11' \
+    compute-0-0 installed 'from 127.0.0.10')" ]
+}
+
+@test "a bad state is refused with 400" {
+  before=$(db_dump)
+  get 127.0.0.10 "?state=done"
+  [ "$CODE" = 400 ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: state=done: expected installing, installed or failed" ]
+  [ "$(db_dump)" = "$before" ]
+}
+
+@test "a bad form is refused with 400" {
+  before=$(db_dump)
+  get 127.0.0.10 "?form=pdf"
+  [ "$CODE" = 400 ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: form=pdf: expected kickstart or xml" ]
+  [ "$(db_dump)" = "$before" ]
+}
+
+@test "an unknown query field is refused with 400" {
+  before=$(db_dump)
+  get 127.0.0.10 "?colour=red"
+  [ "$CODE" = 400 ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: colour: unknown query field" ]
+  [ "$(db_dump)" = "$before" ]
+}
+
+@test "past 2 x CPUs generations at once: 503 with Retry-After" {
+  local n=$((2 * $(nproc))) i fd fds=()
+  for ((i = 0; i < n; i++)); do
+    exec {fd}>"$T/state/slot.$i"
+    flock -n "$fd"
+    fds+=("$fd")
+  done
+  before=$(db_dump)
+  get 127.0.0.10 ""
+  [ "$CODE" = 503 ]
+  [ "$RETRY" = 15 ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: busy: $n kickstarts being generated, retry later" ]
+  [ "$(db_dump)" = "$before" ]
+  # State callbacks are not generations: they still go through.
+  get 127.0.0.10 "?state=installing"
+  [ "$CODE" = 200 ]
+  # One slot free again: the next request is served.
+  fd=${fds[0]}
+  exec {fd}>&-
+  get 127.0.0.10 ""
+  [ "$CODE" = 200 ]
+  for fd in "${fds[@]:1}"; do exec {fd}>&-; done
+  [ "$(events)" = "$(printf '%s\t%s\t%s\n' \
+    compute-0-0 installing 'from 127.0.0.10' \
+    compute-0-0 profile-sent 'kickstart to 127.0.0.10')" ]
+}
+
+@test "a broken profile gets 500 with the error, and nothing is recorded" {
+  cp -R "$PROFILE" "$T/p"
+  sed -i 's|<package>hwloc</package>|<package>hwloc</packge>|' "$T/p/nodes/hpc.xml"
+  cgi_conf "$T/p"
+  before=$(db_dump)
+  get 127.0.0.10 ""
+  [ "$CODE" = 500 ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: compute-0-0: $T/p/nodes/hpc.xml:10: Opening and ending tag mismatch: package line 10 and packge" ]
+  [ "$(db_dump)" = "$before" ]
+}
+
+@test "run outside a web server it says so" {
+  run --separate-stderr env -u REQUEST_METHOD -u GATEWAY_INTERFACE kickstart.cgi
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "kickstart.cgi: not run as a CGI program (no REQUEST_METHOD)" ]
+}

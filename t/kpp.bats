@@ -1,0 +1,267 @@
+#!/usr/bin/env bats
+# kpp: the configuration graph walked and expanded, for an appliance
+# without a database and for hosts of the cluster database (SQLite, and
+# MariaDB under t/mariadb.test).
+
+bats_require_minimum_version 1.5.0
+load helper
+
+setup() {
+  rocks_setup
+  PROFILE=$ROCKS_SRCDIR/graphs
+  EXPECTED=$ROCKS_SRCDIR/t/expected/kpp
+}
+teardown() { rocks_teardown; }
+
+# Checks that kpp failed with exactly one error line and no output.
+fails_with() {
+  local expected=$1
+  shift
+  run --separate-stderr kpp "$@"
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "$expected" ]
+}
+
+# A copy of the shipped profile tree to break or extend.
+copy_profile() {
+  cp -R "$PROFILE" "$T/p"
+  P=$T/p
+}
+
+@test "--appliance expands the graph without any database" {
+  run --separate-stderr kpp --profile="$PROFILE" --appliance=compute
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "$(cat "$EXPECTED/compute.xml")" ]
+  if [ "${ROCKS_TEST_ENGINE:-sqlite}" = sqlite ]; then
+    [ ! -e "$T/cluster.db" ]
+  fi
+}
+
+@test "--host takes its attributes and Node_ values from the database" {
+  rocks_fixture
+  before=$(db_dump)
+  run --separate-stderr kpp --profile="$PROFILE" --host=compute-0-0
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "$(cat "$EXPECTED/compute-0-0.xml")" ]
+  [ "$(db_dump)" = "$before" ]
+  run --separate-stderr kgen <<<"$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(cat "$EXPECTED/compute-0-0.ks")" ]
+}
+
+@test "attributes resolve host over appliance over global" {
+  rocks_fixture
+  rocks set attr Kickstart_NFSHome nas-0-0:/export/home --appliance=compute
+  rocks set attr Kickstart_NFSHome nas-0-1:/export/home --host=compute-0-1
+  rocks set attr Kickstart_PublicKey \
+    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyDemoKeyDemoKeyDemoKeyDemoKeyDemoKey root@frontend'
+  kpp --profile="$PROFILE" --host=compute-0-1 >"$T/c01.xml"
+  run --separate-stderr kgen --postonly "$T/c01.xml"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(cat "$EXPECTED/compute-0-1.post")" ]
+  kpp --profile="$PROFILE" --host=compute-0-0 >"$T/c00.xml"
+  run grep -x 'nas-0-0:/export/home.*' "$T/c00.xml"
+  [ "$output" = "$(printf 'nas-0-0:/export/home\t/home\tnfs\tdefaults,_netdev\t0 0')" ]
+}
+
+@test "--attr overrides the database" {
+  rocks_fixture
+  run --separate-stderr kpp --profile="$PROFILE" --host=compute-0-0 \
+    --attr=Kickstart_Timezone=Europe/Paris --attr=Node_Hostname=renamed
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(sed -e 's|>UTC --utc<|>Europe/Paris --utc<|' \
+    -e 's|--hostname=compute-0-0.local|--hostname=renamed.local|' \
+    -e 's|compute-0-0.local compute-0-0|renamed.local renamed|' "$EXPECTED/compute-0-0.xml")" ]
+}
+
+@test "--output-dir writes HOST.xml for each host, only when it changed" {
+  rocks_fixture
+  mkdir "$T/out"
+  run --separate-stderr kpp --profile="$PROFILE" -v --output-dir="$T/out" compute-0-0 nas-0-0
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "kpp: wrote $T/out/compute-0-0.xml
+kpp: wrote $T/out/nas-0-0.xml" ]
+  cmp "$T/out/compute-0-0.xml" "$EXPECTED/compute-0-0.xml"
+  kpp --profile="$PROFILE" --host=nas-0-0 | cmp - "$T/out/nas-0-0.xml"
+  # Host names may come one per line on standard input.
+  run --separate-stderr kpp --profile="$PROFILE" -v -o "$T/out" <<<"compute-0-0
+login-0-0"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "kpp: unchanged $T/out/compute-0-0.xml
+kpp: wrote $T/out/login-0-0.xml" ]
+  [ "$(ls "$T/out")" = "compute-0-0.xml
+login-0-0.xml
+nas-0-0.xml" ]
+}
+
+@test "--host finds the profile tree through rocks.conf" {
+  rocks_fixture
+  printf 'profile = %s\n' "$PROFILE" >>"$ROCKS_CONF"
+  run --separate-stderr kpp --host=compute-0-0
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(cat "$EXPECTED/compute-0-0.xml")" ]
+}
+
+@test "--output-dir with no host names on stdin is an error" {
+  rocks_fixture
+  fails_with "kpp: no host names on stdin" --profile="$PROFILE" --output-dir="$T" </dev/null
+}
+
+@test "an unknown host is an error and writes nothing" {
+  rocks_fixture
+  mkdir "$T/out"
+  fails_with "kpp: compute-9-9: unknown host (did you mean 'compute-0-0'?)" \
+    --profile="$PROFILE" --output-dir="$T/out" compute-0-0 compute-9-9
+  [ "$(ls "$T/out")" = "" ]
+  fails_with "kpp: compute-9-9: unknown host (did you mean 'compute-0-0'?)" \
+    --profile="$PROFILE" --host=compute-9-9
+}
+
+@test "a host whose appliance has no graph node is an error" {
+  rocks_fixture
+  rocks add host switch-0-0 appliance=network ip=10.255.255.100
+  fails_with "kpp: switch-0-0: appliance network has no kickstart graph node" \
+    --profile="$PROFILE" --host=switch-0-0
+}
+
+@test "a host that fails leaves its old output file" {
+  rocks_fixture
+  mkdir "$T/out"
+  kpp --profile="$PROFILE" --output-dir="$T/out" compute-0-0
+  copy_profile
+  sed -i 's|<package>hwloc</package>|<package>hwloc</packge>|' "$P/nodes/hpc.xml"
+  fails_with "kpp: $P/nodes/hpc.xml:10: Opening and ending tag mismatch: package line 10 and packge" \
+    --profile="$P" --output-dir="$T/out" compute-0-0
+  cmp "$T/out/compute-0-0.xml" "$EXPECTED/compute-0-0.xml"
+}
+
+@test "malformed XML names the file and line" {
+  copy_profile
+  sed -i 's|<package>hwloc</package>|<package>hwloc</packge>|' "$P/nodes/hpc.xml"
+  fails_with "kpp: $P/nodes/hpc.xml:10: Opening and ending tag mismatch: package line 10 and packge" \
+    --profile="$P" --appliance=compute
+}
+
+@test "a missing node file names the edge that needs it" {
+  copy_profile
+  sed -i 's|<to>hpc</to>|<to>hpcx</to>|' "$P/default/base.xml"
+  fails_with "kpp: $P/default/base.xml:18: edge to hpcx: no node file hpcx.xml in $P/nodes or $P/site-nodes" \
+    --profile="$P" --appliance=compute
+}
+
+@test "--allow-missing skips a missing node file" {
+  copy_profile
+  rm "$P/nodes/hpc.xml"
+  run --separate-stderr kpp --profile="$P" --appliance=compute --allow-missing
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(sed '/^<post node="hpc"/,/^  <\/post>$/d' "$EXPECTED/compute.xml" |
+    grep -v -e 'node="hpc"' -e '<node name="hpc"')" ]
+}
+
+@test "an unknown root node is an error" {
+  fails_with "kpp: bogus: no node file bogus.xml in $PROFILE/nodes or $PROFILE/site-nodes" \
+    --profile="$PROFILE" --appliance=bogus
+}
+
+@test "an unknown entity names the file and line and suggests a name" {
+  copy_profile
+  sed -i 's|&Kickstart_SNMPCommunity;|\&Kickstart_SNMPCommunty;|' "$P/nodes/snmp.xml"
+  fails_with "kpp: $P/nodes/snmp.xml:11: unknown entity &Kickstart_SNMPCommunty; (did you mean &Kickstart_SNMPCommunity;?)" \
+    --profile="$P" --appliance=compute
+}
+
+@test "a bad cond expression names the file and line" {
+  copy_profile
+  sed -i 's|<post cond="Kickstart_NFSHome">|<post cond="Kickstart_NFSHome = 1">|' "$P/nodes/nfs-client.xml"
+  fails_with "kpp: $P/nodes/nfs-client.xml:8: cond=\"Kickstart_NFSHome = 1\": column 19: unexpected character '='" \
+    --profile="$P" --appliance=compute
+}
+
+@test "an unknown tag names the file and line" {
+  copy_profile
+  sed -i 's|<package>numactl</package>|<pakage>numactl</pakage>|' "$P/nodes/hpc.xml"
+  fails_with "kpp: $P/nodes/hpc.xml:9: unknown tag <pakage> (did you mean <package>?)" \
+    --profile="$P" --appliance=compute
+}
+
+@test "a cycle of orders is an error naming its nodes" {
+  copy_profile
+  sed -i 's|<order head="TAIL" tail="install-done"/>|&\n  <order head="compute" tail="client"/>|' \
+    "$P/default/base.xml"
+  fails_with "kpp: $P/default/base.xml:53: <order> cycle: client -> compute -> client" \
+    --profile="$P" --appliance=compute
+}
+
+@test "site-nodes: extend- is appended, replace- replaces" {
+  copy_profile
+  mkdir "$P/site-nodes"
+  cat >"$P/site-nodes/extend-compute.xml" <<'XML'
+<kickstart>
+  <package>tmux</package>
+  <post>echo &Node_Appliance; site</post>
+</kickstart>
+XML
+  cat >"$P/site-nodes/replace-hpc.xml" <<'XML'
+<kickstart>
+  <package cond="Node_Appliance == 'compute'">openmpi</package>
+</kickstart>
+XML
+  run --separate-stderr kpp --profile="$P" --appliance=compute
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "$(cat "$EXPECTED/compute-site.xml")" ]
+}
+
+@test "<eval> runs only with --eval, with the attributes in its environment" {
+  copy_profile
+  cat >"$P/nodes/compute.xml" <<'XML'
+<kickstart>
+  <post><eval shell="sh">echo "cpus=$Node_CPUs on $Node_Appliance"</eval></post>
+</kickstart>
+XML
+  fails_with "kpp: $P/nodes/compute.xml:2: <eval> is only run with --eval" \
+    --profile="$P" --appliance=compute
+  run --separate-stderr kpp --profile="$P" --appliance=compute --attr=Node_CPUs=8 --eval
+  [ "$status" -eq 0 ]
+  [ "$(grep '^<post node="compute"' <<<"$output")" = \
+    '<post node="compute" file="nodes/compute.xml">cpus=8 on compute' ]
+}
+
+@test "--dot draws the whole graph, or what one appliance reaches" {
+  run --separate-stderr kpp --profile="$PROFILE" --dot
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(cat "$EXPECTED/default.dot")" ]
+  dot -Tsvg <<<"$output" >"$T/graph.svg"
+  [ "$(head -c 5 "$T/graph.svg")" = "<?xml" ]
+  run --separate-stderr kpp --profile="$PROFILE" --dot --appliance=nas
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(cat "$EXPECTED/nas.dot")" ]
+}
+
+@test "kpp never changes the database" {
+  rocks_fixture
+  before=$(db_dump)
+  kpp --profile="$PROFILE" --host=login-0-0 >/dev/null
+  kpp --profile="$PROFILE" --dot --host=nas-0-0 >/dev/null
+  [ "$(db_dump)" = "$before" ]
+}
+
+@test "usage errors" {
+  fails_with "kpp: no appliance or host given (see --help)"
+  fails_with "kpp: several hosts need --output-dir" compute-0-0 compute-0-1
+  fails_with "kpp: --appliance and hosts are exclusive" --appliance=compute compute-0-0
+  fails_with "kpp: --db is for hosts; --appliance needs no database" \
+    --appliance=compute --db=sqlite:"$T/x.db"
+  fails_with "kpp: --attr: foo: expected key=value" --appliance=compute --attr=foo
+  fails_with "kpp: --output-dir is for hosts only" --appliance=compute --output-dir="$T"
+}
+
+@test "a missing profile tree or graph is an error" {
+  fails_with "kpp: $T/none: no such profile directory" --profile="$T/none" --appliance=compute
+  fails_with "kpp: $PROFILE/graphs/other: no such graph" \
+    --profile="$PROFILE" --graph=other --appliance=compute
+}
