@@ -134,27 +134,21 @@ int main(int argc, char** argv) {
   if (!PrepareCluster(db.get(), &err)) return Refuse("500 Internal Server Error", err);
 
   // Which node is asking.
-  std::vector<Host> hosts;
-  const Host* host = nullptr;
+  Host found_host;
+  bool found = false;
+  const Host* host = &found_host;
   if (!client.empty()) {
-    if (!ListHosts(db.get(), {client}, &hosts, &err))
-      return Refuse("403 Forbidden", "client=" + client + ": unknown host");
-    host = &hosts[0];
-  } else {
-    if (!ListHosts(db.get(), {}, &hosts, &err))
+    if (!FindHost(db.get(), client, &found_host, &found, &err))
       return Refuse("500 Internal Server Error", err);
-    for (const Host& h : hosts)
-      for (const Interface& i : h.interfaces)
-        if (!host && !remote.empty() && i.ip == remote) host = &h;
+    if (!found) return Refuse("403 Forbidden", "client=" + client + ": unknown host");
+  } else {
     std::string header = Env("HTTP_X_RHN_PROVISIONING_MAC_0");
     std::string mac;
     std::vector<std::string> words = SplitBlanks(header);
-    if (!host && !words.empty() && ParseMac(words.back(), &mac)) {
-      for (const Host& h : hosts)
-        for (const Interface& i : h.interfaces)
-          if (!host && i.mac == mac) host = &h;
-    }
-    if (!host) {
+    if (!words.empty() && !ParseMac(words.back(), &mac)) mac.clear();
+    if (!FindHostByAddress(db.get(), remote, mac, &found_host, &found, &err))
+      return Refuse("500 Internal Server Error", err);
+    if (!found) {
       std::string who = remote.empty() ? "no REMOTE_ADDR" : remote;
       if (!header.empty()) who += " (" + header + ")";
       return Refuse("403 Forbidden", who + ": unknown client");

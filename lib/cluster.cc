@@ -630,6 +630,37 @@ bool ListHosts(Database* db, const std::vector<std::string>& names,
   return true;
 }
 
+bool FindHost(Database* db, const std::string& name, Host* out, bool* found,
+              std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT name FROM hosts WHERE name = ?", {SqlParam::Text(ToLower(name))},
+                 &rows, err))
+    return false;
+  *found = !rows.empty();
+  if (!*found) return true;
+  std::vector<Host> hosts;
+  if (!ListHosts(db, {Str(rows[0][0])}, &hosts, err)) return false;
+  *out = std::move(hosts.at(0));
+  return true;
+}
+
+bool FindHostByAddress(Database* db, const std::string& ip,
+                       const std::string& mac, Host* out, bool* found,
+                       std::string* err) {
+  *found = false;
+  for (const auto& [column, value] : {std::pair<const char*, std::string>{"ip", ip},
+                                      {"mac", mac}}) {
+    if (value.empty()) continue;
+    std::vector<SqlRow> rows;
+    if (!db->Query(std::string("SELECT h.name FROM interfaces i JOIN hosts h ON h.id = i.host "
+                               "WHERE i.") + column + " = ?",
+                   {SqlParam::Text(value)}, &rows, err))
+      return false;
+    if (!rows.empty()) return FindHost(db, Str(rows[0][0]), out, found, err);
+  }
+  return true;
+}
+
 bool ParseNewHost(const std::string& name, const KeyValues& kv, NewHost* host,
                   std::string* err) {
   host->name = ToLower(name);

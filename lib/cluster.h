@@ -125,6 +125,19 @@ bool FindSubnet(Database* db, const std::string& name, Subnet* out,
 bool ListHosts(Database* db, const std::vector<std::string>& names,
                std::vector<Host>* out, std::string* err);
 
+/// The host called `name` (any case); `found` is false, and no error
+/// set, when there is none, so a caller can tell "unknown" from a
+/// database failure.
+bool FindHost(Database* db, const std::string& name, Host* out, bool* found,
+              std::string* err);
+
+/// The host with an interface at `ip` or, when none has it, with `mac`
+/// (either may be empty); `found` as for FindHost. Two indexed lookups
+/// whatever the size of the cluster.
+bool FindHostByAddress(Database* db, const std::string& ip,
+                       const std::string& mac, Host* out, bool* found,
+                       std::string* err);
+
 /// key=value pairs as typed on a command line.
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 

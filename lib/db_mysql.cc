@@ -6,6 +6,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/resultset_metadata.h>
 #include <cppconn/statement.h>
+#include <dlfcn.h>
 #include <mysql_driver.h>
 
 #include <cmath>
@@ -13,6 +14,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "build-config.h"
 #include "db.h"
 #include "strutil.h"
 
@@ -93,6 +95,27 @@ bool ParseMysqlUrl(const std::string& url, MysqlTarget* t, std::string* err) {
   return true;
 }
 
+/// The connector's driver, from the shared object loaded on first use:
+/// every call into it after this one is a virtual call, so nothing else of
+/// it is needed at link time.
+sql::Driver* LoadDriver(std::string* err) {
+  static sql::Driver* driver = nullptr;
+  if (driver) return driver;
+  void* lib = dlopen(ROCKS_MYSQLCPP_SONAME, RTLD_NOW | RTLD_LOCAL);
+  if (!lib) {
+    *err = std::string("MySQL Connector/C++ not available: ") + dlerror();
+    return nullptr;
+  }
+  using GetDriver = void* (*)();
+  auto get = reinterpret_cast<GetDriver>(dlsym(lib, "sql_mysql_get_driver_instance"));
+  if (!get) {
+    *err = std::string("MySQL Connector/C++: ") + dlerror();
+    return nullptr;
+  }
+  driver = static_cast<sql::Driver*>(static_cast<sql::mysql::MySQL_Driver*>(get()));
+  return driver;
+}
+
 std::string OneLine(std::string s) {
   for (char& c : s)
     if (c == '\n' || c == '\r') c = ' ';
@@ -113,8 +136,13 @@ class MysqlDatabase : public Database {
   bool Open(const DbOptions& options, std::string* err) {
     MysqlTarget t;
     if (!ParseMysqlUrl(url_, &t, err)) return false;
+    std::string why;
+    sql::Driver* driver = LoadDriver(&why);
+    if (!driver) {
+      *err = url_ + ": " + why;
+      return false;
+    }
     try {
-      sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
       sql::ConnectOptionsMap props;
       props["hostName"] = t.socket.empty()
                               ? sql::SQLString("tcp://" + t.host)

@@ -47,6 +47,12 @@ class SqliteDatabase : public Database {
     // journal still works, only slower.
     std::string ignored;
     ExecDdl("PRAGMA journal_mode = WAL", &ignored);
+    // The tools are short-lived processes (kpp runs once per host): the
+    // last one out must not checkpoint and delete the log for the next one
+    // to create it again. Checkpoints still run as writers fill the log.
+    int persist = 1;
+    sqlite3_file_control(db_, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     return ExecDdl("PRAGMA synchronous = NORMAL", err);
   }
 

@@ -1478,5 +1478,47 @@ TEST_P(ClusterTest, SecondWriterFailsCleanlyWhileTheFirstHoldsATransaction) {
                               "os=linux comment= action=os"}));
 }
 
+TEST_P(ClusterTest, FindHostByAddressTriesTheIpThenTheMac) {
+  ASSERT_NO_FATAL_FAILURE(MustAdd("compute-0-0", {"appliance=compute", "ip=10.1.1.2"}));
+  ASSERT_NO_FATAL_FAILURE(
+      MustAdd("compute-0-1", {"appliance=compute", "mac=52:54:00:00:00:11"}));
+  Host h;
+  bool found = false;
+  std::string err;
+  ASSERT_TRUE(FindHostByAddress(db_.get(), "10.1.1.2", "52:54:00:00:00:11", &h, &found, &err))
+      << err;
+  EXPECT_TRUE(found);
+  EXPECT_EQ(h.name, "compute-0-0");
+  ASSERT_TRUE(FindHostByAddress(db_.get(), "10.9.9.9", "52:54:00:00:00:11", &h, &found, &err))
+      << err;
+  EXPECT_TRUE(found);
+  EXPECT_EQ(h.name, "compute-0-1");
+  ASSERT_EQ(h.interfaces.size(), 1u);
+  EXPECT_EQ(h.interfaces[0].mac, "52:54:00:00:00:11");
+}
+
+TEST_P(ClusterTest, FindHostByAddressUnknownIsNotAnError) {
+  Host h;
+  bool found = true;
+  std::string err;
+  ASSERT_TRUE(FindHostByAddress(db_.get(), "10.9.9.9", "", &h, &found, &err));
+  EXPECT_FALSE(found);
+  EXPECT_EQ(err, "");
+}
+
+TEST_P(ClusterTest, FindHostInAnyCase) {
+  ASSERT_NO_FATAL_FAILURE(MustAdd("compute-0-0", {"appliance=compute", "cpus=8"}));
+  Host h;
+  bool found = false;
+  std::string err;
+  ASSERT_TRUE(FindHost(db_.get(), "Compute-0-0", &h, &found, &err)) << err;
+  EXPECT_TRUE(found);
+  EXPECT_EQ(h.name, "compute-0-0");
+  EXPECT_EQ(h.cpus, 8);
+  ASSERT_TRUE(FindHost(db_.get(), "compute-9-9", &h, &found, &err));
+  EXPECT_FALSE(found);
+  EXPECT_EQ(err, "");
+}
+
 }  // namespace
 }  // namespace rocks

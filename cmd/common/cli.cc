@@ -7,7 +7,6 @@
 #include <cstring>
 
 #include "build-config.h"
-#include "config.h"
 
 namespace rocks::cli {
 namespace {
@@ -53,43 +52,6 @@ int Finish(int status) {
     return 1;
   }
   return status;
-}
-
-bool OpenDb(const std::string& db_option, Config* cfg,
-            std::unique_ptr<Database>* db) {
-  std::string err;
-  if (!LoadConfig(db_option, cfg, &err)) {
-    Fail(err);
-    return false;
-  }
-  DbOptions options;
-  if (!cfg->GetSeconds("db_timeout", 5.0, &options.lock_timeout_seconds, &err)) {
-    Fail(err);
-    return false;
-  }
-  if (!OpenDatabase(cfg->Database(), options, db, &err)) {
-    Fail(err);
-    return false;
-  }
-  return true;
-}
-
-bool ParseFormat(const std::string& value, OutputFormat* format) {
-  if (value == "table") {
-    *format = OutputFormat::kTable;
-  } else if (value == "tsv") {
-    *format = OutputFormat::kTsv;
-  } else if (value == "json") {
-    *format = OutputFormat::kJson;
-  } else {
-    Fail("--format=" + value + ": unknown format (expected table, tsv or json)");
-    return false;
-  }
-  return true;
-}
-
-OutputFormat DefaultFormat() {
-  return isatty(STDOUT_FILENO) ? OutputFormat::kTable : OutputFormat::kTsv;
 }
 
 }  // namespace rocks::cli
