@@ -13,11 +13,15 @@
 
 #include "cli.h"
 #include "cluster.h"
+#include "report.h"
+#include "shoot.h"
 #include "graph.h"
 #include "kickstart.h"
 #include "net.h"
 #include "profile.h"
 #include "slots.h"
+#include "file.h"
+#include "sync.h"
 #include "strutil.h"
 
 #ifndef ROCKS_LOCALSTATEDIR
@@ -163,6 +167,26 @@ int main(int argc, char** argv) {
     event.detail = "from " + remote;
     if (!AddInstallEvent(db.get(), event, &err))
       return Refuse("500 Internal Server Error", err);
+    if (state == "installed") {
+      // From now on the node boots from its disk, whoever started the
+      // install (shoot-node --no-wait, insert-ethers): otherwise its next
+      // network boot would install it again.
+      std::string pxe_dir;
+      ReportContext report;
+      std::vector<std::pair<std::string, std::string>> failed;
+      // Without a sync configuration there are no PXE files to rewrite.
+      bool has_sync = PathExists(SyncConfPath(cfg));
+      if ((has_sync && !ShootPxeDir(cfg, &pxe_dir, &err)) ||
+          !LoadReportContext(cfg, &report, &err) ||
+          !SetBootActions(db.get(), {host->name}, "os", pxe_dir, report, &failed, &err) ||
+          !failed.empty()) {
+        if (!failed.empty()) err = failed[0].second;
+        std::fprintf(stderr, "kickstart.cgi: %s: boot action not set back to os: %s\n",
+                     host->name.c_str(), err.c_str());
+        return Respond("200 OK", host->name + ": installed (boot action not set back to os: " +
+                                     err + ")\n");
+      }
+    }
     return Respond("200 OK", host->name + ": " + state + "\n");
   }
 

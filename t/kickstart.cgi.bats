@@ -156,6 +156,7 @@ events() {
   get 127.0.0.11 "?state=failed"
   [ "$CODE" = 200 ]
   [ "$(cat "$BODY")" = "compute-0-1: failed" ]
+  rocks set host compute-0-0 action=install
   get 127.0.0.10 "?state=installed"
   [ "$CODE" = 200 ]
   [ "$(cat "$BODY")" = "compute-0-0: installed" ]
@@ -163,6 +164,32 @@ events() {
     compute-0-0 installing 'from 127.0.0.10' \
     compute-0-1 failed 'from 127.0.0.11' \
     compute-0-0 installed 'from 127.0.0.10')" ]
+  # An installed node boots from its disk from now on.
+  [ "$(rocks list host --format=tsv compute-0-0 | cut -f6)" = os ]
+}
+
+@test "installed rewrites the node's PXE file to boot from disk" {
+  mkdir "$T/pxe"
+  printf 'pxe | %s/pxe |  |\n' "$T" >"$T/sync.conf"
+  printf 'sync_conf = %s/sync.conf\n' "$T" >>"$T/cgi.conf"
+  rocks set host compute-0-0 action=install
+  dbreport pxe "$T/pxe"
+  grep -q 'inst.ks=' "$T/pxe/01-52-54-00-00-00-10"
+  get 127.0.0.10 "?state=installed"
+  [ "$CODE" = 200 ]
+  [ "$(cat "$BODY")" = "compute-0-0: installed" ]
+  [ "$(rocks list host --format=tsv compute-0-0 | cut -f6)" = os ]
+  grep -q 'localboot 0' "$T/pxe/01-52-54-00-00-00-10"
+}
+
+@test "installed: a PXE directory it cannot write is reported, the event still counts" {
+  printf 'pxe | %s/no/such/dir |  |\n' "$T" >"$T/sync.conf"
+  printf 'sync_conf = %s/sync.conf\n' "$T" >>"$T/cgi.conf"
+  get 127.0.0.10 "?state=installed"
+  [ "$CODE" = 200 ]
+  [ "$(cat "$BODY")" = "compute-0-0: installed (boot action not set back to os: $T/no/such/dir: No such file or directory)" ]
+  [ "$(grep -c "^kickstart.cgi: compute-0-0: boot action not set back to os: $T/no/such/dir: No such file or directory\$" "$T/lighttpd.err")" = 1 ]
+  [ "$(events)" = "$(printf '%s\t%s\t%s\n' compute-0-0 installed 'from 127.0.0.10')" ]
 }
 
 @test "a bad state is refused with 400" {
