@@ -19,20 +19,19 @@
 #include <vector>
 
 #include "db.h"
+#include "test_db.h"
 #include "schema.h"
 
 namespace rocks {
 namespace {
 
+using test::EngineName;
+using test::EngineTest;
+using test::MakeTempDir;
+using test::TestEngine;
+
 using Rows = std::vector<SqlRow>;
 using Strings = std::vector<std::string>;
-
-std::string MakeTempDir(const char* what) {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-" + what + ".XXXXXX";
-  if (!mkdtemp(tmpl.data())) return "";
-  return tmpl;
-}
 
 // Readable one-line forms, so that a whole host or attribute list is
 // compared at once.
@@ -72,55 +71,10 @@ Strings Describe(const std::vector<InstallEvent>& events) {
 
 // The engine fixture -------------------------------------------------------
 
-enum class TestEngine { kSqlite, kMysql };
-
-void PrintTo(TestEngine e, std::ostream* os) {
-  *os << (e == TestEngine::kSqlite ? "Sqlite" : "Mysql");
-}
-
-std::string EngineName(const testing::TestParamInfo<TestEngine>& info) {
-  return info.param == TestEngine::kSqlite ? "Sqlite" : "Mysql";
-}
-
 /// A fresh, empty database per test: a SQLite file in a new temporary
 /// directory, or a new database on the MariaDB server, dropped afterwards.
-class EmptyDbTest : public testing::TestWithParam<TestEngine> {
+class EmptyDbTest : public EngineTest {
  protected:
-  void SetUp() override {
-    std::string err;
-    if (GetParam() == TestEngine::kSqlite) {
-      dir_ = MakeTempDir("cluster-test");
-      ASSERT_FALSE(dir_.empty());
-      path_ = dir_ + "/cluster.db";
-      url_ = "sqlite:" + path_;
-    } else {
-      const char* sock = std::getenv("ROCKS_TEST_MYSQL_SOCKET");
-      if (!sock || !*sock)
-        GTEST_SKIP() << "MariaDB: ROCKS_TEST_MYSQL_SOCKET not set (run under t/mariadb.test)";
-      static int counter = 0;
-      schema_ = "t_" + std::to_string(getpid()) + "_c" + std::to_string(++counter);
-      ASSERT_TRUE(OpenDatabase(std::string("mysql:///mysql?socket=") + sock, {}, &admin_, &err))
-          << err;
-      ASSERT_TRUE(admin_->ExecDdl("CREATE DATABASE " + schema_, &err)) << err;
-      url_ = "mysql:///" + schema_ + "?socket=" + sock;
-      path_ = url_;  // engine messages name the URL
-    }
-    ASSERT_TRUE(OpenDatabase(url_, {}, &db_, &err)) << err;
-  }
-
-  void TearDown() override {
-    db_.reset();
-    if (admin_) {
-      std::string err;
-      EXPECT_TRUE(admin_->ExecDdl("DROP DATABASE " + schema_, &err)) << err;
-      admin_.reset();
-    }
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
-  }
-
-  bool Mysql() const { return GetParam() == TestEngine::kMysql; }
-
   std::unique_ptr<Database> Connect(double lock_timeout) {
     std::unique_ptr<Database> db;
     std::string err;
@@ -159,8 +113,6 @@ class EmptyDbTest : public testing::TestWithParam<TestEngine> {
     return out;
   }
 
-  std::string dir_, path_, url_, schema_;
-  std::unique_ptr<Database> db_, admin_;
 };
 
 /// A database holding the cluster `rocks init` makes, with a public

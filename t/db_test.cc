@@ -2,6 +2,7 @@
 // against a real MariaDB server (the "Mysql" instantiation, which t/mariadb.test
 // runs with ROCKS_TEST_MYSQL_SOCKET set; without it those tests are skipped).
 #include "db.h"
+#include "test_db.h"
 
 #include <unistd.h>
 
@@ -22,68 +23,21 @@
 namespace rocks {
 namespace {
 
+using test::EngineName;
+using test::EngineTest;
+using test::MakeTempDir;
+using test::TestEngine;
+
 using std::nullopt;
 using Rows = std::vector<SqlRow>;
 
-std::string MakeTempDir(const char* what) {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-" + what + ".XXXXXX";
-  if (!mkdtemp(tmpl.data())) return "";
-  return tmpl;
-}
-
 // The engine fixture -------------------------------------------------------
-
-enum class TestEngine { kSqlite, kMysql };
-
-void PrintTo(TestEngine e, std::ostream* os) {
-  *os << (e == TestEngine::kSqlite ? "Sqlite" : "Mysql");
-}
-
-std::string EngineName(const testing::TestParamInfo<TestEngine>& info) {
-  return info.param == TestEngine::kSqlite ? "Sqlite" : "Mysql";
-}
 
 /// A fresh, empty database per test: a SQLite file in a new temporary
 /// directory, or a new database on the MariaDB server that is dropped again
 /// afterwards.
-class DbTest : public testing::TestWithParam<TestEngine> {
+class DbTest : public EngineTest {
  protected:
-  void SetUp() override {
-    std::string err;
-    if (GetParam() == TestEngine::kSqlite) {
-      dir_ = MakeTempDir("db-test");
-      ASSERT_FALSE(dir_.empty());
-      path_ = dir_ + "/cluster.db";
-      url_ = "sqlite:" + path_;
-    } else {
-      const char* sock = std::getenv("ROCKS_TEST_MYSQL_SOCKET");
-      if (!sock || !*sock)
-        GTEST_SKIP() << "MariaDB: ROCKS_TEST_MYSQL_SOCKET not set (run under t/mariadb.test)";
-      static int counter = 0;
-      schema_ = "t_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
-      ASSERT_TRUE(OpenDatabase(std::string("mysql:///mysql?socket=") + sock, {}, &admin_, &err))
-          << err;
-      ASSERT_TRUE(admin_->ExecDdl("CREATE DATABASE " + schema_, &err)) << err;
-      url_ = "mysql:///" + schema_ + "?socket=" + sock;
-      path_ = url_;  // engine messages name the URL
-    }
-    ASSERT_TRUE(OpenDatabase(url_, options_, &db_, &err)) << err;
-  }
-
-  void TearDown() override {
-    db_.reset();
-    if (admin_) {
-      std::string err;
-      EXPECT_TRUE(admin_->ExecDdl("DROP DATABASE " + schema_, &err)) << err;
-      admin_.reset();
-    }
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
-  }
-
-  bool Mysql() const { return GetParam() == TestEngine::kMysql; }
-
   /// Another connection to the same database.
   std::unique_ptr<Database> Connect(double lock_timeout = 5.0) {
     std::unique_ptr<Database> db;
@@ -120,9 +74,6 @@ class DbTest : public testing::TestWithParam<TestEngine> {
     return rows.size() == 1 && rows[0].size() == 1 && rows[0][0] ? *rows[0][0] : "?";
   }
 
-  std::string dir_, path_, url_, schema_;
-  DbOptions options_;
-  std::unique_ptr<Database> db_, admin_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, DbTest, testing::Values(TestEngine::kSqlite), EngineName);

@@ -15,57 +15,21 @@
 
 #include "cluster.h"
 #include "db.h"
+#include "test_db.h"
 
 namespace rocks {
 namespace {
 
+using test::EngineName;
+using test::EngineTest;
+using test::MakeTempDir;
+using test::TestEngine;
+
 using Strings = std::vector<std::string>;
 
-enum class TestEngine { kSqlite, kMysql };
-
-void PrintTo(TestEngine e, std::ostream* os) {
-  *os << (e == TestEngine::kSqlite ? "Sqlite" : "Mysql");
-}
-
-std::string EngineName(const testing::TestParamInfo<TestEngine>& info) {
-  return info.param == TestEngine::kSqlite ? "Sqlite" : "Mysql";
-}
-
 /// A new cluster (rocks init) per test.
-class DiscoverTest : public testing::TestWithParam<TestEngine> {
+class DiscoverTest : public EngineTest {
  protected:
-  void SetUp() override {
-    std::string err;
-    if (GetParam() == TestEngine::kSqlite) {
-      const char* tmp = std::getenv("TMPDIR");
-      std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-discover.XXXXXX";
-      ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-      dir_ = tmpl;
-      url_ = "sqlite:" + dir_ + "/cluster.db";
-    } else {
-      const char* sock = std::getenv("ROCKS_TEST_MYSQL_SOCKET");
-      if (!sock || !*sock)
-        GTEST_SKIP() << "MariaDB: ROCKS_TEST_MYSQL_SOCKET not set (run under t/mariadb.test)";
-      static int counter = 0;
-      schema_ = "t_" + std::to_string(getpid()) + "_d" + std::to_string(++counter);
-      ASSERT_TRUE(OpenDatabase(std::string("mysql:///mysql?socket=") + sock, {}, &admin_, &err))
-          << err;
-      ASSERT_TRUE(admin_->ExecDdl("CREATE DATABASE " + schema_, &err)) << err;
-      url_ = "mysql:///" + schema_ + "?socket=" + sock;
-    }
-    ASSERT_TRUE(OpenDatabase(url_, {}, &db_, &err)) << err;
-  }
-
-  void TearDown() override {
-    db_.reset();
-    if (admin_) {
-      std::string err;
-      EXPECT_TRUE(admin_->ExecDdl("DROP DATABASE " + schema_, &err)) << err;
-    }
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
-  }
-
   void Init(const std::string& network = "10.0.0.0/8",
             const std::string& address = "10.1.1.1") {
     InitOptions o;
@@ -126,8 +90,6 @@ class DiscoverTest : public testing::TestWithParam<TestEngine> {
     return out;
   }
 
-  std::string dir_, url_, schema_;
-  std::unique_ptr<Database> db_, admin_;
 };
 
 TEST_P(DiscoverTest, NamesContinueFromTheHighestRankAndAddressesGoDown) {
