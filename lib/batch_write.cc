@@ -16,18 +16,6 @@ namespace {
 
 std::string Errno(const std::string& path) { return path + ": " + std::strerror(errno); }
 
-bool WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
 }  // namespace
 
 BatchWriter::~BatchWriter() {

@@ -23,6 +23,10 @@ bool PathExists(const std::string& path);
 bool WriteFileAtomic(const std::string& path, std::string_view content,
                      bool* changed, std::string* err, mode_t mode = 0644);
 
+/// Writes all of `data` to `fd`, through short writes and EINTR; false
+/// with errno set on failure.
+bool WriteAll(int fd, std::string_view data);
+
 /// The directory part of `path` ("." when there is none).
 std::string DirName(const std::string& path);
 
