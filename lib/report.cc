@@ -831,15 +831,7 @@ bool WritePxeDir(const std::string& dir,
       return false;
     }
     renames.emplace_back(buf.data(), name);
-    std::string_view data = content;
-    bool ok = true;
-    while (ok && !data.empty()) {
-      ssize_t n = write(fd, data.data(), data.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) ok = false;
-      else data.remove_prefix(static_cast<size_t>(n));
-    }
-    ok = ok && fchmod(fd, 0644) == 0;
+    bool ok = WriteAll(fd, content) && fchmod(fd, 0644) == 0;
     int saved = errno;
     if (close(fd) != 0 && ok) {
       ok = false;

@@ -63,16 +63,10 @@ class TempFile {
       return false;
     }
     path_ = name.data();
-    std::string_view data = content;
-    while (!data.empty()) {
-      ssize_t n = write(fd, data.data(), data.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        *err = path_ + ": " + std::strerror(errno);
-        close(fd);
-        return false;
-      }
-      data.remove_prefix(static_cast<size_t>(n));
+    if (!WriteAll(fd, content)) {
+      *err = path_ + ": " + std::strerror(errno);
+      close(fd);
+      return false;
     }
     if (close(fd) != 0) {
       *err = path_ + ": " + std::strerror(errno);
