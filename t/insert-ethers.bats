@@ -81,7 +81,7 @@ follow() {
   IE_PID=$!
   BG_PIDS+=("$IE_PID")
   local file=${*: -1} i
-  for i in $(seq 100); do
+  for i in $(seq 400); do
     ls -l "/proc/$IE_PID/fd" 2>/dev/null | grep -qF -- "-> $file" && return 0
     sleep 0.05
   done
@@ -90,10 +90,10 @@ follow() {
   return 1
 }
 
-# Waits (up to 10 s) until FILE has a line equal to LINE.
+# Waits (up to 30 s) until FILE has a line equal to LINE.
 wait_line() {
   local i
-  for i in $(seq 200); do
+  for i in $(seq 600); do
     grep -qxF -- "$2" "$1" 2>/dev/null && return 0
     sleep 0.05
   done
@@ -102,11 +102,11 @@ wait_line() {
   return 1
 }
 
-# Waits (up to 10 s) for the background insert-ethers to exit; its status
+# Waits (up to 30 s) for the background insert-ethers to exit; its status
 # goes in $status.
 wait_exit() {
   local i
-  for i in $(seq 200); do
+  for i in $(seq 600); do
     kill -0 "$IE_PID" 2>/dev/null || break
     sleep 0.05
   done
@@ -607,7 +607,7 @@ EOF
     </dev/null >"$T/kea.out" 2>&1 &
   BG_PIDS+=($!)
   local i
-  for i in $(seq 100); do
+  for i in $(seq 400); do
     grep -q DHCP4_STARTED "$T/kea.log" && break
     sleep 0.05
   done

@@ -51,7 +51,7 @@ CONF
     lighttpd -D -f "$T/lighttpd.conf" 2>>"$T/lighttpd.err" &
     LIGHTTPD_PID=$!
     local i
-    for i in $(seq 50); do
+    for i in $(seq 200); do
       if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
         URL=http://127.0.0.1:$PORT/install/sbin/kickstart.cgi
         return 0

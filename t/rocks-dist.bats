@@ -68,7 +68,7 @@ start_server() {
   rm -f "$T/port" "$T/http.log"
   python3 "$ROCKS_SRCDIR/t/data/dist/httpd.py" "$@" "$T/port" "$T/http.log" 3>&- &
   SERVER_PID=$!
-  for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.05; done
+  for _ in $(seq 400); do [ -s "$T/port" ] && break; sleep 0.05; done
   PORT=$(cat "$T/port")
   URL=http://127.0.0.1:$PORT
 }

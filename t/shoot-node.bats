@@ -45,12 +45,15 @@ free_port() {
   echo "$port"
 }
 
-# Waits until something listens on 127.0.0.1:PORT (tcp|udp).
+# Waits until something listens on 127.0.0.1:PORT (tcp|udp), up to 20 s
+# (a loaded machine starts daemons slowly); with PID, gives up at once if
+# that process is gone.
 wait_listen() {
   local flag=-t i
   [ "$1" = udp ] && flag=-u
-  for i in $(seq 100); do
+  for i in $(seq 400); do
     ss -Hln "$flag" "sport = :$2" | grep -q . && return 0
+    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then break; fi
     sleep 0.05
   done
   echo "nothing listens on $1 port $2" >&2
@@ -186,9 +189,19 @@ server.modules += ( "mod_alias", "mod_cgi", "mod_setenv" )
   setenv.add-environment = ( "ROCKS_CONF" => "$ROCKS_CONF", "ROCKS_DB" => "$ROCKS_DB" )
 }
 EOF
-  lighttpd -D -f "$T/lighttpd.conf" 2>"$T/lighttpd.out" &
-  PIDS+=($!)
-  wait_listen tcp "$HTTP_PORT"
+  local try pid
+  # Another test may take the free port before lighttpd binds it: then
+  # lighttpd exits, and a new port is tried.
+  for try in 1 2 3 4 5; do
+    sed -i "s/^server.port = .*/server.port = $HTTP_PORT/" "$T/lighttpd.conf"
+    lighttpd -D -f "$T/lighttpd.conf" 2>"$T/lighttpd.out" &
+    pid=$!
+    PIDS+=($pid)
+    wait_listen tcp "$HTTP_PORT" "$pid" 2>/dev/null && return 0
+    HTTP_PORT=$(free_port tcp)
+  done
+  echo "lighttpd did not start: $(cat "$T/lighttpd.out")" >&2
+  return 1
 }
 
 # node HOST TRIGGER [installed|failed|silent|installed-nopxe]: stands in

@@ -49,7 +49,7 @@ start_agent() {
     >"$dir/log" 2>&1 3>&- &
   pid=$!
   AGENT_PIDS+=("$pid")
-  for i in $(seq 200); do
+  for i in $(seq 1000); do
     grep -q '^NET-SNMP version' "$dir/log" && return 0
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.02
