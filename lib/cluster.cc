@@ -1021,28 +1021,52 @@ bool ListAttrs(Database* db, AttrScope scope, const std::string& owner,
 
 bool ResolveAttrs(Database* db, AttrScope scope, const std::string& owner,
                   std::vector<Attr>* out, std::string* err) {
-  std::map<std::string, Attr> attrs;
-  if (!LoadAttrs(db, AttrScope::kGlobal, 0, "", &attrs, err)) return false;
-  std::string appliance = owner;
-  int64_t host_id = 0;
-  if (scope == AttrScope::kHost) {
-    if (!HostId(db, owner, &host_id, err)) return false;
-    std::vector<SqlRow> rows;
-    if (!db->Query("SELECT a.name FROM hosts h JOIN appliances a ON a.id = h.appliance "
-                   "WHERE h.id = ?",
-                   {SqlParam::Int(host_id)}, &rows, err))
-      return false;
-    appliance = Str(rows.at(0)[0]);
-  }
+  // kpp and kickstart.cgi resolve once per host, in processes of their
+  // own: one query for the owners, one for the three scopes at once.
+  int64_t host_id = 0, appliance_id = 0;
+  std::string appliance;
   if (scope != AttrScope::kGlobal) {
-    Appliance app;
-    if (!ApplianceByName(db, appliance, &app, appliance, err) ||
-        !LoadAttrs(db, AttrScope::kAppliance, app.id, appliance, &attrs, err))
-      return false;
+    std::vector<SqlRow> rows;
+    if (scope == AttrScope::kHost) {
+      if (!db->Query("SELECT h.id, a.id, a.name FROM hosts h "
+                     "JOIN appliances a ON a.id = h.appliance WHERE h.name = ?",
+                     {SqlParam::Text(ToLower(owner))}, &rows, err))
+        return false;
+      if (rows.empty()) {
+        int64_t ignored;
+        HostId(db, owner, &ignored, err);  // the message, with a suggestion
+        return false;
+      }
+      host_id = Int(rows[0][0]);
+      appliance_id = Int(rows[0][1]);
+      appliance = Str(rows[0][2]);
+    } else {
+      Appliance app;
+      if (!ApplianceByName(db, owner, &app, owner, err)) return false;
+      appliance_id = app.id;
+      appliance = app.name;
+    }
   }
-  if (scope == AttrScope::kHost &&
-      !LoadAttrs(db, AttrScope::kHost, host_id, owner, &attrs, err))
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT scope, name, value FROM attributes WHERE "
+                 "(scope = 'global' AND owner = 0) OR "
+                 "(scope = 'appliance' AND owner = ?) OR (scope = 'host' AND owner = ?)",
+                 {SqlParam::Int(appliance_id), SqlParam::Int(host_id)}, &rows, err))
     return false;
+  // The narrower scope wins: global, then appliance, then host.
+  std::map<std::string, Attr> attrs;
+  for (int pass = 0; pass < 3; ++pass) {
+    const AttrScope want = static_cast<AttrScope>(pass);
+    for (auto& r : rows) {
+      if (Str(r[0]) != AttrScopeName(want)) continue;
+      if (want == AttrScope::kAppliance && scope == AttrScope::kGlobal) continue;
+      if (want == AttrScope::kHost && scope != AttrScope::kHost) continue;
+      std::string o = want == AttrScope::kGlobal      ? ""
+                      : want == AttrScope::kAppliance ? appliance
+                                                      : ToLower(owner);
+      attrs[Str(r[1])] = {Str(r[1]), Str(r[2]), want, o};
+    }
+  }
   for (auto& [n, a] : attrs) out->push_back(std::move(a));
   return true;
 }
