@@ -181,9 +181,9 @@ int main(int argc, char** argv) {
           !SetBootActions(db.get(), {host->name}, "os", pxe_dir, report, &failed, &err) ||
           !failed.empty()) {
         if (!failed.empty()) err = failed[0].second;
-        std::fprintf(stderr, "kickstart.cgi: %s: boot action not set back to os: %s\n",
+        std::fprintf(stderr, "kickstart.cgi: %s: resetting the boot action to os failed: %s\n",
                      host->name.c_str(), err.c_str());
-        return Respond("200 OK", host->name + ": installed (boot action not set back to os: " +
+        return Respond("200 OK", host->name + ": installed (resetting the boot action to os failed: " +
                                      err + ")\n");
       }
     }

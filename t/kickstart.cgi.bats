@@ -168,10 +168,15 @@ events() {
   [ "$(rocks list host --format=tsv compute-0-0 | cut -f6)" = os ]
 }
 
+# The CGI's sync configuration: PXE files in DIR.
+cgi_pxe_dir() {
+  printf 'pxe | %s |  |\n' "$1" >"$T/sync.conf"
+  printf 'sync_conf = %s/sync.conf\n' "$T" >>"$T/cgi.conf"
+}
+
 @test "installed rewrites the node's PXE file to boot from disk" {
   mkdir "$T/pxe"
-  printf 'pxe | %s/pxe |  |\n' "$T" >"$T/sync.conf"
-  printf 'sync_conf = %s/sync.conf\n' "$T" >>"$T/cgi.conf"
+  cgi_pxe_dir "$T/pxe"
   rocks set host compute-0-0 action=install
   dbreport pxe "$T/pxe"
   grep -q 'inst.ks=' "$T/pxe/01-52-54-00-00-00-10"
@@ -183,12 +188,11 @@ events() {
 }
 
 @test "installed: a PXE directory it cannot write is reported, the event still counts" {
-  printf 'pxe | %s/no/such/dir |  |\n' "$T" >"$T/sync.conf"
-  printf 'sync_conf = %s/sync.conf\n' "$T" >>"$T/cgi.conf"
+  cgi_pxe_dir "$T/no/such/dir"
   get 127.0.0.10 "?state=installed"
   [ "$CODE" = 200 ]
-  [ "$(cat "$BODY")" = "compute-0-0: installed (boot action not set back to os: $T/no/such/dir: No such file or directory)" ]
-  [ "$(grep -c "^kickstart.cgi: compute-0-0: boot action not set back to os: $T/no/such/dir: No such file or directory\$" "$T/lighttpd.err")" = 1 ]
+  [ "$(cat "$BODY")" = "compute-0-0: installed (resetting the boot action to os failed: $T/no/such/dir: No such file or directory)" ]
+  [ "$(grep -c "^kickstart.cgi: compute-0-0: resetting the boot action to os failed: $T/no/such/dir: No such file or directory\$" "$T/lighttpd.err")" = 1 ]
   [ "$(events)" = "$(printf '%s\t%s\t%s\n' compute-0-0 installed 'from 127.0.0.10')" ]
 }
 

@@ -408,6 +408,18 @@ dhcp_client() {
     -s "$T/udhcpc.script"
 }
 
+# The boot file the server gives each client class: PXE BIOS (option
+# 93 = 0), UEFI x86-64 (7), and iPXE (user class "iPXE").
+check_boot_files() {
+  local class
+  for class in 0x5d:0000=pxelinux.0 0x5d:0007=grubx64.efi \
+    0x4d:69505845=http://10.1.1.1/install/boot.ipxe; do
+    dhcp_client -x "${class%%=*}"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$T/lease")" = "10.255.255.254 10.1.1.1 compute-0-0.local local 10.1.1.1 ${class#*=}" ]
+  done
+}
+
 @test "a real dhcpd serving the synced dhcpd.conf gives a real client its fixed address" {
   report_fixture
   printf 'dhcpd | %s | dhcpd -t -cf %%f |\n' "$E/dhcpd.conf" >"$T/sync.conf"
@@ -420,14 +432,7 @@ dhcp_client() {
   dhcp_client
   [ "$status" -eq 0 ] || { cat "$T/dhcpd.log"; false; }
   [ "$(cat "$T/lease")" = "10.255.255.254 10.1.1.1 compute-0-0.local local 10.1.1.1 http://10.1.1.1/install/sbin/kickstart.cgi" ]
-  # The boot file by client class: PXE BIOS (option 93 = 0), UEFI x86-64
-  # (7), and iPXE (user class "iPXE").
-  for class in 0x5d:0000=pxelinux.0 0x5d:0007=grubx64.efi \
-    0x4d:69505845=http://10.1.1.1/install/boot.ipxe; do
-    dhcp_client -x "${class%%=*}"
-    [ "$status" -eq 0 ]
-    [ "$(cat "$T/lease")" = "10.255.255.254 10.1.1.1 compute-0-0.local local 10.1.1.1 ${class#*=}" ]
-  done
+  check_boot_files
 }
 
 @test "a real kea-dhcp4 serving the synced Kea configuration gives a real client its reservation" {
@@ -442,12 +447,7 @@ dhcp_client() {
   dhcp_client
   [ "$status" -eq 0 ] || { cat "$T/kea.log"; false; }
   [ "$(cat "$T/lease")" = "10.255.255.254 10.1.1.1 compute-0-0.local local 10.1.1.1 http://10.1.1.1/install/sbin/kickstart.cgi" ]
-  for class in 0x5d:0000=pxelinux.0 0x5d:0007=grubx64.efi \
-    0x4d:69505845=http://10.1.1.1/install/boot.ipxe; do
-    dhcp_client -x "${class%%=*}"
-    [ "$status" -eq 0 ]
-    [ "$(cat "$T/lease")" = "10.255.255.254 10.1.1.1 compute-0-0.local local 10.1.1.1 ${class#*=}" ]
-  done
+  check_boot_files
 }
 
 @test "the shipped sync.conf parses, and its checkers accept what it would write" {
