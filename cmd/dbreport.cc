@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cluster.h"
 #include "file.h"
+#include "boot.h"
 #include "report.h"
 
 namespace {
@@ -85,15 +86,13 @@ int main(int argc, char** argv) {
   if (!rocks::LoadReportContext(cfg, &ctx, &err)) return rocks::cli::Fail(err);
 
   if (name == "pxe") {
-    std::map<std::string, std::string> files;
-    std::vector<std::string> written, removed;
-    if (!rocks::ReportPxe(db.get(), ctx, &files, &err) ||
-        !rocks::WritePxeDir(args[0], files, &written, &removed, &err))
+    rocks::BootWrite done;
+    if (!rocks::SyncBootTree(db.get(), args[0], nullptr, &done, &err))
       return rocks::cli::Fail(err);
     if (verbose) {
-      for (const std::string& f : written)
+      for (const std::string& f : done.written)
         rocks::cli::Warn(args[0] + "/" + f + ": written");
-      for (const std::string& f : removed)
+      for (const std::string& f : done.removed)
         rocks::cli::Warn(args[0] + "/" + f + ": removed");
     }
     return rocks::cli::Finish(0);

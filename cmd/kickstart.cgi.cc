@@ -13,15 +13,13 @@
 
 #include "cli.h"
 #include "cluster.h"
-#include "report.h"
-#include "shoot.h"
+#include "boot.h"
 #include "graph.h"
 #include "kickstart.h"
 #include "net.h"
 #include "profile.h"
 #include "slots.h"
 #include "file.h"
-#include "sync.h"
 #include "strutil.h"
 
 #ifndef ROCKS_LOCALSTATEDIR
@@ -171,14 +169,11 @@ int main(int argc, char** argv) {
       // From now on the node boots from its disk, whoever started the
       // install (shoot-node --no-wait, insert-ethers): otherwise its next
       // network boot would install it again.
-      std::string pxe_dir;
-      ReportContext report;
+      std::string boot_root;
       std::vector<std::pair<std::string, std::string>> failed;
-      // Without a sync configuration there are no PXE files to rewrite.
-      bool has_sync = PathExists(SyncConfPath(cfg));
-      if ((has_sync && !ShootPxeDir(cfg, &pxe_dir, &err)) ||
-          !LoadReportContext(cfg, &report, &err) ||
-          !SetBootActions(db.get(), {host->name}, "os", pxe_dir, report, &failed, &err) ||
+      // Only this host's boot files are rewritten.
+      if (!BootRootFromSync(cfg, false, &boot_root, &err) ||
+          !SetBootActions(db.get(), {host->name}, "os", boot_root, &failed, &err) ||
           !failed.empty()) {
         if (!failed.empty()) err = failed[0].second;
         std::fprintf(stderr, "kickstart.cgi: %s: resetting the boot action to os failed: %s\n",

@@ -20,7 +20,7 @@
 #include "cli.h"
 #include "cluster.h"
 #include "power.h"
-#include "report.h"
+#include "boot.h"
 #include "shoot.h"
 #include "strutil.h"
 #include "table.h"
@@ -315,8 +315,7 @@ int main(int argc, char** argv) {
   if (!rocks::ListHosts(db.get(), {}, &all, &err) ||
       !rocks::SelectShootHosts(all, selection, &hosts, &err) ||
       !rocks::PlanShootHosts(db.get(), &hosts, &err) ||
-      !rocks::ShootPxeDir(cfg, &options.pxe_dir, &err) ||
-      !rocks::LoadReportContext(cfg, &options.report, &err))
+      !rocks::BootRootFromSync(cfg, true, &options.pxe_dir, &err))
     return cli::Fail(err);
   for (const auto& h : hosts)
     if (h.state == rocks::ShootState::kError) cli::Warn(h.name + ": " + h.error);
@@ -334,7 +333,7 @@ int main(int argc, char** argv) {
       if (options.pxe_dir.empty())
         std::printf("%s: boot action install\n", n);
       else
-        std::printf("%s: boot action install, PXE files in %s\n", n, options.pxe_dir.c_str());
+        std::printf("%s: boot action install, boot files in %s\n", n, options.pxe_dir.c_str());
       std::printf("%s: %s\n", n,
                   rocks::DescribePower(h.power, options.ssh,
                                        rocks::PowerTimeout(options.stage_timeout))

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "boot.h"
 #include "file.h"
 #include "net.h"
 #include "strutil.h"
@@ -164,6 +165,9 @@ struct PrivateNet {
   std::string bios_file;
   std::string uefi_file;
   std::string ipxe_file;
+  // The addresses a node the database does not know is lent (first, last;
+  // empty: none, so only known nodes get an answer).
+  std::vector<std::string> range;
   int prefix = 0;
 };
 
@@ -193,9 +197,21 @@ bool LoadPrivateNet(const Attrs& attrs, PrivateNet* net, std::string* err) {
                      AttrOr(attrs, "Kickstart_PrivateKickstartBasedir", "install");
   net->kickstart_url =
       base + "/" + AttrOr(attrs, "Kickstart_PrivateKickstartCGI", "sbin/kickstart.cgi");
-  net->bios_file = AttrOr(attrs, "Dhcp_BiosBootFile", "pxelinux.0");
-  net->uefi_file = AttrOr(attrs, "Dhcp_UefiBootFile", "grubx64.efi");
-  net->ipxe_file = AttrOr(attrs, "Dhcp_IpxeBootFile", base + "/boot.ipxe");
+  BootSettings boot = BootSettingsFrom(attrs);
+  net->bios_file = boot.bios_file;
+  net->uefi_file = boot.uefi_file;
+  net->ipxe_file = boot.ipxe_file;
+  net->range = ListWords(AttrOr(attrs, "Dhcp_DynamicRange", ""));
+  if (!net->range.empty()) {
+    uint32_t lo, hi;
+    if (net->range.size() != 2 || !ParseIPv4(net->range[0], &lo) ||
+        !ParseIPv4(net->range[1], &hi) || lo > hi || !InNetwork(lo, network, net->prefix) ||
+        !InNetwork(hi, network, net->prefix)) {
+      *err = "Dhcp_DynamicRange=" + AttrOr(attrs, "Dhcp_DynamicRange", "") +
+             ": expected two addresses of the private network, lowest first";
+      return false;
+    }
+  }
   return true;
 }
 
@@ -282,17 +298,6 @@ std::string ReplaceSerial(const std::string& zone, const std::string& serial) {
   return out;
 }
 
-std::string PxeMacName(const std::string& mac) {
-  std::string name = "01-" + mac;
-  std::replace(name.begin(), name.end(), ':', '-');
-  return name;
-}
-
-bool IsHexPair(const std::string& s, size_t at) {
-  auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
-  return at + 2 <= s.size() && hex(s[at]) && hex(s[at + 1]);
-}
-
 }  // namespace
 
 bool LoadReportContext(const Config& cfg, ReportContext* ctx, std::string* err) {
@@ -318,7 +323,7 @@ const std::vector<ReportInfo>& Reports() {
       {"kea", "", "/etc/kea/kea-dhcp4.conf: Kea DHCPv4, the private subnet"},
       {"dns", "[SUBNET]", "BIND forward zone of a subnet (default private)"},
       {"dns-reverse", "[SUBNET]", "BIND reverse zone of a subnet (default private)"},
-      {"pxe", "DIR", "pxelinux and GRUB2 boot files per host, written into DIR"},
+      {"pxe", "DIR", "pxelinux, GRUB and iPXE boot files per host, written into DIR"},
       {"machines", "", "compute hosts by rack and rank (MPI machine file)"},
       {"slurm-nodes", "", "Slurm NodeName lines for the compute hosts"},
       {"pbs-nodes", "", "PBS qmgr create node lines for the compute hosts"},
@@ -450,6 +455,12 @@ bool ReportDhcpd(Database* db, const ReportContext& ctx, std::string* out,
   text += "\toption domain-name-servers " + Join(net.dns_servers, ", ") + ";\n";
   text += "\toption routers " + Join(net.routers, ", ") + ";\n";
   text += "\tnext-server " + net.address + ";\n";
+  if (!net.range.empty()) {
+    // A new node boots the installer from the default entries on a lent
+    // address; insert-ethers names it from this request meanwhile.
+    text += "\tping-check false;\n";
+    text += "\trange " + net.range[0] + " " + net.range[1] + ";\n";
+  }
   text += "\tif exists user-class and option user-class = \"iPXE\" {\n";
   text += "\t\tfilename " + DhcpQuote(net.ipxe_file) + ";\n";
   text += "\t} elsif option arch = 00:07 or option arch = 00:09 {\n";
@@ -533,6 +544,9 @@ bool ReportKea(Database* db, const ReportContext& ctx, std::string* out,
   text += "    \"id\": 1,\n";
   text += "    \"subnet\": " + JsonQuote(net.network + "/" + std::to_string(net.prefix)) + ",\n";
   text += "    \"next-server\": " + JsonQuote(net.address) + ",\n";
+  if (!net.range.empty())
+    text += "    \"pools\": [ { \"pool\": " + JsonQuote(net.range[0] + " - " + net.range[1]) +
+            " } ],\n";
   text += "    \"option-data\": [\n";
   text += "      { \"name\": \"subnet-mask\", \"data\": " + JsonQuote(net.netmask) + " },\n";
   text += "      { \"name\": \"broadcast-address\", \"data\": " + JsonQuote(net.broadcast) + " },\n";
@@ -740,142 +754,6 @@ bool ReportResolv(Database* db, const ReportContext& ctx, std::string* out,
        ListWords(AttrOr(attrs, "Kickstart_PrivateDNSServers", address)))
     text += "nameserver " + ns + "\n";
   *out = std::move(text);
-  return true;
-}
-
-bool ReportPxe(Database* db, const ReportContext& ctx,
-               std::map<std::string, std::string>* files, std::string* err) {
-  Attrs attrs;
-  PrivateNet net;
-  std::vector<Row> rows;
-  if (!LoadGlobalAttrs(db, &attrs, err) || !LoadPrivateNet(attrs, &net, err) ||
-      !LoadRows(db,
-                "WHERE i.mac IS NOT NULL AND s.name = 'private' AND "
-                "a.name <> 'frontend'",
-                {}, &rows, err))
-    return false;
-  std::string kernel = AttrOr(attrs, "Pxe_Kernel", "vmlinuz");
-  std::string initrd = AttrOr(attrs, "Pxe_Initrd", "initrd.img");
-  std::string extra = AttrOr(attrs, "Pxe_KernelArgs", "");
-  std::string args = "ip=dhcp inst.ks=" + net.kickstart_url + " inst.ks.sendmac";
-  if (!extra.empty()) args += " " + extra;
-  std::string head_pxe = Header("#", "pxe");
-  std::string pxe_install = head_pxe +
-                            "default install\nprompt 0\ntimeout 0\n"
-                            "label install\n\tkernel " + kernel +
-                            "\n\tappend initrd=" + initrd + " " + args + "\n";
-  std::string pxe_os = head_pxe + "default os\nprompt 0\ntimeout 0\nlabel os\n\tlocalboot 0\n";
-  std::string grub_install = head_pxe +
-                             "set default=0\nset timeout=0\n"
-                             "menuentry 'install' {\n\tlinux " + kernel + " " + args +
-                             "\n\tinitrd " + initrd + "\n}\n";
-  std::string grub_os = head_pxe +
-                        "set default=0\nset timeout=0\n"
-                        "menuentry 'os' {\n\texit\n}\n";
-  files->clear();
-  for (const Row& r : rows) {
-    bool install = r.action == "install";
-    std::string name = PxeMacName(r.mac);
-    (*files)[name] = install ? pxe_install : pxe_os;
-    (*files)["grub.cfg-" + name] = install ? grub_install : grub_os;
-  }
-  return true;
-}
-
-bool IsPxeFileName(const std::string& name) {
-  std::string rest = name;
-  if (StartsWith(rest, "grub.cfg-")) rest = rest.substr(9);
-  if (rest.size() != 20 || !StartsWith(rest, "01-")) return false;
-  for (size_t i = 3; i < 20; i += 3) {
-    if (!IsHexPair(rest, i)) return false;
-    if (i + 2 < 20 && rest[i + 2] != '-') return false;
-  }
-  return true;
-}
-
-bool WritePxeDir(const std::string& dir,
-                 const std::map<std::string, std::string>& files,
-                 std::vector<std::string>* written,
-                 std::vector<std::string>* removed, std::string* err) {
-  DIR* d = opendir(dir.c_str());
-  if (!d) {
-    *err = dir + ": " + std::strerror(errno);
-    return false;
-  }
-  std::vector<std::string> stale;
-  while (struct dirent* e = readdir(d)) {
-    std::string name = e->d_name;
-    if (IsPxeFileName(name) && !files.count(name)) stale.push_back(name);
-  }
-  closedir(d);
-  std::sort(stale.begin(), stale.end());
-
-  // Each file is replaced the way WriteFileAtomic does it (a complete
-  // temporary file renamed over the old one), but with one sync of the
-  // file system for the whole batch instead of two fsyncs per file: a
-  // first run writes two files per node.
-  std::vector<std::pair<std::string, std::string>> renames;  // temp, name
-  auto discard = [&]() {
-    for (const auto& [tmp, name] : renames) unlink(tmp.c_str());
-  };
-  for (const auto& [name, content] : files) {
-    std::string path = dir + "/" + name, old, ignored;
-    if (ReadFile(path, &old, &ignored) && old == content) continue;
-    std::string tmpl = dir + "/." + name + ".XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    int fd = mkostemp(buf.data(), O_CLOEXEC);
-    if (fd < 0) {
-      *err = path + ": " + std::strerror(errno);
-      discard();
-      return false;
-    }
-    renames.emplace_back(buf.data(), name);
-    bool ok = WriteAll(fd, content) && fchmod(fd, 0644) == 0;
-    int saved = errno;
-    if (close(fd) != 0 && ok) {
-      ok = false;
-      saved = errno;
-    }
-    if (!ok) {
-      *err = path + ": " + std::strerror(saved);
-      discard();
-      return false;
-    }
-  }
-  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) {
-    *err = dir + ": " + std::strerror(errno);
-    discard();
-    return false;
-  }
-  if (!renames.empty() && syncfs(dfd) != 0) {
-    *err = dir + ": " + std::strerror(errno);
-    close(dfd);
-    discard();
-    return false;
-  }
-  for (size_t i = 0; i < renames.size(); ++i) {
-    const auto& [tmp, name] = renames[i];
-    if (rename(tmp.c_str(), (dir + "/" + name).c_str()) != 0) {
-      *err = dir + "/" + name + ": " + std::strerror(errno);
-      for (size_t j = i; j < renames.size(); ++j) unlink(renames[j].first.c_str());
-      close(dfd);
-      return false;
-    }
-    written->push_back(name);
-  }
-  for (const std::string& name : stale) {
-    std::string path = dir + "/" + name;
-    if (unlink(path.c_str()) != 0 && errno != ENOENT) {
-      *err = path + ": " + std::strerror(errno);
-      close(dfd);
-      return false;
-    }
-    removed->push_back(name);
-  }
-  fsync(dfd);
-  close(dfd);
   return true;
 }
 

@@ -73,7 +73,9 @@ bool ReportEthers(Database* db, const ReportContext& ctx, std::string* out,
                   std::string* err);
 
 /// ISC dhcpd.conf: the private subnet from the Kickstart_Private*
-/// attributes, the boot file by client class, and one host block per
+/// attributes, the boot file by client class (BootSettings: iPXE by its
+/// user class, UEFI and BIOS by option 93), the Dhcp_DynamicRange pool
+/// for nodes the database does not know yet, and one host block per
 /// private interface with a MAC.
 bool ReportDhcpd(Database* db, const ReportContext& ctx, std::string* out,
                  std::string* err);
@@ -116,25 +118,6 @@ bool ReportPbsNodes(Database* db, const ReportContext& ctx, std::string* out,
 /// /etc/resolv.conf for the nodes: search domains and name servers.
 bool ReportResolv(Database* db, const ReportContext& ctx, std::string* out,
                   std::string* err);
-
-/// PXE boot files by file name: for every non-frontend host's private
-/// interface with a MAC, `01-<mac>` (pxelinux) and `grub.cfg-01-<mac>`
-/// (GRUB2), booting the installer with inst.ks= (boot action `install`) or
-/// the local disk (`os`).
-bool ReportPxe(Database* db, const ReportContext& ctx,
-               std::map<std::string, std::string>* files, std::string* err);
-
-/// Whether `name` is a file ReportPxe writes (so it may remove it).
-bool IsPxeFileName(const std::string& name);
-
-/// Makes the PXE files in `dir` exactly `files`: each one written
-/// atomically when it changed, and the PXE files of hosts that are gone
-/// removed; other files are left alone. `written` and `removed` get the
-/// file names.
-bool WritePxeDir(const std::string& dir,
-                 const std::map<std::string, std::string>& files,
-                 std::vector<std::string>* written,
-                 std::vector<std::string>* removed, std::string* err);
 
 /// A zone serial that rises: `previous` zone text's serial when `zone`
 /// (rendered with serial placeholder kSerialMark) differs from it only in

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "boot.h"
 #include "file.h"
 #include "strutil.h"
 #include "sync.h"
@@ -268,36 +269,6 @@ bool PlanShootHosts(Database* db, std::vector<ShootHost>* hosts, std::string* er
   return true;
 }
 
-bool ShootPxeDir(const Config& cfg, std::string* dir, std::string* err) {
-  std::string path = SyncConfPath(cfg);
-  std::string text;
-  std::vector<SyncEntry> entries;
-  if (!ReadFile(path, &text, err) || !ParseSyncConf(text, path, &entries, err))
-    return false;
-  dir->clear();
-  for (const SyncEntry& e : entries)
-    if (e.report == "pxe") *dir = e.output;
-  return true;
-}
-
-bool SetBootActions(Database* db, const std::vector<std::string>& names,
-                    const std::string& action, const std::string& pxe_dir,
-                    const ReportContext& report,
-                    std::vector<std::pair<std::string, std::string>>* failed,
-                    std::string* err) {
-  // One transaction for the whole set; only if that fails, host by host,
-  // to tell which host is at fault while the others still go on.
-  std::string why;
-  if (!SetBootAction(db, names, action, &why)) {
-    for (const std::string& name : names)
-      if (!SetBootAction(db, {name}, action, &why)) failed->push_back({name, why});
-  }
-  if (pxe_dir.empty()) return true;
-  std::map<std::string, std::string> files;
-  std::vector<std::string> written, removed;
-  return ReportPxe(db, report, &files, err) &&
-         WritePxeDir(pxe_dir, files, &written, &removed, err);
-}
 
 bool Shoot(Database* db, const ShootOptions& options, std::vector<ShootHost>* hosts,
            ShootObserver* observer, std::string* err) {
@@ -385,7 +356,7 @@ bool Shoot(Database* db, const ShootOptions& options, std::vector<ShootHost>* ho
       std::vector<std::pair<std::string, std::string>> failed;
       std::string pxe_err;
       bool pxe_ok = SetBootActions(db, names, "install", options.pxe_dir,
-                                   options.report, &failed, &pxe_err);
+                                   &failed, &pxe_err);
       std::map<std::string, std::string> why(failed.begin(), failed.end());
       for (size_t i : batch) {
         h[i].started = now;
@@ -460,7 +431,7 @@ bool Shoot(Database* db, const ShootOptions& options, std::vector<ShootHost>* ho
       for (const auto& [i, since] : os_pending) names.push_back(h[i].name);
       std::vector<std::pair<std::string, std::string>> failed;
       std::string os_err;
-      if (!SetBootActions(db, names, "os", options.pxe_dir, options.report, &failed,
+      if (!SetBootActions(db, names, "os", options.pxe_dir, &failed,
                           &os_err)) {
         failed.clear();
         for (const std::string& n : names) failed.push_back({n, os_err});

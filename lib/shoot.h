@@ -1,6 +1,6 @@
 // shoot-node's work: reinstall a set of hosts and follow each install to
 // its end. For each host: boot action `install` and the PXE files
-// rewritten (the code of `dbreport pxe`), a restart by its power method
+// rewritten (lib/boot.h), a restart by its power method
 // (at most `fanout` at once, in worker threads), then the install events
 // kickstart.cgi records (profile-sent, installing, installed or failed)
 // followed from the database, each stage with its own time limit; at the
@@ -21,7 +21,6 @@
 #include "config.h"
 #include "db.h"
 #include "power.h"
-#include "report.h"
 
 namespace rocks {
 
@@ -98,17 +97,12 @@ bool PlanShootHosts(Database* db, std::vector<ShootHost>* hosts, std::string* er
 /// has not answered by then will not.
 double PowerTimeout(double stage_timeout);
 
-/// The PXE directory: the output of the `pxe` line of the sync
-/// configuration (SyncConfPath), "" when it has none. Errors name the file.
-bool ShootPxeDir(const Config& cfg, std::string* dir, std::string* err);
-
 struct ShootOptions {
   int fanout = 32;              ///< restarts at once
   double stage_timeout = 3600;  ///< seconds per stage
   double poll_seconds = 0.25;   ///< how often install events are read
   bool wait = true;             ///< false: restart and return (--no-wait)
-  std::string pxe_dir;          ///< "" = write no PXE files
-  ReportContext report;         ///< for the PXE files
+  std::string pxe_dir;          ///< the TFTP root; "" = write no boot files
   SshSettings ssh;
   /// Set (from a signal handler) to stop: unfinished hosts end in kError
   /// "interrupted" and their boot action goes back to os.
@@ -132,15 +126,6 @@ class ShootObserver {
 /// each host is in its state. `observer` may be null.
 bool Shoot(Database* db, const ShootOptions& options, std::vector<ShootHost>* hosts,
            ShootObserver* observer, std::string* err);
-
-/// Sets the boot action of `names` to `action` and rewrites the PXE files
-/// in `pxe_dir` (when not ""). A host it cannot set gets its name and
-/// reason in `failed`; the PXE files are still rewritten for the others.
-bool SetBootActions(Database* db, const std::vector<std::string>& names,
-                    const std::string& action, const std::string& pxe_dir,
-                    const ReportContext& report,
-                    std::vector<std::pair<std::string, std::string>>* failed,
-                    std::string* err);
 
 }  // namespace rocks
 

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <map>
 
+#include "boot.h"
 #include "file.h"
 #include "report.h"
 #include "strutil.h"
@@ -148,6 +149,7 @@ bool Diff(const std::string& path, bool exists, const std::string& content,
 struct SyncState {
   Database* db;
   const SyncOptions* options;
+  const Config* cfg;
   ReportContext ctx;
   std::string* out;
   std::string* log;
@@ -175,21 +177,37 @@ void Reload(SyncState* s, const SyncEntry& e) {
   *s->log += e.output + ": reloaded: " + e.reload + "\n";
 }
 
+// The TFTP root: the boot loaders and the installer, then every host's
+// boot files (lib/boot.h). A missing loader or installer image writes
+// nothing at all.
 void SyncPxe(SyncState* s, const SyncEntry& e) {
-  std::map<std::string, std::string> files;
-  std::string err;
-  if (!ReportPxe(s->db, s->ctx, &files, &err)) {
+  std::string err, dist_root;
+  std::vector<BootImage> images;
+  if (!DistRootFromConfig(*s->cfg, &dist_root, &err) ||
+      !FindBootImages(s->cfg->Get("boot_sysroot", "/"), dist_root, &images, &err)) {
     s->failures.push_back(e.output + ": " + err);
     return;
   }
+  struct stat st;
+  if (stat(e.output.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    s->failures.push_back(e.output + ": not a directory");
+    return;
+  }
   if (s->options->dry_run) {
-    struct stat st;
-    if (stat(e.output.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-      std::string why = e.output + ": not a directory";
-      s->failures.push_back(why);
+    BootFiles files;
+    if (!BootFilesFromDb(s->db, &files, &err)) {
+      s->failures.push_back(e.output + ": " + err);
       return;
     }
     size_t changes = 0;
+    for (const BootImage& image : images) {
+      std::string old, ignored, content;
+      if (ReadFile(e.output + "/" + image.name, &old, &ignored) &&
+          ReadFile(image.source, &content, &ignored) && old == content)
+        continue;
+      ++changes;
+      *s->out += e.output + "/" + image.name + ": would be copied from " + image.source + "\n";
+    }
     for (const auto& [name, content] : files) {
       std::string path = e.output + "/" + name, old, ignored;
       bool exists = ReadFile(path, &old, &ignored);
@@ -200,36 +218,39 @@ void SyncPxe(SyncState* s, const SyncEntry& e) {
         return;
       }
     }
-    // Stale files: a real run removes them.
-    if (DIR* d = opendir(e.output.c_str())) {
-      std::vector<std::string> stale;
-      while (struct dirent* de = readdir(d))
-        if (IsPxeFileName(de->d_name) && !files.count(de->d_name))
-          stale.push_back(de->d_name);
-      closedir(d);
-      std::sort(stale.begin(), stale.end());
-      for (const std::string& name : stale) {
-        ++changes;
-        if (!Diff(e.output + "/" + name, true, "", true, s->out, &err)) {
-          s->failures.push_back(err);
-          return;
+    // Stale host files: a real run removes them.
+    std::vector<std::string> stale;
+    for (const char* sub : {"pxelinux.cfg", "grub", "ipxe"}) {
+      if (DIR* d = opendir((e.output + "/" + sub).c_str())) {
+        while (struct dirent* de = readdir(d)) {
+          std::string name = std::string(sub) + "/" + de->d_name;
+          if (IsHostBootFile(name) && !files.count(name)) stale.push_back(name);
         }
+        closedir(d);
+      }
+    }
+    std::sort(stale.begin(), stale.end());
+    for (const std::string& name : stale) {
+      ++changes;
+      if (!Diff(e.output + "/" + name, true, "", true, s->out, &err)) {
+        s->failures.push_back(err);
+        return;
       }
     }
     *s->log += e.output + (changes ? ": would be written\n" : ": unchanged\n");
     return;
   }
-  std::vector<std::string> written, removed;
-  if (!WritePxeDir(e.output, files, &written, &removed, &err)) {
-    s->failures.push_back(err);
+  BootWrite done;
+  if (!SyncBootTree(s->db, e.output, &images, &done, &err)) {
+    s->failures.push_back(e.output + ": " + err);
     return;
   }
-  if (written.empty() && removed.empty()) {
+  if (done.written.empty() && done.removed.empty()) {
     *s->log += e.output + ": unchanged\n";
     return;
   }
-  *s->log += e.output + ": " + std::to_string(written.size()) + " written, " +
-             std::to_string(removed.size()) + " removed\n";
+  *s->log += e.output + ": " + std::to_string(done.written.size()) + " written, " +
+             std::to_string(done.removed.size()) + " removed\n";
   Reload(s, e);
 }
 
@@ -452,7 +473,7 @@ bool SyncConfig(Database* db, const Config& cfg, const SyncOptions& options,
   }
   std::string text;
   std::vector<SyncEntry> entries;
-  SyncState s{db, &options, {}, out, log, {}};
+  SyncState s{db, &options, &cfg, {}, out, log, {}};
   bool ok = ReadFile(path, &text, err) && ParseSyncConf(text, path, &entries, err) &&
             LoadReportContext(cfg, &s.ctx, err);
   if (ok) {

@@ -124,57 +124,84 @@ OK" ]
   check_report resolv resolv
 }
 
-@test "dbreport pxe DIR writes one pxelinux and one GRUB file per MAC" {
+@test "dbreport pxe DIR writes the pxelinux, GRUB and iPXE files of every MAC and the defaults" {
   report_fixture
   mkdir "$T/pxe"
   run --separate-stderr dbreport -v pxe "$T/pxe"
   [ "$status" -eq 0 ]
   [ "$output" = "" ]
-  [ "$stderr" = "dbreport: $T/pxe/01-52-54-00-00-00-10: written
-dbreport: $T/pxe/01-52-54-00-00-00-11: written
-dbreport: $T/pxe/01-52-54-00-00-00-12: written
-dbreport: $T/pxe/01-52-54-00-00-00-20: written
-dbreport: $T/pxe/01-52-54-00-00-00-30: written
-dbreport: $T/pxe/grub.cfg-01-52-54-00-00-00-10: written
-dbreport: $T/pxe/grub.cfg-01-52-54-00-00-00-11: written
-dbreport: $T/pxe/grub.cfg-01-52-54-00-00-00-12: written
-dbreport: $T/pxe/grub.cfg-01-52-54-00-00-00-20: written
-dbreport: $T/pxe/grub.cfg-01-52-54-00-00-00-30: written" ]
-  output=$(cat "$T/pxe/01-52-54-00-00-00-10")
+  [ "$stderr" = "dbreport: $T/pxe/grub/grub.cfg: written
+dbreport: $T/pxe/grub/grub.cfg-01-52-54-00-00-00-10: written
+dbreport: $T/pxe/grub/grub.cfg-01-52-54-00-00-00-11: written
+dbreport: $T/pxe/grub/grub.cfg-01-52-54-00-00-00-12: written
+dbreport: $T/pxe/grub/grub.cfg-01-52-54-00-00-00-20: written
+dbreport: $T/pxe/grub/grub.cfg-01-52-54-00-00-00-30: written
+dbreport: $T/pxe/ipxe/01-52-54-00-00-00-10.ipxe: written
+dbreport: $T/pxe/ipxe/01-52-54-00-00-00-11.ipxe: written
+dbreport: $T/pxe/ipxe/01-52-54-00-00-00-12.ipxe: written
+dbreport: $T/pxe/ipxe/01-52-54-00-00-00-20.ipxe: written
+dbreport: $T/pxe/ipxe/01-52-54-00-00-00-30.ipxe: written
+dbreport: $T/pxe/ipxe/boot.ipxe: written
+dbreport: $T/pxe/ipxe/default.ipxe: written
+dbreport: $T/pxe/pxelinux.cfg/01-52-54-00-00-00-10: written
+dbreport: $T/pxe/pxelinux.cfg/01-52-54-00-00-00-11: written
+dbreport: $T/pxe/pxelinux.cfg/01-52-54-00-00-00-12: written
+dbreport: $T/pxe/pxelinux.cfg/01-52-54-00-00-00-20: written
+dbreport: $T/pxe/pxelinux.cfg/01-52-54-00-00-00-30: written
+dbreport: $T/pxe/pxelinux.cfg/default: written" ]
+  output=$(cat "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-10")
   golden pxe-os
-  output=$(cat "$T/pxe/01-52-54-00-00-00-12")
+  output=$(cat "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-12")
   golden pxe-install
-  output=$(cat "$T/pxe/grub.cfg-01-52-54-00-00-00-10")
+  cmp "$T/pxe/pxelinux.cfg/default" "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-12"
+  output=$(cat "$T/pxe/grub/grub.cfg-01-52-54-00-00-00-10")
   golden grub-os
-  output=$(cat "$T/pxe/grub.cfg-01-52-54-00-00-00-12")
+  output=$(cat "$T/pxe/grub/grub.cfg-01-52-54-00-00-00-12")
   golden grub-install
+  output=$(cat "$T/pxe/grub/grub.cfg")
+  golden grub-default
+  output=$(cat "$T/pxe/ipxe/01-52-54-00-00-00-10.ipxe")
+  golden ipxe-os
+  output=$(cat "$T/pxe/ipxe/01-52-54-00-00-00-12.ipxe")
+  golden ipxe-install
+  cmp "$T/pxe/ipxe/default.ipxe" "$T/pxe/ipxe/01-52-54-00-00-00-12.ipxe"
+  output=$(cat "$T/pxe/ipxe/boot.ipxe")
+  golden ipxe-boot
 }
 
 @test "dbreport pxe DIR removes the files of hosts that are gone, keeps others" {
   report_fixture
   mkdir "$T/pxe"
   dbreport pxe "$T/pxe"
-  touch "$T/pxe/default" "$T/pxe/01-52-54-00-00-00-99"
-  ino=$(stat -c %i "$T/pxe/01-52-54-00-00-00-10")
+  touch "$T/pxe/pxelinux.cfg/site-menu" "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-99"
+  ino=$(stat -c %i "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-10")
   rocks remove host login-0-0
   run --separate-stderr dbreport --verbose pxe "$T/pxe"
   [ "$status" -eq 0 ]
-  [ "$stderr" = "dbreport: $T/pxe/01-52-54-00-00-00-20: removed
-dbreport: $T/pxe/01-52-54-00-00-00-99: removed
-dbreport: $T/pxe/grub.cfg-01-52-54-00-00-00-20: removed" ]
-  [ -e "$T/pxe/default" ]
+  [ "$stderr" = "dbreport: $T/pxe/grub/grub.cfg-01-52-54-00-00-00-20: removed
+dbreport: $T/pxe/ipxe/01-52-54-00-00-00-20.ipxe: removed
+dbreport: $T/pxe/pxelinux.cfg/01-52-54-00-00-00-20: removed
+dbreport: $T/pxe/pxelinux.cfg/01-52-54-00-00-00-99: removed" ]
+  [ -e "$T/pxe/pxelinux.cfg/site-menu" ]
   # Unchanged files are not rewritten.
-  [ "$(stat -c %i "$T/pxe/01-52-54-00-00-00-10")" = "$ino" ]
-  run ls "$T/pxe"
+  [ "$(stat -c %i "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-10")" = "$ino" ]
+  run ls "$T/pxe/pxelinux.cfg"
   [ "$output" = "01-52-54-00-00-00-10
 01-52-54-00-00-00-11
 01-52-54-00-00-00-12
 01-52-54-00-00-00-30
 default
-grub.cfg-01-52-54-00-00-00-10
-grub.cfg-01-52-54-00-00-00-11
-grub.cfg-01-52-54-00-00-00-12
-grub.cfg-01-52-54-00-00-00-30" ]
+site-menu" ]
+}
+
+@test "dbreport pxe DIR removes what a killed writer left" {
+  report_fixture
+  mkdir -p "$T/pxe/pxelinux.cfg" "$T/pxe/grub"
+  touch "$T/pxe/pxelinux.cfg/.01-52-54-00-00-00-10.aB3dE9" "$T/pxe/grub/.grub.cfg.Zz0099"
+  run --separate-stderr dbreport pxe "$T/pxe"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$(find "$T/pxe" -name '.*' ! -name .rocks-boot.lock)" = "" ]
 }
 
 @test "dbreport --output writes the file, and leaves it alone when unchanged" {

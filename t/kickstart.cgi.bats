@@ -179,12 +179,12 @@ cgi_pxe_dir() {
   cgi_pxe_dir "$T/pxe"
   rocks set host compute-0-0 action=install
   dbreport pxe "$T/pxe"
-  grep -q 'inst.ks=' "$T/pxe/01-52-54-00-00-00-10"
+  grep -q 'inst.ks=' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-10"
   get 127.0.0.10 "?state=installed"
   [ "$CODE" = 200 ]
   [ "$(cat "$BODY")" = "compute-0-0: installed" ]
   [ "$(rocks list host --format=tsv compute-0-0 | cut -f6)" = os ]
-  grep -q 'localboot 0' "$T/pxe/01-52-54-00-00-00-10"
+  grep -q 'localboot 0' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-10"
 }
 
 @test "installed: a PXE directory it cannot write is reported, the event still counts" {
@@ -263,4 +263,40 @@ cgi_pxe_dir() {
   [ "$status" -eq 1 ]
   [ "$output" = "" ]
   [ "$stderr" = "kickstart.cgi: not run as a CGI program (no REQUEST_METHOD)" ]
+}
+
+@test "installed rewrites that node's boot files only" {
+  mkdir "$T/pxe"
+  cgi_pxe_dir "$T/pxe"
+  rocks set host compute-0-0 action=install
+  rocks set host compute-0-1 action=install
+  dbreport pxe "$T/pxe"
+  before=$(stat -c '%i %Y' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-11" "$T/pxe/grub/grub.cfg")
+  get 127.0.0.10 "?state=installed"
+  [ "$CODE" = 200 ]
+  grep -qx 'default os' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-10"
+  [ "$(cat "$T/pxe/ipxe/01-52-54-00-00-00-10.ipxe" | tail -n 1)" = exit ]
+  grep -qx '	exit' "$T/pxe/grub/grub.cfg-01-52-54-00-00-00-10"
+  [ "$(stat -c '%i %Y' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-11" "$T/pxe/grub/grub.cfg")" = "$before" ]
+}
+
+@test "100 nodes reporting installed at once: every boot file says what the database says" {
+  sqlite_only "runs the CGI directly against the test's database file"
+  mkdir "$T/pxe"
+  cgi_pxe_dir "$T/pxe"
+  for i in $(seq 100 199); do
+    printf 'rocks add host compute-2-%d appliance=compute rack=2 rank=%d mac=52:54:00:00:01:%02x ip=127.0.1.%d action=install\n' \
+      "$i" "$i" "$((i - 100))" "$((i - 50))"
+  done | while read -r line; do $line; done
+  dbreport pxe "$T/pxe"
+  for i in $(seq 100 199); do
+    REQUEST_METHOD=GET GATEWAY_INTERFACE=CGI/1.1 REMOTE_ADDR=127.0.1.$((i - 50)) \
+      QUERY_STRING=state=installed ROCKS_CONF=$T/cgi.conf kickstart.cgi >"$T/out.$i" 2>&1 &
+  done
+  wait
+  [ "$(grep -l '^compute-2-[0-9]*: installed$' "$T"/out.* | wc -l)" = 100 ]
+  [ "$(rocks list host --format=tsv | awk -F'\t' '$1 ~ /^compute-2-/ && $6 == "os"' | wc -l)" = 100 ]
+  [ "$(grep -lx 'default os' "$T"/pxe/pxelinux.cfg/01-52-54-00-00-01-* | wc -l)" = 100 ]
+  [ "$(grep -lx 'exit' "$T"/pxe/ipxe/01-52-54-00-00-01-*.ipxe | wc -l)" = 100 ]
+  [ "$(find "$T/pxe" -name '.*' ! -name .rocks-boot.lock)" = "" ]
 }

@@ -1,5 +1,5 @@
-// Tests for lib/report: zone names and serials, PXE file names and
-// directories, argument checks, and reports over a real SQLite cluster.
+// Tests for lib/report: zone names and serials, argument checks, and
+// reports over a real SQLite cluster.
 #include "report.h"
 
 #include <sys/stat.h>
@@ -82,19 +82,6 @@ TEST(FillZoneSerial, ChangedZoneRises) {
 TEST(FillZoneSerial, PreviousFileNotAZone) {
   EXPECT_EQ("@ SOA (\n\t\t2023111400\t; serial\nA\n",
             FillZoneSerial(Zone("A\n"), "hand-written\n", 1700000000));
-}
-
-TEST(IsPxeFileName, OnlyOurFiles) {
-  EXPECT_TRUE(IsPxeFileName("01-52-54-00-00-00-10"));
-  EXPECT_TRUE(IsPxeFileName("grub.cfg-01-52-54-00-ab-cd-ef"));
-  EXPECT_FALSE(IsPxeFileName("default"));
-  EXPECT_FALSE(IsPxeFileName("grub.cfg"));
-  EXPECT_FALSE(IsPxeFileName("01-52-54-00-00-00"));
-  EXPECT_FALSE(IsPxeFileName("01-52-54-00-00-00-1g"));
-  EXPECT_FALSE(IsPxeFileName("01-52-54-00-AB-00-10"));
-  EXPECT_FALSE(IsPxeFileName("01:52:54:00:00:00:10"));
-  EXPECT_FALSE(IsPxeFileName("0A0101FE"));
-  EXPECT_FALSE(IsPxeFileName(".01-52-54-00-00-00-10.Xyz123"));
 }
 
 TEST(CheckReport, NamesAndArguments) {
@@ -232,62 +219,6 @@ TEST_F(ReportDbTest, RunReportRefusesPxe) {
   std::string out, err;
   EXPECT_FALSE(RunReport(db_.get(), ctx_, "pxe", {"/tmp"}, &out, &err));
   EXPECT_EQ("pxe: writes a directory, not one file", err);
-}
-
-TEST_F(ReportDbTest, PxeFollowsTheBootAction) {
-  std::map<std::string, std::string> files;
-  std::string err;
-  ASSERT_TRUE(ReportPxe(db_.get(), ctx_, &files, &err)) << err;
-  std::vector<std::string> names;
-  for (const auto& [name, content] : files) names.push_back(name);
-  EXPECT_EQ((std::vector<std::string>{"01-52-54-00-00-00-10", "01-52-54-00-00-00-30",
-                                      "grub.cfg-01-52-54-00-00-00-10",
-                                      "grub.cfg-01-52-54-00-00-00-30"}),
-            names);
-  EXPECT_NE(std::string::npos, files["01-52-54-00-00-00-10"].find("localboot 0"));
-  EXPECT_NE(std::string::npos,
-            files["01-52-54-00-00-00-30"].find(
-                "inst.ks=http://10.1.1.1/install/sbin/kickstart.cgi"));
-}
-
-TEST(WritePxeDir, WritesChangedRemovesStaleKeepsOthers) {
-  std::string dir = MakeTempDir(), err;
-  ASSERT_FALSE(dir.empty());
-  ASSERT_TRUE(WriteFileAtomic(dir + "/default", "keep", nullptr, &err));
-  ASSERT_TRUE(WriteFileAtomic(dir + "/01-00-00-00-00-00-01", "old", nullptr, &err));
-  ASSERT_TRUE(WriteFileAtomic(dir + "/01-00-00-00-00-00-02", "same", nullptr, &err));
-  std::vector<std::string> written, removed;
-  ASSERT_TRUE(WritePxeDir(dir,
-                          {{"01-00-00-00-00-00-02", "same"},
-                           {"grub.cfg-01-00-00-00-00-00-02", "new"}},
-                          &written, &removed, &err))
-      << err;
-  EXPECT_EQ(std::vector<std::string>{"grub.cfg-01-00-00-00-00-00-02"}, written);
-  EXPECT_EQ(std::vector<std::string>{"01-00-00-00-00-00-01"}, removed);
-  std::string text;
-  EXPECT_TRUE(ReadFile(dir + "/default", &text, &err));
-  EXPECT_EQ("keep", text);
-  EXPECT_TRUE(ReadFile(dir + "/grub.cfg-01-00-00-00-00-00-02", &text, &err));
-  EXPECT_EQ("new", text);
-  struct stat st;
-  ASSERT_EQ(0, stat((dir + "/grub.cfg-01-00-00-00-00-00-02").c_str(), &st));
-  EXPECT_EQ(0644u, st.st_mode & 07777);
-  EXPECT_FALSE(PathExists(dir + "/01-00-00-00-00-00-01"));
-  size_t entries = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    (void)e;
-    ++entries;
-  }
-  EXPECT_EQ(3u, entries);  // no temporary file left behind
-  std::filesystem::remove_all(dir);
-}
-
-TEST(WritePxeDir, MissingDirectory) {
-  std::vector<std::string> written, removed;
-  std::string err;
-  EXPECT_FALSE(WritePxeDir("/nonexistent/pxe", {{"01-00-00-00-00-00-01", "x"}},
-                           &written, &removed, &err));
-  EXPECT_EQ("/nonexistent/pxe: No such file or directory", err);
 }
 
 TEST(LoadReportContext, ConfigKeysAndClock) {

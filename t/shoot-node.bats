@@ -212,7 +212,7 @@ EOF
 node() {
   local host=$1 trigger=$2 outcome=${3:-installed} mac pxe url
   mac=$(rocks list host --format=tsv "$host" | cut -f8)
-  pxe=$T/pxe/01-${mac//:/-}
+  pxe=$T/pxe/pxelinux.cfg/01-${mac//:/-}
   url="http://127.0.0.1:$HTTP_PORT/install/sbin/kickstart.cgi?client=$host"
   (
     for _ in $(seq 600); do
@@ -319,16 +319,16 @@ Try 'shoot-node --help' for more information." ]
   run --separate-stderr shoot-node -n -t 90 compute-0-0 compute-0-1 compute-1-0 \
     login-0-0 nas-0-0 compute-0-9 frontend
   [ "$status" -eq 1 ]
-  [ "$output" = "compute-0-0: boot action install, PXE files in $T/pxe
+  [ "$output" = "compute-0-0: boot action install, boot files in $T/pxe
 compute-0-0: ipmi chassis power cycle of 10.2.0.1 as admin (lanplus)
 compute-0-0: follow the install, at most 90 s per stage, then boot action os
-compute-0-1: boot action install, PXE files in $T/pxe
+compute-0-1: boot action install, boot files in $T/pxe
 compute-0-1: ipmi chassis power cycle of 10.2.0.2 as admin (lan)
 compute-0-1: follow the install, at most 90 s per stage, then boot action os
-login-0-0: boot action install, PXE files in $T/pxe
+login-0-0: boot action install, boot files in $T/pxe
 login-0-0: ssh -F $T/ssh/config -T -o BatchMode=yes -o ConnectTimeout=60 login-0-0 reboot
 login-0-0: follow the install, at most 90 s per stage, then boot action os
-nas-0-0: boot action install, PXE files in $T/pxe
+nas-0-0: boot action install, boot files in $T/pxe
 nas-0-0: restart it by hand (power method none)
 nas-0-0: follow the install, at most 90 s per stage, then boot action os" ]
   [ "$stderr" = "shoot-node: compute-1-0: power=ipmi: ipmi_address is not set
@@ -389,7 +389,7 @@ compute-0-0|installing|from 127.0.0.1
 compute-0-0|installed|from 127.0.0.1" ]
   # And its next boot is from its disk.
   [ "$(action compute-0-0)" = os ]
-  grep -qx 'default os' "$T/pxe/01-52-54-00-00-00-10"
+  grep -qx 'default os' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-10"
 }
 
 @test "shoot-node reinstalls several hosts at once by IPMI 2.0, IPMI 1.5 and ssh" {
@@ -457,7 +457,7 @@ compute-0-0: error
 HOST        RESULT MINUTES
 compute-0-0 error  M.M" ]
   [ "$(action compute-0-0)" = os ]
-  grep -qx 'default os' "$T/pxe/01-52-54-00-00-00-10"
+  grep -qx 'default os' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-10"
 }
 
 @test "shoot-node: an unknown BMC user is refused" {
@@ -557,7 +557,7 @@ compute-0-1 installed M.M" ]
   # The write is retried for a stage's time limit.
   run --separate-stderr shoot-node --batch --timeout=3 compute-0-0
   [ "$status" -eq 1 ]
-  [ "$stderr" = "shoot-node: compute-0-0: boot action os: $T/pxe: Not a directory" ]
+  [ "$stderr" = "shoot-node: compute-0-0: boot action os: $T/pxe: not a directory" ]
   [ "$(mask_minutes <<<"$output")" = "compute-0-0: restarting
 compute-0-0: rebooting
 compute-0-0: profile-sent
@@ -582,14 +582,14 @@ HOST        RESULT    MINUTES
 compute-0-0 restarted M.M" ]
   cycled bmc0
   [ "$(action compute-0-0)" = install ]
-  grep -qx 'default install' "$T/pxe/01-52-54-00-00-00-10"
+  grep -qx 'default install' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-10"
   [ "$(events)" = "compute-0-0|rebooting|ipmi" ]
 }
 
 @test "shoot-node with power none asks for a restart by hand and follows the install" {
   rocks set attr --host=nas-0-0 power none
   start_lighttpd
-  node nas-0-0 "grep -qx 'default install' $T/pxe/01-52-54-00-00-00-30"
+  node nas-0-0 "grep -qx 'default install' $T/pxe/pxelinux.cfg/01-52-54-00-00-00-30"
   run --separate-stderr shoot-node --batch --timeout=20 nas-0-0
   [ "$status" -eq 0 ]
   [ "$stderr" = "shoot-node: nas-0-0: power method none: restart it by hand; its next boot installs it" ]
@@ -606,7 +606,7 @@ nas-0-0 installed M.M" ]
 @test "shoot-node on a terminal draws live lines on stderr and prints only the summary on stdout" {
   rocks set attr --host=nas-0-0 power none
   start_lighttpd
-  node nas-0-0 "grep -qx 'default install' $T/pxe/01-52-54-00-00-00-30"
+  node nas-0-0 "grep -qx 'default install' $T/pxe/pxelinux.cfg/01-52-54-00-00-00-30"
   # script(1) gives shoot-node a terminal for stderr; stdout stays a file.
   run script -qec "shoot-node --timeout=20 nas-0-0 >$T/out" /dev/null
   [ "$status" -eq 0 ]

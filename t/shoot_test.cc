@@ -255,7 +255,7 @@ class FakeNodes : public ShootObserver {
     // The node boots what its PXE file says.
     std::string mac = h.name == "compute-0-0" ? "10" : h.name == "compute-0-1" ? "11" : "12";
     std::string pxe, err;
-    EXPECT_TRUE(ReadFile(pxe_ + "/01-52-54-00-00-00-" + mac, &pxe, &err)) << err;
+    EXPECT_TRUE(ReadFile(pxe_ + "/pxelinux.cfg/01-52-54-00-00-00-" + mac, &pxe, &err)) << err;
     EXPECT_NE(pxe.find("default install"), std::string::npos) << pxe;
     std::string last = h.name == "compute-0-1" ? "failed" : "installed";
     for (const char* state : {"profile-sent", "installing", last.c_str()}) {
@@ -303,7 +303,7 @@ TEST_F(ShootRunTest, FollowsEveryHostToItsEndAndSetsOsBack) {
   EXPECT_EQ(hosts[2].error, "ssh compute-0-2: reboot exited with status 1");
   for (const char* h : {"compute-0-0", "compute-0-1", "compute-0-2"}) EXPECT_EQ(Action(h), "os");
   std::string pxe;
-  ASSERT_TRUE(ReadFile(options.pxe_dir + "/01-52-54-00-00-00-10", &pxe, &err)) << err;
+  ASSERT_TRUE(ReadFile(options.pxe_dir + "/pxelinux.cfg/01-52-54-00-00-00-10", &pxe, &err)) << err;
   EXPECT_NE(pxe.find("default os"), std::string::npos) << pxe;
 
   std::vector<InstallEvent> events;

@@ -17,6 +17,13 @@ setup() {
     "$T/hosts.local" "$T/named" "$T/sync.conf" >>"$ROCKS_CONF"
   E=$T/etc
   mkdir -p "$E/pxe"
+  # The installer the pxe line copies into the TFTP root comes from the
+  # distribution; the boot loaders from this machine's packages.
+  mkdir -p "$T/dist/images/pxeboot"
+  echo kernel >"$T/dist/images/pxeboot/vmlinuz"
+  echo initrd >"$T/dist/images/pxeboot/initrd.img"
+  printf 'root = %s\n' "$T/dist" >"$T/rocks-dist.conf"
+  printf 'dist_conf = %s\n' "$T/rocks-dist.conf" >>"$ROCKS_CONF"
   cat >"$T/sync.conf" <<EOF
 # The files the tests sync.
 hosts       | $E/hosts       |                                    | echo hosts >>$T/reloads
@@ -62,7 +69,7 @@ log_of() { printf '%s\n' "${1//$T/@T@}"; }
 @T@/etc/local.zone: reloaded: echo dns >>@T@/reloads
 @T@/etc/10.zone: written
 @T@/etc/10.zone: reloaded: echo dns-reverse >>@T@/reloads
-@T@/etc/pxe: 10 written, 0 removed
+@T@/etc/pxe: 25 written, 0 removed
 @T@/etc/pxe: reloaded: echo pxe >>@T@/reloads" ]
   d=$ROCKS_SRCDIR/t/expected/dbreport
   cmp "$d/hosts" "$E/hosts"
@@ -71,7 +78,11 @@ log_of() { printf '%s\n' "${1//$T/@T@}"; }
   cmp "$d/kea" "$E/kea.conf"
   cmp "$d/dns" "$E/local.zone"
   cmp "$d/dns-reverse" "$E/10.zone"
-  cmp "$d/pxe-install" "$E/pxe/01-52-54-00-00-00-12"
+  cmp "$d/pxe-install" "$E/pxe/pxelinux.cfg/01-52-54-00-00-00-12"
+  cmp /usr/lib/PXELINUX/pxelinux.0 "$E/pxe/pxelinux.0"
+  cmp /usr/lib/shim/shimx64.efi.signed "$E/pxe/shimx64.efi"
+  cmp /usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed "$E/pxe/grubx64.efi"
+  cmp "$T/dist/images/pxeboot/initrd.img" "$E/pxe/images/pxeboot/initrd.img"
   [ "$(cat "$T/reloads")" = "hosts
 dhcpd
 kea
@@ -91,7 +102,7 @@ pxe" ]
 @test "rocks sync config: a second run changes nothing and reloads nothing" {
   report_fixture
   rocks sync config
-  ls -i "$E" "$E/pxe" >"$T/inodes"
+  ls -iR "$E" >"$T/inodes"
   SOURCE_DATE_EPOCH=1800000000 run --separate-stderr rocks -v sync config
   [ "$status" -eq 0 ]
   [ "$output" = "" ]
@@ -103,7 +114,7 @@ pxe" ]
 @T@/etc/10.zone: unchanged
 @T@/etc/pxe: unchanged" ]
   [ "$(wc -l <"$T/reloads")" -eq 6 ]
-  diff -u "$T/inodes" <(ls -i "$E" "$E/pxe")
+  diff -u "$T/inodes" <(ls -iR "$E")
 }
 
 @test "rocks sync config: without -v it says nothing" {
@@ -130,7 +141,7 @@ pxe" ]
 @T@/etc/local.zone: written
 @T@/etc/local.zone: reloaded: echo dns >>@T@/reloads
 @T@/etc/10.zone: unchanged
-@T@/etc/pxe: 2 written, 0 removed
+@T@/etc/pxe: 3 written, 0 removed
 @T@/etc/pxe: reloaded: echo pxe >>@T@/reloads" ]
   [ "$(cat "$T/reloads")" = "hosts
 dns
@@ -412,8 +423,8 @@ dhcp_client() {
 # 93 = 0), UEFI x86-64 (7), and iPXE (user class "iPXE").
 check_boot_files() {
   local class
-  for class in 0x5d:0000=pxelinux.0 0x5d:0007=grubx64.efi \
-    0x4d:69505845=http://10.1.1.1/install/boot.ipxe; do
+  for class in 0x5d:0000=pxelinux.0 0x5d:0007=shimx64.efi \
+    0x4d:69505845=ipxe/boot.ipxe; do
     dhcp_client -x "${class%%=*}"
     [ "$status" -eq 0 ]
     [ "$(cat "$T/lease")" = "10.255.255.254 10.1.1.1 compute-0-0.local local 10.1.1.1 ${class#*=}" ]
@@ -470,4 +481,49 @@ check_boot_files() {
 @T@/var/named/10.in-addr.arpa.zone: would be written
 @T@/var/lib/tftpboot/pxelinux.cfg: would be written
 @T@/etc/rocks/machines: would be written" ]
+}
+
+@test "rocks sync config: a missing boot loader names its packages and writes no boot file" {
+  report_fixture
+  # A root holding every loader but shim.
+  S=$T/sysroot
+  for f in /usr/lib/PXELINUX/pxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 \
+    /usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed; do
+    mkdir -p "$S$(dirname "$f")"
+    cp "$f" "$S$f"
+  done
+  printf 'boot_sysroot = %s\n' "$S" >>"$ROCKS_CONF"
+  run --separate-stderr rocks sync config
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  # The log of what was synced, then the one error.
+  [ "$(log_of "$stderr" | grep -c ': written$')" = 6 ]
+  [ "$(log_of "$stderr" | tail -n 1)" = "rocks: @T@/etc/pxe: shimx64.efi: boot loader not found (looked for @T@/sysroot/boot/efi/EFI/rocky/shimx64.efi, @T@/sysroot/boot/efi/EFI/redhat/shimx64.efi, @T@/sysroot/boot/efi/EFI/almalinux/shimx64.efi, @T@/sysroot/usr/lib/shim/shimx64.efi.signed): install shim-x64 (EL) or shim-signed (Debian)" ]
+  [ "$(ls -A "$E/pxe")" = "" ]
+  # The other files are still synced.
+  cmp "$ROCKS_SRCDIR/t/expected/dbreport/hosts" "$E/hosts"
+}
+
+@test "rocks sync config: a distribution without the installer writes no boot file" {
+  report_fixture
+  rm "$T/dist/images/pxeboot/vmlinuz"
+  run --separate-stderr rocks sync config
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$(log_of "$stderr" | grep -c '^rocks: ')" = 1 ]
+  [ "$(log_of "$stderr" | tail -n 1)" = "rocks: @T@/etc/pxe: @T@/dist/images/pxeboot/vmlinuz: installer kernel not in the distribution (rocks-dist dist takes images/ from the OS release tree)" ]
+  [ "$(ls -A "$E/pxe")" = "" ]
+}
+
+@test "rocks sync config: a new installer in the distribution is copied, once" {
+  report_fixture
+  rocks sync config
+  echo kernel-2 >"$T/dist/images/pxeboot/vmlinuz"
+  touch -d '2030-01-01' "$T/dist/images/pxeboot/vmlinuz"
+  run --separate-stderr rocks -v sync config
+  [ "$status" -eq 0 ]
+  [[ "$(log_of "$stderr")" == *"@T@/etc/pxe: 1 written, 0 removed"* ]]
+  [ "$(cat "$E/pxe/images/pxeboot/vmlinuz")" = kernel-2 ]
+  run --separate-stderr rocks -v sync config
+  [[ "$(log_of "$stderr")" == *"@T@/etc/pxe: unchanged"* ]]
 }
