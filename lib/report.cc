@@ -447,6 +447,11 @@ bool ReportDhcpd(Database* db, const ReportContext& ctx, std::string* out,
       "default-lease-time 1200;\n"
       "max-lease-time 1200;\n"
       "option arch code 93 = unsigned integer 16;\n"
+      // iPXE's own options: no-pxedhcp spares it waiting for a ProxyDHCP
+      // offer that never comes.
+      "option space ipxe;\n"
+      "option ipxe-encap-opts code 175 = encapsulate ipxe;\n"
+      "option ipxe.no-pxedhcp code 176 = unsigned integer 8;\n"
       "\n";
   text += "subnet " + net.network + " netmask " + net.netmask + " {\n";
   text += "\toption subnet-mask " + net.netmask + ";\n";
@@ -463,6 +468,7 @@ bool ReportDhcpd(Database* db, const ReportContext& ctx, std::string* out,
   }
   text += "\tif exists user-class and option user-class = \"iPXE\" {\n";
   text += "\t\tfilename " + DhcpQuote(net.ipxe_file) + ";\n";
+  text += "\t\toption ipxe.no-pxedhcp 1;\n";
   text += "\t} elsif option arch = 00:07 or option arch = 00:09 {\n";
   text += "\t\tfilename " + DhcpQuote(net.uefi_file) + ";\n";
   text += "\t} elsif option arch = 00:00 {\n";
@@ -527,9 +533,16 @@ bool ReportKea(Database* db, const ReportContext& ctx, std::string* out,
           "\"debuglevel\": 50, \"output_options\": [ { \"output\": " + log + " } ] }\n";
   text += "  ],\n";
   // Exactly one class matches, so no precedence rule decides the file.
+  text += "  \"option-def\": [\n";
+  text += "    { \"space\": \"dhcp4\", \"name\": \"ipxe-encap-opts\", \"code\": 175, "
+          "\"type\": \"empty\", \"encapsulate\": \"ipxe\" },\n";
+  text += "    { \"space\": \"ipxe\", \"name\": \"no-pxedhcp\", \"code\": 176, \"type\": \"uint8\" }\n";
+  text += "  ],\n";
   text += "  \"client-classes\": [\n";
   text += "    { \"name\": \"rocks-ipxe\", \"test\": \"substring(option[77].hex, 0, 4) == 'iPXE'\", "
-          "\"boot-file-name\": " + JsonQuote(net.ipxe_file) + " },\n";
+          "\"boot-file-name\": " + JsonQuote(net.ipxe_file) + ", "
+          "\"option-data\": [ { \"name\": \"ipxe-encap-opts\" }, "
+          "{ \"space\": \"ipxe\", \"name\": \"no-pxedhcp\", \"data\": \"1\" } ] },\n";
   text += "    { \"name\": \"rocks-uefi\", \"test\": \"not member('rocks-ipxe') and "
           "(option[93].hex == 0x0007 or option[93].hex == 0x0009)\", "
           "\"boot-file-name\": " + JsonQuote(net.uefi_file) + " },\n";

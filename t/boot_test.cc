@@ -78,7 +78,9 @@ TEST(HostBootFiles, OsBootsTheLocalDisk) {
   AddHostBootFiles(Settings(), "52:54:00:00:00:10", "os", &files);
   EXPECT_EQ(std::string(kHead) + "default os\nprompt 0\ntimeout 0\nlabel os\n\tlocalboot 0\n",
             files["pxelinux.cfg/01-52-54-00-00-00-10"]);
-  EXPECT_EQ(std::string(kHead) + "set default=0\nset timeout=0\nmenuentry 'os' {\n\texit\n}\n",
+  EXPECT_EQ(std::string(kHead) + "set default=0\nset timeout=0\nmenuentry 'os' {\n"
+                "\tif search --no-floppy --file --set=root /EFI/BOOT/BOOTX64.EFI; then\n"
+                "\t\tchainloader /EFI/BOOT/BOOTX64.EFI\n\t\tboot\n\tfi\n\texit 1\n}\n",
             files["grub/grub.cfg-01-52-54-00-00-00-10"]);
   EXPECT_EQ("#!ipxe\n" + std::string(kHead) + "exit\n",
             files["ipxe/01-52-54-00-00-00-10.ipxe"]);

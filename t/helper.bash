@@ -61,3 +61,47 @@ rocks_fixture() {
   rocks add host nas-0-0 appliance=nas rack=0 rank=0 \
     mac=52:54:00:00:00:30 ip=10.255.255.250
 }
+
+# start_apache DIR ADDR PORT [WRAPPER]: Apache httpd with the shipped
+# share/httpd/rocks.conf, serving DIR/install as /install/ and running the
+# built kickstart.cgi with ROCKS_CONF; its logs are DIR/httpd-error.log
+# and DIR/httpd-access.log. WRAPPER (e.g. a function running the command
+# in a network namespace) starts it. Waits until it answers.
+start_apache() {
+  local dir=$1 addr=$2 port=$3 wrapper=${4:-} m=/usr/lib/apache2/modules mod
+  {
+    printf 'Define ROCKS_SBINDIR %s\nDefine ROCKS_CONF %s\nDefine ROCKS_INSTALL_ROOT %s\n' \
+      "$ROCKS_BUILDDIR" "$ROCKS_CONF" "$dir/install"
+    printf 'ServerRoot %s\nServerName frontend\nListen %s:%s\n' "$dir" "$addr" "$port"
+    printf 'PidFile %s/httpd.pid\nDefaultRuntimeDir %s\nMutex file:%s default\n' "$dir" "$dir" "$dir"
+    printf 'ErrorLog %s/httpd-error.log\nScriptSock %s/cgid.sock\n' "$dir" "$dir"
+    printf 'User www-data\nGroup www-data\nTypesConfig /etc/mime.types\n'
+    for mod in mpm_event authz_core alias mime dir autoindex env cgid; do
+      printf 'LoadModule %s_module %s/mod_%s.so\n' "$mod" "$m" "$mod"
+    done
+    printf 'LogFormat "%%h %%l %%u %%t \\"%%r\\" %%>s %%b" common\n'
+    printf 'CustomLog %s/httpd-access.log common\n' "$dir"
+    printf 'Include %s/share/httpd/rocks.conf\n' "$ROCKS_SRCDIR"
+  } >"$dir/httpd.conf"
+  $wrapper apache2 -f "$dir/httpd.conf" -k start
+  local i
+  for i in $(seq 100); do
+    $wrapper curl -s -o /dev/null "http://$addr:$port/install/" && return 0
+    sleep 0.1
+  done
+  echo "apache did not start" >&2
+  cat "$dir/httpd-error.log" >&2 || true
+  return 1
+}
+
+# stop_apache DIR: stops what start_apache DIR started.
+stop_apache() {
+  local pid
+  pid=$(cat "$1/httpd.pid" 2>/dev/null) || return 0
+  kill "$pid" 2>/dev/null || true
+  local i
+  for i in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+}

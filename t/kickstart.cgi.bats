@@ -276,7 +276,7 @@ cgi_pxe_dir() {
   [ "$CODE" = 200 ]
   grep -qx 'default os' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-10"
   [ "$(cat "$T/pxe/ipxe/01-52-54-00-00-00-10.ipxe" | tail -n 1)" = exit ]
-  grep -qx '	exit' "$T/pxe/grub/grub.cfg-01-52-54-00-00-00-10"
+  grep -qx '		chainloader /EFI/BOOT/BOOTX64.EFI' "$T/pxe/grub/grub.cfg-01-52-54-00-00-00-10"
   [ "$(stat -c '%i %Y' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-11" "$T/pxe/grub/grub.cfg")" = "$before" ]
 }
 

@@ -212,7 +212,7 @@ dns
 dns-reverse" ]
   log=$(log_of "$stderr")
   # The checkers' own words, naming the real file, then one error line.
-  [[ $log == *"  @T@/etc/dhcpd.conf line 13: 256 exceeds max (255) for precision."* ]]
+  [[ $log == *"  @T@/etc/dhcpd.conf line 16: 256 exceeds max (255) for precision."* ]]
   [[ $log == *"Error encountered:"*"10.1.1.256"* ]]
   [ "$(printf '%s\n' "$log" | grep -v '^  ')" = "@T@/etc/hosts: written
 @T@/etc/hosts: reloaded: echo hosts >>@T@/reloads
@@ -468,7 +468,7 @@ check_boot_files() {
   awk -F'|' '/^[a-z]/ { gsub(/ /, "", $2); print $2 }' "$T/sync.conf" >"$T/outputs"
   while read -r out; do
     case $out in
-      */pxelinux.cfg) mkdir -p "$out" ;;
+      */tftpboot) mkdir -p "$out" ;;
       *) mkdir -p "${out%/*}" ;;
     esac
   done <"$T/outputs"
@@ -479,7 +479,7 @@ check_boot_files() {
 @T@/etc/dhcp/dhcpd.conf: would be written
 @T@/var/named/local.zone: would be written
 @T@/var/named/10.in-addr.arpa.zone: would be written
-@T@/var/lib/tftpboot/pxelinux.cfg: would be written
+@T@/var/lib/tftpboot: would be written
 @T@/etc/rocks/machines: would be written" ]
 }
 
