@@ -94,7 +94,7 @@ events_of() {
 @test "shoot-node reinstalls the BIOS guest, restarted by hand, and follows it to the end" {
   wait_for "ROCKS-LOCAL-DISK" 240 "$W/bios.serial"
   rocks set attr --host=compute-0-0 power none
-  shoot-node --batch --timeout=5m compute-0-0 >"$W/shoot.out" 2>&1 &
+  shoot-node --batch --timeout=5m compute-0-0 >"$W/shoot.out" 2>"$W/shoot.err" &
   local shoot=$! i
   for i in $(seq 100); do
     grep -q 'inst.ks=' "$W/tftpboot/ipxe/01-52-54-00-aa-00-01.ipxe" && break
@@ -102,10 +102,16 @@ events_of() {
   done
   grep -q 'inst.ks=' "$W/tftpboot/ipxe/01-52-54-00-aa-00-01.ipxe"
   boot_reset_guest bios
-  run wait "$shoot"
-  cat "$W/shoot.out" >&2
-  [ "$status" -eq 0 ]
-  [ "$(tail -n 1 "$W/shoot.out")" = "compute-0-0: installed" ]
+  local rc=0
+  wait "$shoot" || rc=$?
+  cat "$W/shoot.out" "$W/shoot.err" >&2
+  [ "$rc" -eq 0 ]
+  [ "$(head -n 4 "$W/shoot.out")" = "compute-0-0: rebooting
+compute-0-0: profile-sent
+compute-0-0: installing
+compute-0-0: installed" ]
+  grep -Eqx 'compute-0-0 +installed +[0-9]+\.[0-9]' "$W/shoot.out"
+  [ "$(cat "$W/shoot.err")" = "shoot-node: compute-0-0: power method none: restart it by hand; its next boot installs it" ]
   [ "$(events_of compute-0-0 | tr '\n' ' ')" = "profile-sent installing installed rebooting profile-sent installing installed " ]
   [ "$(rocks list host --format=tsv compute-0-0 | cut -f6)" = os ]
   grep -qx 'exit' "$W/tftpboot/ipxe/01-52-54-00-aa-00-01.ipxe"
