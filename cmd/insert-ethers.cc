@@ -20,10 +20,6 @@
 #include "lockfile.h"
 #include "strutil.h"
 
-#ifndef ROCKS_LOCALSTATEDIR
-#define ROCKS_LOCALSTATEDIR "/var"
-#endif
-
 namespace {
 
 using namespace rocks;
@@ -222,7 +218,7 @@ int Listen(Database* db, const Config& cfg, const Options& o, Discoverer* d) {
   if (!o.replace.empty() && !CheckReplaceable(db, o.replace, &err)) return cli::Fail(err);
   std::string path = !o.args.empty() ? o.args[0]
                      : !o.log.empty() ? o.log
-                                      : cfg.Get("dhcp_log", "/var/log/messages");
+                                      : cfg.Get("dhcp_log");
   double quiet;
   if (!cfg.GetSeconds("insert_ethers_quiet", 1.0, &quiet, &err)) return cli::Fail(err);
   LogFollower follower;
@@ -346,9 +342,7 @@ int Run(const Options& o) {
     return cli::Fail(dist_lock + ": rocks-dist is building the distribution (process " +
                      std::to_string(holder) + "); try again when it is done");
   LockFile lock;
-  if (!lock.Acquire(cfg.Get("insert_ethers_lock",
-                            ROCKS_LOCALSTATEDIR "/lock/insert-ethers.lock"),
-                    &err))
+  if (!lock.Acquire(cfg.Get("insert_ethers_lock"), &err))
     return cli::Fail(err);
   if (o.update) return Sync(db.get(), cfg, o) ? 0 : 1;
   if (!o.remove.empty()) {

@@ -22,10 +22,6 @@
 #include "file.h"
 #include "strutil.h"
 
-#ifndef ROCKS_LOCALSTATEDIR
-#define ROCKS_LOCALSTATEDIR "/var"
-#endif
-
 namespace {
 
 const char kUsage[] =
@@ -186,8 +182,7 @@ int main(int argc, char** argv) {
   }
 
   // At most 2 x CPUs generations at once; the rest are asked to retry.
-  std::string slot_dir =
-      cfg.Get("kickstart_statedir", ROCKS_LOCALSTATEDIR "/lib/rocks/kickstart");
+  std::string slot_dir = cfg.Get("kickstart_statedir");
   int slots = 2 * UsableCpus();
   SlotLock slot;
   bool got;
@@ -210,7 +205,7 @@ int main(int argc, char** argv) {
     return Refuse("500 Internal Server Error", err);
   ProfileTree tree;
   std::string xml, body;
-  if (!tree.Load(cfg.Get("profile", DefaultProfileDir()), graph, &err) ||
+  if (!tree.Load(cfg.Get("profile"), graph, &err) ||
       !ExpandProfile(&tree, options, attrs, &xml, &err))
     return Refuse("500 Internal Server Error", host->name + ": " + err);
   if (form == "xml") {

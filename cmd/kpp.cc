@@ -150,8 +150,11 @@ int main(int argc, char** argv) {
   if (use_db) {
     if (!cli::OpenDb(db_option, &cfg, &db)) return 1;
     if (!PrepareCluster(db.get(), &err)) return cli::Fail(err);
+  } else if (!LoadConfig("", &cfg, &err)) {
+    // --appliance and --dot walk the same configured profile as --host.
+    return cli::Fail(err);
   }
-  if (profile_dir.empty()) profile_dir = cfg.Get("profile", DefaultProfileDir());
+  if (profile_dir.empty()) profile_dir = cfg.Get("profile");
   Trees trees(profile_dir);
 
   Attributes extra;

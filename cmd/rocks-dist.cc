@@ -128,7 +128,8 @@ bool LoadSettings(const Overrides& o, rocks::Config* cfg,
     return false;
   }
   std::string path = o.config;
-  if (path.empty()) path = cfg->Get("dist_conf");
+  // A file named by the user must exist; the built-in one may not.
+  if (path.empty() && cfg->values.count("dist_conf")) path = cfg->Get("dist_conf");
   bool must_exist = !path.empty();
   if (path.empty()) path = rocks::DefaultDistConfigPath();
   if ((must_exist || rocks::PathExists(path)) &&

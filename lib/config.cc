@@ -10,20 +10,49 @@
 #ifndef ROCKS_SYSCONFDIR
 #define ROCKS_SYSCONFDIR "/etc"
 #endif
-#ifndef ROCKS_LOCALSTATEDIR
-#define ROCKS_LOCALSTATEDIR "/var"
+#ifndef ROCKS_STATEDIR
+#define ROCKS_STATEDIR "/var/lib/rocks"
+#endif
+#ifndef ROCKS_LOCKDIR
+#define ROCKS_LOCKDIR "/run/lock/rocks"
+#endif
+#ifndef ROCKS_DATADIR
+#define ROCKS_DATADIR "/usr/share/rocks"
 #endif
 
 namespace rocks {
+
+const std::vector<std::pair<std::string, std::string>>& ConfigDefaults() {
+  static const std::vector<std::pair<std::string, std::string>> kDefaults = {
+      {"database", "sqlite:" ROCKS_STATEDIR "/cluster.db"},
+      {"dist_lock", ROCKS_LOCKDIR "/rocks-dist.lock"},
+      {"insert_ethers_lock", ROCKS_LOCKDIR "/insert-ethers.lock"},
+      {"dist_conf", ROCKS_SYSCONFDIR "/rocks/rocks-dist.conf"},
+      {"sync_conf", ROCKS_SYSCONFDIR "/rocks/sync.conf"},
+      {"profile", ROCKS_DATADIR "/profile"},
+      {"kickstart_statedir", ROCKS_STATEDIR "/kickstart"},
+      // Files of the system and its daemons, wherever the suite is installed.
+      {"dhcp_log", "/var/log/messages"},
+      {"hosts_local", "/etc/hosts.local"},
+      {"dns_local_dir", "/var/named"},
+  };
+  return kDefaults;
+}
+
+std::string Config::Get(const std::string& key) const {
+  auto it = values.find(key);
+  if (it != values.end()) return it->second;
+  for (const auto& [k, v] : ConfigDefaults())
+    if (k == key) return v;
+  return "";
+}
 
 std::string Config::Get(const std::string& key, const std::string& fallback) const {
   auto it = values.find(key);
   return it == values.end() ? fallback : it->second;
 }
 
-std::string Config::Database() const {
-  return Get("database", "sqlite:" ROCKS_LOCALSTATEDIR "/lib/rocks/cluster.db");
-}
+std::string Config::Database() const { return Get("database"); }
 
 bool Config::GetSeconds(const std::string& key, double fallback, double* out,
                         std::string* err) const {

@@ -3,6 +3,7 @@
 #define ROCKS_LIB_CONFIG_H_
 
 #include <map>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,9 @@ struct Config {
   /// Where each value came from ("FILE:LINE", "ROCKS_DB", "--db").
   std::map<std::string, std::string> sources;
 
-  std::string Get(const std::string& key, const std::string& fallback = "") const;
+  /// The value of `key`, else its built-in default (ConfigDefaults), else "".
+  std::string Get(const std::string& key) const;
+  std::string Get(const std::string& key, const std::string& fallback) const;
   /// The database URL; the built-in default when nothing set one.
   std::string Database() const;
   /// A number of seconds; `fallback` when unset. False when set but bad.
@@ -23,6 +26,11 @@ struct Config {
 
 /// The system file, built in at configure time ($(sysconfdir)/rocks/rocks.conf).
 std::string SystemConfigPath();
+
+/// The built-in default of every rocks.conf key that names a file or a
+/// directory, with the directories configure chose: what the installed
+/// rocks.conf shows commented out.
+const std::vector<std::pair<std::string, std::string>>& ConfigDefaults();
 
 /// One `key = value` line of a configuration file.
 struct ConfigLine {

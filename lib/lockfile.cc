@@ -12,14 +12,10 @@
 #include "file.h"
 #include "strutil.h"
 
-#ifndef ROCKS_LOCALSTATEDIR
-#define ROCKS_LOCALSTATEDIR "/var"
-#endif
-
 namespace rocks {
 
 std::string DistLockPath(const Config& cfg) {
-  return cfg.Get("dist_lock", ROCKS_LOCALSTATEDIR "/lock/rocks-dist.lock");
+  return cfg.Get("dist_lock");
 }
 
 namespace {

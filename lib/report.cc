@@ -19,13 +19,6 @@
 #include "net.h"
 #include "strutil.h"
 
-#ifndef ROCKS_SYSCONFDIR
-#define ROCKS_SYSCONFDIR "/etc"
-#endif
-#ifndef ROCKS_LOCALSTATEDIR
-#define ROCKS_LOCALSTATEDIR "/var"
-#endif
-
 namespace rocks {
 
 const char kSerialMark[] = "@SERIAL@";
@@ -301,8 +294,8 @@ std::string ReplaceSerial(const std::string& zone, const std::string& serial) {
 }  // namespace
 
 bool LoadReportContext(const Config& cfg, ReportContext* ctx, std::string* err) {
-  ctx->hosts_local = cfg.Get("hosts_local", ROCKS_SYSCONFDIR "/hosts.local");
-  ctx->dns_local_dir = cfg.Get("dns_local_dir", ROCKS_LOCALSTATEDIR "/named");
+  ctx->hosts_local = cfg.Get("hosts_local");
+  ctx->dns_local_dir = cfg.Get("dns_local_dir");
   const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
   if (epoch && *epoch) {
     if (!ParseInt(epoch, &ctx->now) || ctx->now < 0) {

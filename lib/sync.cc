@@ -19,10 +19,6 @@
 #include "report.h"
 #include "strutil.h"
 
-#ifndef ROCKS_SYSCONFDIR
-#define ROCKS_SYSCONFDIR "/etc"
-#endif
-
 extern char** environ;
 
 namespace rocks {
@@ -314,7 +310,7 @@ void SyncFile(SyncState* s, const SyncEntry& e) {
 }  // namespace
 
 std::string SyncConfPath(const Config& cfg) {
-  return cfg.Get("sync_conf", ROCKS_SYSCONFDIR "/rocks/sync.conf");
+  return cfg.Get("sync_conf");
 }
 
 bool ExpandValidate(const std::string& command, const std::string& file,

@@ -131,7 +131,7 @@ TEST_F(LockFileTest, AMissingDirectoryIsAnError) {
 
 TEST(DistLockPathTest, ComesFromTheConfiguration) {
   Config cfg;
-  EXPECT_EQ(DistLockPath(cfg), std::string(ROCKS_LOCALSTATEDIR) + "/lock/rocks-dist.lock");
+  EXPECT_EQ(DistLockPath(cfg), ROCKS_LOCKDIR "/rocks-dist.lock");
   cfg.values["dist_lock"] = "/tmp/x.lock";
   EXPECT_EQ(DistLockPath(cfg), "/tmp/x.lock");
 }
