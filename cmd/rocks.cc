@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cluster.h"
+#include "frontend.h"
 #include "net.h"
 #include "strutil.h"
 #include "sync.h"
@@ -50,10 +51,12 @@ const char kUsage[] =
     "     --private-network=NET     init: private network (10.0.0.0/8)\n"
     "     --private-address=IP      init: frontend private address (10.1.1.1)\n"
     "     --private-mac=MAC         init: frontend private MAC\n"
+    "     --private-interface=DEV   init: frontend private interface (found by address)\n"
     "     --domain=DOMAIN           init: private DNS domain (local)\n"
     "     --public-network=NET      init: public network (192.168.1.0/24)\n"
     "     --public-address=IP       init: frontend public address\n"
     "     --public-mac=MAC          init: frontend public MAC\n"
+    "     --public-interface=DEV    init: frontend public interface (found by address)\n"
     "     --public-domain=DOMAIN    init: public DNS domain (example.org)\n"
     "     --cluster-name=NAME       init: cluster name (Cluster)\n"
     "     --timezone=ZONE           init: timezone for installs (UTC)\n"
@@ -75,6 +78,8 @@ enum {
   kOptPublicDomain,
   kOptClusterName,
   kOptTimezone,
+  kOptPrivateInterface,
+  kOptPublicInterface,
 };
 
 struct Options {
@@ -333,6 +338,24 @@ int Sync(Database* db, const Config& cfg, const Options& o, const std::string& n
   return ok ? 0 : cli::Fail(err);
 }
 
+/// `rocks init` on the frontend: its interfaces, root's password hash and
+/// SSH key (rocks.conf `shadow` and `ssh_key`; unset, none) go in too.
+int Init(Database* db, const Config& cfg, InitOptions in) {
+  std::vector<LocalInterface> local;
+  std::string err;
+  if (!ListLocalInterfaces(&local, &err) || !ResolveInitInterfaces(local, &in, &err))
+    return cli::Fail("init: " + err);
+  std::string shadow = cfg.Get("shadow");
+  if (!shadow.empty() && !ReadRootPasswordHash(shadow, &in.root_password, &err))
+    return cli::Fail("init: root password: " + err);
+  std::string key = cfg.Get("ssh_key");
+  bool generated = false;
+  if (!key.empty() && !LoadOrMakeSshKey(key, &in.public_key, &generated, &err))
+    return cli::Fail("init: root's SSH key: " + err);
+  if (!InitCluster(db, in, &err)) return cli::Fail(err);
+  return 0;
+}
+
 /// The nouns each verb takes.
 const std::vector<std::pair<std::string, std::vector<std::string>>> kCommands = {
     {"init", {}},
@@ -385,10 +408,7 @@ int Run(Options& o) {
   std::unique_ptr<Database> db;
   if (!cli::OpenDb(o.db, &cfg, &db)) return 1;
   std::string err;
-  if (verb == "init") {
-    if (!InitCluster(db.get(), o.init, &err)) return cli::Fail(err);
-    return 0;
-  }
+  if (verb == "init") return Init(db.get(), cfg, o.init);
   if (!PrepareCluster(db.get(), &err)) return cli::Fail(err);
   const std::string noun = o.args[1];
   std::vector<std::string> rest(o.args.begin() + 2, o.args.end());
@@ -421,6 +441,8 @@ int main(int argc, char** argv) {
       {"public-domain", required_argument, nullptr, kOptPublicDomain},
       {"cluster-name", required_argument, nullptr, kOptClusterName},
       {"timezone", required_argument, nullptr, kOptTimezone},
+      {"private-interface", required_argument, nullptr, kOptPrivateInterface},
+      {"public-interface", required_argument, nullptr, kOptPublicInterface},
       {"help", no_argument, nullptr, 'h'},
       {"version", no_argument, nullptr, 'V'},
       {nullptr, 0, nullptr, 0},
@@ -441,16 +463,27 @@ int main(int argc, char** argv) {
       case 'n': o.dry_run = true; break;
       case 'v': o.verbose = true; break;
       case kOptFrontend: in.frontend = optarg; break;
-      case kOptPrivateNetwork: in.private_network = optarg; break;
-      case kOptPrivateAddress: in.private_address = optarg; break;
+      case kOptPrivateNetwork:
+        in.private_network = optarg;
+        in.private_network_set = true;
+        break;
+      case kOptPrivateAddress:
+        in.private_address = optarg;
+        in.private_address_set = true;
+        break;
       case kOptPrivateMac: in.private_mac = optarg; break;
       case kOptDomain: in.domain = optarg; break;
-      case kOptPublicNetwork: in.public_network = optarg; break;
+      case kOptPublicNetwork:
+        in.public_network = optarg;
+        in.public_network_set = true;
+        break;
       case kOptPublicAddress: in.public_address = optarg; break;
       case kOptPublicMac: in.public_mac = optarg; break;
       case kOptPublicDomain: in.public_domain = optarg; break;
       case kOptClusterName: in.cluster_name = optarg; break;
       case kOptTimezone: in.timezone = optarg; break;
+      case kOptPrivateInterface: in.private_interface = optarg; break;
+      case kOptPublicInterface: in.public_interface = optarg; break;
       case 'h': return cli::PrintUsage(kUsage);
       case 'V': return cli::PrintVersion();
       default: return cli::TryHelp();

@@ -505,6 +505,12 @@ bool FillNewCluster(Database* db, const InitOptions& o, bool schema_exists,
       {"Kickstart_Timezone", o.timezone},
       {"Kickstart_Lang", "en_US.UTF-8"},
       {"Kickstart_Keyboard", "us"},
+      {"Kickstart_PrivateInterface", priv.device},
+      {"Kickstart_PrivateMAC", priv.mac},
+      {"Kickstart_PublicInterface", pub.device},
+      {"Kickstart_PublicMAC", o.public_address.empty() ? "" : pub.mac},
+      {"Kickstart_RootPassword", o.root_password},
+      {"Kickstart_PublicKey", o.public_key},
   };
   for (const auto& [name, value] : kGlobals) {
     if (value.empty()) continue;

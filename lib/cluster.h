@@ -101,6 +101,18 @@ struct InitOptions {
   std::string public_domain = "example.org";
   std::string cluster_name = "Cluster";
   std::string timezone = "UTC";
+  /// The frontend's own interfaces to take (ResolveInitInterfaces); "" =
+  /// the one holding the address.
+  std::string private_interface;
+  std::string public_interface;
+  /// Whether the address and networks above were given rather than left
+  /// at their defaults (a named interface then gives them).
+  bool private_address_set = false;
+  bool private_network_set = false;
+  bool public_network_set = false;
+  /// Kickstart_RootPassword (crypted) and Kickstart_PublicKey; "" = unset.
+  std::string root_password;
+  std::string public_key;
 };
 
 /// Creates the schema, the default appliances, the private and public

@@ -1,11 +1,16 @@
 // The embedded SQLite engine.
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <unordered_map>
 
 #include "db.h"
+#include "file.h"
 
 namespace rocks {
 namespace {
@@ -25,6 +30,7 @@ class SqliteDatabase : public Database {
       *err = path_ + ": is a directory";
       return false;
     }
+    if (!CreateFile(err)) return false;
     int rc = sqlite3_open_v2(path_.c_str(), &db_,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                  SQLITE_OPEN_NOMUTEX,
@@ -54,6 +60,30 @@ class SqliteDatabase : public Database {
     sqlite3_file_control(db_, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     return ExecDdl("PRAGMA synchronous = NORMAL", err);
+  }
+
+  /// Creates a missing database file readable and writable by its group
+  /// too, so that kickstart.cgi, running as the web server's user in the
+  /// group of the state directory, records install events (SQLite gives its
+  /// -wal and -shm files the same mode). A missing or read-only directory
+  /// is named, rather than SQLite's "unable to open database file".
+  bool CreateFile(std::string* err) {
+    if (access(path_.c_str(), F_OK) == 0) return true;
+    std::string dir = DirName(path_);
+    if (access(dir.c_str(), W_OK | X_OK) != 0) {
+      *err = path_ + ": cannot create the database: " + dir + ": " +
+             std::strerror(errno);
+      return false;
+    }
+    int fd = open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
+    if (fd < 0) {
+      if (errno == EEXIST) return true;
+      *err = path_ + ": " + std::strerror(errno);
+      return false;
+    }
+    fchmod(fd, 0660);
+    close(fd);
+    return true;
   }
 
   Engine engine() const override { return Engine::kSqlite; }

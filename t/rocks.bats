@@ -487,7 +487,27 @@ Try 'rocks --help' for more information." ]
   sqlite_only "a file path"
   run --separate-stderr rocks --db="sqlite:$T/no/such/dir/c.db" init
   [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: $T/no/such/dir/c.db: unable to open database file" ]
+  [ "$stderr" = "rocks: $T/no/such/dir/c.db: cannot create the database: $T/no/such/dir: No such file or directory" ]
+  [ ! -e "$T/no" ]
+}
+
+@test "SQLite: a database in a directory that is not writable" {
+  sqlite_only "a file path"
+  mkdir -m 0555 "$T/ro"
+  # root writes anywhere: the check runs as nobody.
+  ROCKS_CONF= run --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    "$ROCKS_BUILDDIR/rocks" --db="sqlite:$T/ro/c.db" init
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: $T/ro/c.db: cannot create the database: $T/ro: Permission denied" ]
+  [ -z "$(ls -A "$T/ro")" ]
+}
+
+@test "SQLite: init creates the database readable and writable by its group" {
+  sqlite_only "a file mode"
+  umask 077
+  rocks init
+  [ "$(stat -c %a "${ROCKS_DB#sqlite:}")" = 660 ]
 }
 
 @test "SQLite: a database locked by another writer" {
