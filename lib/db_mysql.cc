@@ -1,5 +1,9 @@
 // The MySQL/MariaDB engine, through MySQL Connector/C++ 1.1. The connector
-// reports errors by throwing; nothing thrown leaves this file.
+// reports errors by throwing; nothing thrown leaves this file. Built
+// --without-mysql, only the URL is checked before the open is refused.
+#include "build-config.h"
+
+#if ROCKS_WITH_MYSQL
 #include <cppconn/connection.h>
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
@@ -8,13 +12,13 @@
 #include <cppconn/statement.h>
 #include <dlfcn.h>
 #include <mysql_driver.h>
+#endif
 
 #include <cmath>
 #include <map>
 #include <memory>
 #include <unordered_map>
 
-#include "build-config.h"
 #include "db.h"
 #include "strutil.h"
 
@@ -94,6 +98,8 @@ bool ParseMysqlUrl(const std::string& url, MysqlTarget* t, std::string* err) {
   if (t->host.empty() && t->socket.empty()) t->host = "localhost";
   return true;
 }
+
+#if ROCKS_WITH_MYSQL
 
 /// The connector's driver, from the shared object loaded on first use:
 /// every call into it after this one is a virtual call, so nothing else of
@@ -295,8 +301,11 @@ class MysqlDatabase : public Database {
   std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> cache_;
 };
 
+#endif  // ROCKS_WITH_MYSQL
+
 }  // namespace
 
+#if ROCKS_WITH_MYSQL
 bool OpenMysql(const std::string& url, const DbOptions& options,
                std::unique_ptr<Database>* db, std::string* err) {
   try {
@@ -309,5 +318,14 @@ bool OpenMysql(const std::string& url, const DbOptions& options,
     return false;
   }
 }
+#else
+bool OpenMysql(const std::string& url, const DbOptions& options,
+               std::unique_ptr<Database>* db, std::string* err) {
+  MysqlTarget t;
+  if (!ParseMysqlUrl(url, &t, err)) return false;
+  *err = url + ": this build has no MySQL support (configured --without-mysql)";
+  return false;
+}
+#endif
 
 }  // namespace rocks
