@@ -17,7 +17,7 @@ teardown() { rocks_teardown; }
 # The profile of a shipped appliance, made without a database.
 profile() {
   kpp --profile="$PROFILE" --appliance="$1" --attr="Kickstart_RootPassword=$ROOTPW" \
-    >"$T/$1.xml"
+    --attr=Kickstart_DistURL=http://192.168.1.2/install/rocks-dist >"$T/$1.xml"
 }
 
 # Checks that a command failed with exactly one error line and no output.
@@ -216,4 +216,20 @@ nas.ks" ]
   profile nas
   fails_with "kgen: $T/nodir/nas.ks: No such file or directory" \
     kgen --output-dir="$T/nodir" "$T/nas.xml"
+}
+
+@test "frontend kickstart names its NICs by MAC and lets root in with its key" {
+  kpp --profile="$PROFILE" --appliance=frontend --attr="Kickstart_RootPassword=$ROOTPW" \
+    --attr=Kickstart_DistURL=http://192.168.1.2/install/rocks-dist \
+    --attr=Kickstart_PrivateMAC=52:54:00:00:00:01 --attr=Kickstart_PublicMAC=52:54:00:00:01:01 \
+    --attr='Kickstart_PublicKey=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKey root@admin' \
+    | kgen >"$T/frontend.ks"
+  run grep -E '^(network|sshkey|repo --name=rocks)' "$T/frontend.ks"
+  [ "$output" = 'repo --name=rocks --baseurl=http://192.168.1.2/install/rocks-dist
+network --bootproto=static --device=52:54:00:00:00:01 --ip=10.1.1.1 --netmask=255.0.0.0 --nodefroute --onboot=yes --activate
+network --bootproto=dhcp --device=52:54:00:00:01:01 --hostname=frontend.example.org --onboot=yes --activate
+sshkey --username=root "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKey root@admin"' ]
+  run "$LINT" "$T/frontend.ks"
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
 }
