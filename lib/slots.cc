@@ -24,7 +24,9 @@ bool SlotLock::TryAcquire(const std::string& dir, int slots, bool* got,
   }
   for (int i = 0; i < slots; ++i) {
     std::string path = dir + "/slot." + std::to_string(i);
-    int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    // flock needs no write access: a slot root made stays usable by the
+    // web server's user.
+    int fd = open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
       *err = path + ": " + std::strerror(errno);
       return false;
