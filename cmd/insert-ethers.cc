@@ -347,7 +347,7 @@ int Run(const Options& o) {
                      std::to_string(holder) + "); try again when it is done");
   LockFile lock;
   if (!lock.Acquire(cfg.Get("insert_ethers_lock",
-                            ROCKS_LOCALSTATEDIR "/lock/insert-ethers.lock"),
+                            ROCKS_LOCALSTATEDIR "/lib/rocks/insert-ethers.lock"),
                     &err))
     return cli::Fail(err);
   if (o.update) return Sync(db.get(), cfg, o) ? 0 : 1;
