@@ -491,6 +491,14 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
   [ ! -e "$T/insert-ethers.lock" ]
 }
 
+@test "--device and --module must be names, not dhcpd.conf text" {
+  rocks_fixture
+  fails_unchanged "insert-ethers: device=eth0;}host evil{: invalid interface name" \
+    --mac=52:54:00:00:09:01 '--device=eth0;}host evil{'
+  fails_unchanged "insert-ethers: module=e1000 x: invalid module name" \
+    --mac=52:54:00:00:09:01 '--module=e1000 x'
+}
+
 @test "a symbolic link planted as the lock: refused, its target untouched" {
   rocks_fixture
   echo keep >"$T/precious"
