@@ -46,9 +46,11 @@ int Respond(const char* status, const std::string& body,
 }
 
 // A one-line error answer; the same line goes to the server's error log.
+// What the client sent may hold CR or LF: escaped, it cannot forge lines.
 int Refuse(const char* status, const std::string& reason) {
-  std::fprintf(stderr, "kickstart.cgi: %s\n", reason.c_str());
-  return Respond(status, "kickstart.cgi: " + reason + "\n");
+  std::string line = rocks::EscapeControl(reason);
+  std::fprintf(stderr, "kickstart.cgi: %s\n", line.c_str());
+  return Respond(status, "kickstart.cgi: " + line + "\n");
 }
 
 int Hex(char c) {
@@ -172,6 +174,7 @@ int main(int argc, char** argv) {
           !SetBootActions(db.get(), {host->name}, "os", boot_root, &failed, &err) ||
           !failed.empty()) {
         if (!failed.empty()) err = failed[0].second;
+        err = EscapeControl(err);
         std::fprintf(stderr, "kickstart.cgi: %s: resetting the boot action to os failed: %s\n",
                      host->name.c_str(), err.c_str());
         return Respond("200 OK", host->name + ": installed (resetting the boot action to os failed: " +

@@ -27,26 +27,11 @@ bool BatchWriter::Add(const std::string& path, std::string_view content,
   *changed = false;
   std::string old, ignored;
   if (ReadFile(path, &old, &ignored) && old == content) return true;
-  std::string dir = DirName(path);
-  std::string tmp = dir + "/." + BaseName(path) + ".XXXXXX";
-  int fd = mkstemp(tmp.data());
-  if (fd < 0) {
-    // Name the file the caller asked for, not the temporary one.
-    *err = Errno(path);
+  std::string target, tmp;
+  if (!WriteTarget(path, &target, err) ||
+      !StageFile(path, target, content, 0644, false, &tmp, err))
     return false;
-  }
-  if (!WriteAll(fd, content) || fchmod(fd, 0644) != 0) {
-    *err = Errno(path);
-    close(fd);
-    unlink(tmp.c_str());
-    return false;
-  }
-  if (close(fd) != 0) {
-    *err = Errno(path);
-    unlink(tmp.c_str());
-    return false;
-  }
-  staged_.push_back({tmp, path});
+  staged_.push_back({tmp, path, target});
   *changed = true;
   return true;
 }
@@ -65,12 +50,12 @@ bool BatchWriter::Commit(std::string* err) {
   size_t done = 0;
   for (; done < staged_.size(); ++done) {
     const Staged& s = staged_[done];
-    if (rename(s.tmp.c_str(), s.path.c_str()) != 0) {
+    if (rename(s.tmp.c_str(), s.target.c_str()) != 0) {
       *err = Errno(s.path);
       ok = false;
       break;
     }
-    dirs.insert(DirName(s.path));
+    dirs.insert(DirName(s.target));
   }
   staged_.erase(staged_.begin(), staged_.begin() + static_cast<long>(done));
   for (const std::string& d : dirs) {

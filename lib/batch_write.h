@@ -29,7 +29,7 @@ class BatchWriter {
 
  private:
   struct Staged {
-    std::string tmp, path;
+    std::string tmp, path, target;  ///< target: path, or where its link points
   };
   std::vector<Staged> staged_;
 };

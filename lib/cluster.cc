@@ -124,6 +124,15 @@ bool CheckInterface(Database* db, int64_t host_id, Interface* ifc,
     *err = "device=: empty device name";
     return false;
   }
+  // Both reach dhcpd.conf, the Kea configuration and kickstarts.
+  if (!ValidDeviceName(ifc->device)) {
+    *err = "device=" + ifc->device + ": invalid interface name";
+    return false;
+  }
+  if (!ifc->module.empty() && !ValidModuleName(ifc->module)) {
+    *err = "module=" + ifc->module + ": invalid module name";
+    return false;
+  }
   std::vector<SqlRow> rows;
   if (host_id &&
       !db->Query("SELECT 1 FROM interfaces WHERE host = ? AND device = ?",
@@ -368,6 +377,13 @@ bool InitCluster(Database* db, const InitOptions& o, std::string* err) {
   if (!ValidHostName(o.frontend) || o.frontend.find('.') != std::string::npos) {
     *err = "--frontend=" + o.frontend + ": invalid host name";
     return false;
+  }
+  for (const auto& [flag, device] : {std::pair{"private device ", &o.private_device},
+                                      std::pair{"public device ", &o.public_device}}) {
+    if (!ValidDeviceName(*device)) {
+      *err = flag + *device + ": invalid interface name";
+      return false;
+    }
   }
   uint32_t priv_net, pub_net, priv_ip, pub_ip = 0;
   int priv_prefix, pub_prefix;

@@ -194,11 +194,23 @@ class CondParser {
     return true;
   }
 
+  // Each `not` and each parenthesis nests the parser (and the evaluator)
+  // one level deeper; past kMaxDepth the expression is refused rather than
+  // risking the stack.
+  bool Deeper(std::string* err) {
+    if (++depth_ <= kMaxDepth) return true;
+    *err = "column " + std::to_string(tok_start_ + 1) + ": nested deeper than " +
+           std::to_string(kMaxDepth) + " levels";
+    return false;
+  }
+
   bool Not(int* out, std::string* err) {
     if (IsWord("not")) {
+      if (!Deeper(err)) return false;
       Next();
       int inner;
       if (!Not(&inner, err)) return false;
+      --depth_;
       *out = Add(Cond::Op::kNot, "", inner);
       return true;
     }
@@ -222,10 +234,12 @@ class CondParser {
   bool Primary(int* out, std::string* err) {
     switch (tok_) {
       case kLParen: {
+        if (!Deeper(err)) return false;
         Next();
         int inner;
         if (!Or(&inner, err)) return false;
         if (tok_ != kRParen) return Fail("expected ')', found " + Describe(), err);
+        --depth_;
         Next();
         *out = inner;
         return true;
@@ -249,8 +263,11 @@ class CondParser {
     }
   }
 
+  static constexpr int kMaxDepth = 100;
+
   const std::string& s_;
   Cond* cond_;
+  int depth_ = 0;
   size_t pos_ = 0;
   size_t tok_start_ = 0;
   Tok tok_ = kEnd;
@@ -277,17 +294,20 @@ Cond::Value Cond::EvalNode(int i, const Attributes& attrs) const {
       Value v = EvalNode(n.left, attrs);
       return {true, !(v.is_bool ? v.b : Truthy(v.s)), {}};
     }
-    case Op::kAnd: {
-      Value l = EvalNode(n.left, attrs);
-      if (!(l.is_bool ? l.b : Truthy(l.s))) return {true, false, {}};
-      Value r = EvalNode(n.right, attrs);
-      return {true, r.is_bool ? r.b : Truthy(r.s), {}};
-    }
+    case Op::kAnd:
     case Op::kOr: {
-      Value l = EvalNode(n.left, attrs);
-      if (l.is_bool ? l.b : Truthy(l.s)) return {true, true, {}};
-      Value r = EvalNode(n.right, attrs);
-      return {true, r.is_bool ? r.b : Truthy(r.s), {}};
+      // "a and b and c ..." is a chain down the left side as long as the
+      // text; walk it in a loop, not by recursion, left operand first.
+      std::vector<int> operands;
+      int j = i;
+      for (; nodes_[j].op == n.op; j = nodes_[j].left) operands.push_back(nodes_[j].right);
+      operands.push_back(j);
+      bool stop_on = n.op == Op::kOr;  // or stops at the first true, and at the first false
+      for (auto it = operands.rbegin(); it != operands.rend(); ++it) {
+        Value v = EvalNode(*it, attrs);
+        if ((v.is_bool ? v.b : Truthy(v.s)) == stop_on) return {true, stop_on, {}};
+      }
+      return {true, !stop_on, {}};
     }
     case Op::kEq:
     case Op::kNe: {

@@ -19,6 +19,7 @@ using Attributes = std::map<std::string, std::string>;
 /// parenthesised expressions. An unknown name is empty, hence false. A
 /// value is false when empty, 0, or one of no/false/off/n (any case); the
 /// bare words yes/true/on/y/no/false/off/n are boolean literals.
+/// Parentheses and `not` nest at most 100 levels deep.
 class Cond {
  public:
   /// Parses `text`; on failure `err` says what is wrong and where

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
@@ -174,6 +175,9 @@ struct ScanState {
   /// Profile trees found in rolls (their build/ directories).
   std::vector<std::string> roll_profiles;
   std::string images;
+  /// Directories already scanned, by device and inode: a symlink loop, or
+  /// two links to one directory, is read once.
+  std::set<std::pair<dev_t, ino_t>> seen_dirs;
 };
 
 bool IsCompsName(const std::string& name) {
@@ -199,6 +203,12 @@ bool ListDir(const std::string& dir, std::vector<std::string>* names,
 
 bool ScanDir(const std::string& dir, SourceKind kind, bool top,
              ScanState* state, std::string* err) {
+  struct stat dst;
+  if (stat(dir.c_str(), &dst) != 0) {
+    *err = Errno(dir);
+    return false;
+  }
+  if (!state->seen_dirs.insert({dst.st_dev, dst.st_ino}).second) return true;
   std::vector<std::string> names;
   if (!ListDir(dir, &names, err)) return false;
   for (const std::string& n : names) {
@@ -681,8 +691,23 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
   if (ReadFile(state_dir + "/manifest", &text, &ignored))
     before = ParseManifest(text);
 
+  // Trees left by a build that was killed: under the lock no other build
+  // can own them.
+  std::string prefix = "." + BaseName(root) + ".new.";
+  std::vector<std::string> entries;
+  std::string list_err;
+  if (ListDir(parent, &entries, &list_err)) {
+    for (const std::string& n : entries) {
+      if (!StartsWith(n, prefix) || n.size() != prefix.size() + 6) continue;
+      std::string p = parent + "/" + n;
+      if (lstat(p.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+      std::error_code ec;
+      fs::remove_all(p, ec);
+    }
+  }
+
   TempTree tmp;
-  std::string tmpl = parent + "/." + BaseName(root) + ".new.XXXXXX";
+  std::string tmpl = parent + "/" + prefix + "XXXXXX";
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
   if (!mkdtemp(name.data())) {

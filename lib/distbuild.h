@@ -86,8 +86,9 @@ struct DistBuildResult {
 /// Builds the distribution `options.config.root` from the configured
 /// sources plus ROOT/force/RPMS. The new tree is made in a temporary
 /// directory beside ROOT and swapped in with one rename; on any failure it
-/// is removed and ROOT is left exactly as it was. The caller holds the
-/// distribution lock.
+/// is removed and ROOT is left exactly as it was. Temporary trees left
+/// beside ROOT by a build that was killed are removed first. The caller
+/// holds the distribution lock.
 bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
                        std::string* err);
 

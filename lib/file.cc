@@ -68,14 +68,34 @@ bool WriteAll(int fd, std::string_view data) {
   return true;
 }
 
-bool WriteFileAtomic(const std::string& path, std::string_view content,
-                     bool* changed, std::string* err, mode_t mode) {
-  if (changed) *changed = false;
-  std::string old, ignored;
-  if (ReadFile(path, &old, &ignored) && old == content) return true;
+bool WriteTarget(const std::string& path, std::string* target, std::string* err) {
+  std::string p = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st;
+    if (lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) {
+      *target = p;
+      return true;
+    }
+    std::vector<char> buf(static_cast<size_t>(st.st_size > 0 ? st.st_size : 255) + 1);
+    ssize_t n = readlink(p.c_str(), buf.data(), buf.size());
+    if (n < 0) {
+      *err = ErrnoMessage(path);
+      return false;
+    }
+    std::string link(buf.data(), static_cast<size_t>(n));
+    p = !link.empty() && link[0] == '/' ? link : DirName(p) + "/" + link;
+  }
+  errno = ELOOP;
+  *err = ErrnoMessage(path);
+  return false;
+}
 
-  std::string dir = DirName(path);
-  std::string tmpl = dir + "/." + BaseName(path) + ".XXXXXX";
+bool StageFile(const std::string& path, const std::string& target,
+               std::string_view content, mode_t mode, bool sync, std::string* tmp,
+               std::string* err) {
+  struct stat st;
+  bool exists = stat(target.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  std::string tmpl = DirName(target) + "/." + BaseName(target) + ".XXXXXX";
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
   int fd = mkstemp(name.data());
@@ -83,25 +103,45 @@ bool WriteFileAtomic(const std::string& path, std::string_view content,
     *err = ErrnoMessage(path);
     return false;
   }
-  std::string tmp(name.data());
-  bool ok = WriteAll(fd, content) && fchmod(fd, mode) == 0 && fsync(fd) == 0;
+  *tmp = name.data();
+  // Owner before mode: fchown may clear the set-id bits.
+  bool ok = WriteAll(fd, content) &&
+            (!exists || fchown(fd, st.st_uid, st.st_gid) == 0) &&
+            fchmod(fd, exists ? st.st_mode & 07777 : mode) == 0 && (!sync || fsync(fd) == 0);
   int saved = errno;
   if (close(fd) != 0 && ok) {
     ok = false;
     saved = errno;
   }
-  if (ok && rename(tmp.c_str(), path.c_str()) != 0) {
-    ok = false;
-    saved = errno;
-  }
   if (!ok) {
+    unlink(tmp->c_str());
+    tmp->clear();
+    errno = saved;
+    *err = ErrnoMessage(path);
+    return false;
+  }
+  return true;
+}
+
+bool WriteFileAtomic(const std::string& path, std::string_view content,
+                     bool* changed, std::string* err, mode_t mode) {
+  if (changed) *changed = false;
+  std::string old, ignored;
+  if (ReadFile(path, &old, &ignored) && old == content) return true;
+
+  std::string target, tmp;
+  if (!WriteTarget(path, &target, err) ||
+      !StageFile(path, target, content, mode, true, &tmp, err))
+    return false;
+  if (rename(tmp.c_str(), target.c_str()) != 0) {
+    int saved = errno;
     unlink(tmp.c_str());
     errno = saved;
     *err = ErrnoMessage(path);
     return false;
   }
   // The rename is durable only once the directory entry is on disk.
-  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dfd = open(DirName(target).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     fsync(dfd);
     close(dfd);

@@ -20,8 +20,24 @@ bool PathExists(const std::string& path);
 /// in the same directory is written, fsynced and renamed over `path`, and
 /// the directory is fsynced. Nothing is written when the file already holds
 /// exactly `content`; `changed` (may be null) tells which happened.
+/// A file that exists keeps its mode and owner; a new one gets `mode`.
+/// When `path` is a symbolic link, the file it points to is replaced and
+/// the link is kept (see WriteTarget).
 bool WriteFileAtomic(const std::string& path, std::string_view content,
                      bool* changed, std::string* err, mode_t mode = 0644);
+
+/// The file that writing `path` replaces: `path` itself or, when it is a
+/// symbolic link (or a chain of them), the file the last link names, which
+/// need not exist yet. Errors are named by `path`.
+bool WriteTarget(const std::string& path, std::string* target, std::string* err);
+
+/// Writes `content` into a new temporary file beside `target`, with the
+/// mode and owner of `target` when it exists (else `mode`), fsynced when
+/// `sync`; `tmp` gets its name. The caller renames it over `target` or
+/// removes it. Errors are named by `path`, the name the caller was given.
+bool StageFile(const std::string& path, const std::string& target,
+               std::string_view content, mode_t mode, bool sync, std::string* tmp,
+               std::string* err);
 
 /// Writes all of `data` to `fd`, through short writes and EINTR; false
 /// with errno set on failure.

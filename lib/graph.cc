@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <climits>
 #include <filesystem>
-#include <functional>
 #include <queue>
 #include <system_error>
 
@@ -288,26 +287,41 @@ bool ProfileTree::CheckOrderCycles(std::string* err) {
   std::map<std::string, std::vector<size_t>> next;
   for (size_t i = 0; i < orders_.size(); ++i) next[orders_[i].from].push_back(i);
   std::map<std::string, int> color;  // 0 new, 1 on stack, 2 done
-  std::vector<std::string> stack;
-  std::function<bool(const std::string&)> visit = [&](const std::string& n) {
-    color[n] = 1;
-    stack.push_back(n);
-    std::vector<size_t> links = next.count(n) ? next[n] : std::vector<size_t>{};
-    for (size_t i : links) {
+  // Depth first with an explicit stack: a chain of thousands of orders
+  // must not exhaust the C++ stack.
+  struct Frame {
+    std::string node;
+    size_t next = 0;
+  };
+  std::vector<Frame> stack;
+  auto visit = [&](const std::string& root) {
+    color[root] = 1;
+    stack.push_back({root, 0});
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      auto it = next.find(f.node);
+      if (it == next.end() || f.next >= it->second.size()) {
+        color[f.node] = 2;
+        stack.pop_back();
+        continue;
+      }
+      size_t i = it->second[f.next++];
       const std::string& m = orders_[i].to;
       int c = color[m];
       if (c == 1) {
-        auto start = std::find(stack.begin(), stack.end(), m);
+        auto start = std::find_if(stack.begin(), stack.end(),
+                                  [&](const Frame& g) { return g.node == m; });
         std::string cycle;
-        for (auto it = start; it != stack.end(); ++it) cycle += *it + " -> ";
+        for (auto s = start; s != stack.end(); ++s) cycle += s->node + " -> ";
         cycle += m;
         *err = Loc(orders_[i].path, orders_[i].line) + ": <order> cycle: " + cycle;
         return false;
       }
-      if (c == 0 && !visit(m)) return false;
+      if (c == 0) {
+        color[m] = 1;
+        stack.push_back({m, 0});
+      }
     }
-    stack.pop_back();
-    color[n] = 2;
     return true;
   };
   // The implicit HEAD -> TAIL link makes "TAIL before HEAD" a cycle too.
@@ -329,6 +343,16 @@ bool ProfileTree::LoadPart(const std::string& rel, NodePart* part, std::string* 
   part->path = dir_ + "/" + rel;
   std::string text;
   if (!ReadFile(part->path, &text, err)) return false;
+  // The entity markers are private-use characters; a file that holds them
+  // itself would confuse the expansion.
+  for (const char* mark : {kEntityOpen, kEntityClose}) {
+    size_t at = text.find(mark);
+    if (at == std::string::npos) continue;
+    int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+    *err = Loc(part->path, line) + ": character U+" +
+           (mark == kEntityOpen ? "E000" : "E001") + " is reserved";
+    return false;
+  }
   std::string marked = MarkEntities(text, &part->refs);
   if (!ParseXml(marked, part->path, &part->root, err)) {
     // Put the entity back in messages that quote the text.

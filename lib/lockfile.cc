@@ -1,7 +1,7 @@
 #include "lockfile.h"
 
 #include <fcntl.h>
-#include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,26 +20,70 @@ std::string DistLockPath(const Config& cfg) {
 
 namespace {
 
-// The PID in the lock at `path`: 0 when the file holds no valid PID (a lock
-// being written by a crashed process), -1 when there is no file.
-bool ReadHolder(const std::string& path, pid_t* pid, std::string* err) {
-  std::string text;
-  if (!ReadFile(path, &text, err)) {
-    if (!PathExists(path)) {
-      *pid = -1;
-      return true;
-    }
+std::string Errno(const std::string& path) { return path + ": " + std::strerror(errno); }
+
+// Another user who can write the directory could plant a link, replace the
+// file, or hold it locked forever.
+bool SafeDirectory(const std::string& path, std::string* err) {
+  std::string dir = DirName(path);
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0) {
+    // open() below names the lock itself, as the user configured it.
+    return true;
+  }
+  if (!S_ISDIR(st.st_mode)) return true;
+  if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+    *err = path + ": other users can write the directory " + dir +
+           "; a lock must be in a directory only root can write";
     return false;
   }
-  int64_t v = 0;
-  *pid = ParseInt(Trim(text), &v) && v > 0 && v <= INT32_MAX
-             ? static_cast<pid_t>(v) : 0;
   return true;
 }
 
-bool Alive(pid_t pid) {
-  if (pid <= 0) return false;
-  return kill(pid, 0) == 0 || errno == EPERM;
+std::string OpenError(const std::string& path) {
+  if (errno == ELOOP) return path + ": a symbolic link; a lock must be a regular file";
+  return Errno(path);
+}
+
+bool OpenLock(const std::string& path, int flags, int* fd, std::string* err) {
+  if (!SafeDirectory(path, err)) return false;
+  *fd = open(path.c_str(), flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0644);
+  if (*fd < 0) {
+    *err = OpenError(path);
+    return false;
+  }
+  struct stat st;
+  if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    *err = path + ": not a regular file";
+    close(*fd);
+    *fd = -1;
+    return false;
+  }
+  return true;
+}
+
+// The PID written in the lock, or 0.
+pid_t WrittenPid(int fd) {
+  char buf[32];
+  ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+  if (n <= 0) return 0;
+  int64_t v = 0;
+  if (!ParseInt(Trim(std::string(buf, static_cast<size_t>(n))), &v) || v <= 0 ||
+      v > INT32_MAX)
+    return 0;
+  return static_cast<pid_t>(v);
+}
+
+std::string LockedBy(const std::string& path, pid_t pid) {
+  return path + ": locked by " +
+         (pid > 0 ? "process " + std::to_string(pid) : std::string("another process"));
+}
+
+// Whether `fd` is still the file at `path` (a releasing holder removes it).
+bool SameFile(int fd, const std::string& path) {
+  struct stat a, b;
+  return fstat(fd, &a) == 0 && lstat(path.c_str(), &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino;
 }
 
 }  // namespace
@@ -48,85 +92,75 @@ LockFile::~LockFile() { Release(); }
 
 bool LockFile::Acquire(const std::string& path, std::string* err) {
   Release();
-  std::string tmp = path + "." + std::to_string(getpid()) + ".tmp";
-  std::string content = std::to_string(getpid()) + "\n";
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    // Named by the lock the user configured, not our scratch name.
-    *err = path + ": " + std::strerror(errno);
-    return false;
-  }
-  bool ok = write(fd, content.data(), content.size()) ==
-            static_cast<ssize_t>(content.size());
-  int saved = errno;
-  close(fd);
-  if (!ok) {
-    unlink(tmp.c_str());
-    *err = path + ": " + std::strerror(saved);
-    return false;
-  }
-  // A few rounds: each stale lock removed may race with another taker.
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    if (link(tmp.c_str(), path.c_str()) == 0) {
-      unlink(tmp.c_str());
-      path_ = path;
-      held_ = true;
-      return true;
-    }
-    if (errno != EEXIST) {
-      *err = path + ": " + std::strerror(errno);
-      unlink(tmp.c_str());
-      return false;
-    }
-    pid_t holder = 0;
-    if (!ReadHolder(path, &holder, err)) {
-      unlink(tmp.c_str());
-      return false;
-    }
-    if (holder == -1) continue;
-    if (Alive(holder)) {
-      unlink(tmp.c_str());
-      *err = path + ": locked by process " + std::to_string(holder);
-      return false;
-    }
-    // Stale: move it aside under a unique name first, so two processes
-    // clearing the same stale lock cannot remove each other's new lock.
-    std::string aside = path + "." + std::to_string(getpid()) + ".stale";
-    if (rename(path.c_str(), aside.c_str()) == 0) {
-      pid_t moved = 0;
-      std::string ignored;
-      if (ReadHolder(aside, &moved, &ignored) && moved != holder &&
-          Alive(moved)) {
-        // Someone took the lock between our read and the rename: give it
-        // back.
-        rename(aside.c_str(), path.c_str());
-        unlink(tmp.c_str());
-        *err = path + ": locked by process " + std::to_string(moved);
-        return false;
+  // A few rounds: the file may be removed by a holder releasing it between
+  // our open and our flock.
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    int fd;
+    if (!OpenLock(path, O_RDWR | O_CREAT, &fd, err)) return false;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      int saved = errno;
+      if (saved == EWOULDBLOCK) {
+        *err = LockedBy(path, WrittenPid(fd));
+      } else {
+        *err = path + ": " + std::strerror(saved);
       }
-      unlink(aside.c_str());
+      close(fd);
+      return false;
     }
+    if (!SameFile(fd, path)) {
+      close(fd);
+      continue;
+    }
+    std::string content = std::to_string(getpid()) + "\n";
+    if (ftruncate(fd, 0) != 0 ||
+        pwrite(fd, content.data(), content.size(), 0) !=
+            static_cast<ssize_t>(content.size())) {
+      *err = Errno(path);
+      close(fd);
+      return false;
+    }
+    path_ = path;
+    fd_ = fd;
+    return true;
   }
-  unlink(tmp.c_str());
   *err = path + ": could not take the lock";
   return false;
 }
 
 void LockFile::Release() {
-  if (!held_) return;
-  pid_t holder = 0;
-  std::string ignored;
-  if (ReadHolder(path_, &holder, &ignored) && holder == getpid())
-    unlink(path_.c_str());
-  held_ = false;
+  if (fd_ < 0) return;
+  // Removed while still locked, and only if it is still ours.
+  if (SameFile(fd_, path_)) unlink(path_.c_str());
+  close(fd_);
+  fd_ = -1;
 }
 
-bool LockHeld(const std::string& path, bool* held, pid_t* holder,
-              std::string* err) {
-  pid_t pid = 0;
-  if (!ReadHolder(path, &pid, err)) return false;
-  *held = Alive(pid);
-  if (holder) *holder = *held ? pid : 0;
+bool LockHeld(const std::string& path, bool* held, pid_t* holder, std::string* err) {
+  *held = false;
+  if (holder) *holder = 0;
+  if (!SafeDirectory(path, err)) return false;
+  int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno == ENOENT) return true;
+    *err = OpenError(path);
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    *err = path + ": not a regular file";
+    return false;
+  }
+  if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK) {
+      *err = Errno(path);
+      close(fd);
+      return false;
+    }
+    *held = true;
+    if (holder) *holder = WrittenPid(fd);
+  }
+  close(fd);
   return true;
 }
 

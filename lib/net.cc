@@ -150,4 +150,27 @@ bool ValidHostName(std::string_view s) {
   return true;
 }
 
+namespace {
+
+bool AlnumOr(char c, std::string_view extra) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         extra.find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+bool ValidDeviceName(std::string_view s) {
+  if (s.empty() || s.size() > 15 || s == "." || s == "..") return false;
+  for (char c : s)
+    if (!AlnumOr(c, "_-.:")) return false;
+  return true;
+}
+
+bool ValidModuleName(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!AlnumOr(c, "_-")) return false;
+  return true;
+}
+
 }  // namespace rocks

@@ -32,6 +32,14 @@ bool ParseMac(std::string_view s, std::string* normalized);
 /// label 1-63 characters, not starting or ending with '-'.
 bool ValidHostName(std::string_view s);
 
+/// A network interface name as Linux allows it and as dhcpd.conf, the Kea
+/// configuration and kickstarts can carry it unquoted: 1-15 of letters,
+/// digits, '_', '-', '.' and ':', not "." or "..".
+bool ValidDeviceName(std::string_view s);
+
+/// A kernel module name: 1-64 letters, digits, '_' and '-'.
+bool ValidModuleName(std::string_view s);
+
 }  // namespace rocks
 
 #endif  // ROCKS_LIB_NET_H_

@@ -154,6 +154,12 @@ class Expander {
       out->append(in, pos, open - pos);
       size_t start = open + sizeof(kEntityOpen) - 1;
       size_t close = in.find(kEntityClose, start);
+      if (close == std::string::npos) {
+        // Node files and <eval> output with the markers are refused before
+        // they get here; this only keeps the loop finite.
+        *err = Where(line) + ": character U+E000 is reserved";
+        return false;
+      }
       std::string name = in.substr(start, close - start);
       auto it = attrs_.find(name);
       if (it == attrs_.end()) {
@@ -224,6 +230,11 @@ class Expander {
         std::string text;
         if (!Eval(c, &text, err)) return false;
         if (c.AttrOr("mode", "quote") == "xml") {
+          if (text.find(kEntityOpen) != std::string::npos ||
+              text.find(kEntityClose) != std::string::npos) {
+            *err = Where(c.line) + ": <eval> output: character U+E000 is reserved";
+            return false;
+          }
           XmlNode wrapper;
           if (!ParseXml("<eval>" + text + "</eval>", Where(c.line) + ": <eval> output",
                         &wrapper, err))

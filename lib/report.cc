@@ -205,6 +205,39 @@ bool LoadPrivateNet(const Attrs& attrs, PrivateNet* net, std::string* err) {
       return false;
     }
   }
+  // These reach dhcpd.conf and the Kea configuration: addresses stand
+  // there bare, so each must look like one (whether it is one is left to
+  // the servers' own checkers, which say what is wrong); strings are
+  // quoted, and no quoting holds a line break or another control character.
+  auto address = [&](const char* attr, const std::string& v) {
+    if (!v.empty() && v.find_first_not_of("0123456789.") == std::string::npos) return true;
+    std::string whole = AttrOr(attrs, attr, v);
+    *err = std::string(attr) + "=" + whole + ": invalid IPv4 address";
+    if (whole != v) *err += " " + v;
+    return false;
+  };
+  if (!address("Kickstart_PrivateAddress", net->address) ||
+      !address("Kickstart_PrivateBroadcast", net->broadcast))
+    return false;
+  for (const std::string& r : net->routers)
+    if (!address("Kickstart_PrivateGateway", r)) return false;
+  for (const std::string& d : net->dns_servers)
+    if (!address("Kickstart_PrivateDNSServers", d)) return false;
+  if (!ValidHostName(net->domain)) {
+    *err = "Kickstart_PrivateDNSDomain=" + net->domain + ": invalid domain name";
+    return false;
+  }
+  for (const char* attr :
+       {"Kickstart_PrivateKickstartHost", "Kickstart_PrivateKickstartBasedir",
+        "Kickstart_PrivateKickstartCGI", "Dhcp_BiosBootFile", "Dhcp_UefiBootFile",
+        "Dhcp_IpxeBootFile"}) {
+    for (char c : AttrOr(attrs, attr, "")) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+        *err = std::string(attr) + ": a control character cannot be written to dhcpd.conf";
+        return false;
+      }
+    }
+  }
   return true;
 }
 
@@ -474,6 +507,14 @@ bool ReportDhcpd(Database* db, const ReportContext& ctx, std::string* out,
   text.reserve(text.size() + rows.size() * 120);
   for (const Row& r : rows) {
     std::string id = r.Fqdn();
+    // Names and devices are checked on the way in; one put in the
+    // database by other means must still not write its own dhcpd.conf.
+    std::string mac;
+    if (!ValidHostName(id) || !ValidDeviceName(r.device) || !ParseMac(r.mac, &mac) ||
+        mac != r.mac) {
+      *err = r.host + ": interface " + r.device + ": not valid in dhcpd.conf";
+      return false;
+    }
     // A host with two private interfaces needs two distinct declarations.
     if (!seen.insert(id).second) id += "-" + r.device;
     seen.insert(id);

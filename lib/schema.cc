@@ -1,5 +1,6 @@
 #include "schema.h"
 
+#include <climits>
 #include <vector>
 
 #include "strutil.h"
@@ -101,7 +102,10 @@ bool ReadSchemaVersion(Database* db, int* version, std::string* err) {
   std::vector<SqlRow> rows;
   if (!db->Query("SELECT version FROM schema_info", {}, &rows, err)) return false;
   int64_t v = 0;
-  if (rows.size() != 1 || !rows[0][0] || !ParseInt(*rows[0][0], &v)) {
+  // A version below 1 or past any int is damage too: it would index
+  // kMigrations out of range.
+  if (rows.size() != 1 || !rows[0][0] || !ParseInt(*rows[0][0], &v) || v < 1 ||
+      v > INT_MAX) {
     *err = db->url() + ": damaged schema_info table";
     return false;
   }

@@ -39,6 +39,11 @@ std::string JsonQuote(std::string_view s);
 /// `s` quoted for a POSIX shell (single quotes).
 std::string ShellQuote(std::string_view s);
 
+/// `s` on one line: CR, LF, tab, other control characters and DEL become
+/// \r, \n, \t and \xHH, and a backslash becomes \\, so that a line
+/// written to a log cannot be split or forged by what it quotes.
+std::string EscapeControl(std::string_view s);
+
 }  // namespace rocks
 
 #endif  // ROCKS_LIB_STRUTIL_H_

@@ -1,6 +1,9 @@
 // Tests for lib/batch_write and lib/slots.
 #include "batch_write.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -75,6 +78,26 @@ TEST_F(BatchWriteTest, AnAbandonedBatchLeavesNothingBehind) {
   }
   EXPECT_EQ(Read("a"), "old");
   EXPECT_EQ(Names(), "a ");
+}
+
+TEST_F(BatchWriteTest, KeepsModeOwnerAndSymlinks) {
+  std::ofstream(dir_ + "/target") << "old";
+  ASSERT_EQ(chmod((dir_ + "/target").c_str(), 0600), 0);
+  ASSERT_EQ(chown((dir_ + "/target").c_str(), 65534, 65534), 0);
+  ASSERT_EQ(symlink("target", (dir_ + "/link").c_str()), 0);
+  BatchWriter w;
+  std::string err;
+  bool changed;
+  ASSERT_TRUE(w.Add(dir_ + "/link", "new", &changed, &err)) << err;
+  ASSERT_TRUE(w.Commit(&err)) << err;
+  EXPECT_EQ(Read("target"), "new");
+  EXPECT_EQ(Names(), "link target ");
+  struct stat st;
+  ASSERT_EQ(lstat((dir_ + "/link").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  ASSERT_EQ(stat((dir_ + "/target").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  EXPECT_EQ(st.st_uid, 65534u);
 }
 
 TEST_F(BatchWriteTest, AMissingDirectoryNamesTheFile) {

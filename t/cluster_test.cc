@@ -458,6 +458,16 @@ TEST_P(ClusterTest, PrepareDamagedSchemaInfo) {
   EXPECT_EQ(err, url_ + ": damaged schema_info table");
 }
 
+TEST_P(ClusterTest, PrepareNegativeSchemaVersion) {
+  std::string err;
+  for (int64_t v : {int64_t{-1}, int64_t{0}, int64_t{-2147483647} - 1}) {
+    ASSERT_TRUE(db_->Exec("UPDATE schema_info SET version = ?", {SqlParam::Int(v)}, &err))
+        << err;
+    EXPECT_FALSE(PrepareCluster(db_.get(), &err)) << v;
+    EXPECT_EQ(err, url_ + ": damaged schema_info table") << v;
+  }
+}
+
 TEST_P(ClusterTest, InitializedClusterIsPrepared) {
   std::string err;
   EXPECT_TRUE(PrepareCluster(db_.get(), &err)) << err;

@@ -72,6 +72,35 @@ TEST(CondTest, Errors) {
   EXPECT_EQ(ParseError("a == 1x"), "column 6: bad number '1x'");
 }
 
+// 100k levels used to overflow the stack; the bound is 100 levels.
+TEST(CondTest, NestingIsBounded) {
+  std::string deep = std::string(100000, '(') + "a" + std::string(100000, ')');
+  EXPECT_EQ(ParseError(deep), "column 101: nested deeper than 100 levels");
+  std::string nots;
+  for (int i = 0; i < 100000; ++i) nots += "not ";
+  EXPECT_EQ(ParseError(nots + "a"), "column 401: nested deeper than 100 levels");
+  Attributes a = {{"a", "1"}};
+  EXPECT_TRUE(Eval(std::string(100, '(') + "a" + std::string(100, ')'), a));
+  std::string hundred_nots;
+  for (int i = 0; i < 100; ++i) hundred_nots += "not ";
+  EXPECT_TRUE(Eval(hundred_nots + "a", a));
+}
+
+// A long flat chain is not nesting: it parses and evaluates in a loop.
+TEST(CondTest, LongChains) {
+  Attributes a = {{"a", "1"}, {"b", "0"}};
+  std::string ands = "a", ors = "b";
+  for (int i = 0; i < 20000; ++i) {
+    ands += " and a";
+    ors += " or b";
+  }
+  EXPECT_TRUE(Eval(ands, a));
+  EXPECT_FALSE(Eval(ands + " and b", a));
+  EXPECT_FALSE(Eval(ors, a));
+  EXPECT_TRUE(Eval(ors + " or a", a));
+  EXPECT_TRUE(Eval("b and a or a and a or b", a));
+}
+
 TEST(CondTest, Truthy) {
   EXPECT_TRUE(Truthy("on"));
   EXPECT_TRUE(Truthy("TRUE"));

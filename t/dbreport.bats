@@ -248,6 +248,32 @@ site-menu" ]
   [ "$status" -eq 0 ]
 }
 
+@test "dbreport dhcpd: an attribute that would break out of its place is an error" {
+  rocks_fixture
+  rocks set attr Dhcp_BiosBootFile $'pxelinux.0";\n}\nhost evil {'
+  run --separate-stderr dbreport dhcpd
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "dbreport: Dhcp_BiosBootFile: a control character cannot be written to dhcpd.conf" ]
+  rocks set attr Dhcp_BiosBootFile pxelinux.0
+  rocks set attr Kickstart_PrivateGateway '10.1.1.1; } host evil {'
+  run --separate-stderr dbreport dhcpd
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "dbreport: Kickstart_PrivateGateway=10.1.1.1; } host evil {: invalid IPv4 address 10.1.1.1;" ]
+}
+
+@test "dbreport dhcpd: a device put in the database by other means is an error" {
+  sqlite_only "edits the SQLite file directly"
+  rocks_fixture
+  sqlite3 "${ROCKS_DB#sqlite:}" \
+    "UPDATE interfaces SET device = 'eth0;}host evil{' WHERE mac = '52:54:00:00:00:10'"
+  run --separate-stderr dbreport dhcpd
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "dbreport: compute-0-0: interface eth0;}host evil{: not valid in dhcpd.conf" ]
+}
+
 @test "dbreport: an unknown report gets a suggestion" {
   run --separate-stderr dbreport hots
   [ "$status" -eq 1 ]

@@ -266,6 +266,53 @@ TEST_F(FileTest, WriteFileAtomicOverADirectory) {
   EXPECT_TRUE(S_ISDIR(st.st_mode));
 }
 
+// Replacing a 0600 file used to leave a 0644 root:root one.
+TEST_F(FileTest, WriteFileAtomicKeepsModeAndOwner) {
+  std::string path = dir_ + "/secret";
+  std::string err;
+  ASSERT_TRUE(WriteFileAtomic(path, "old", nullptr, &err, 0600)) << err;
+  ASSERT_EQ(chown(path.c_str(), 65534, 65534), 0);
+  ASSERT_EQ(chmod(path.c_str(), 0640), 0);
+  ASSERT_TRUE(WriteFileAtomic(path, "new", nullptr, &err)) << err;
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  EXPECT_EQ(st.st_uid, 65534u);
+  EXPECT_EQ(st.st_gid, 65534u);
+  EXPECT_EQ(Slurp(path), "new");
+}
+
+// A symlinked output (such as /etc/hosts) used to become a plain file.
+TEST_F(FileTest, WriteFileAtomicWritesThroughSymlinks) {
+  std::string err;
+  ASSERT_EQ(mkdir((dir_ + "/real").c_str(), 0755), 0);
+  ASSERT_TRUE(WriteFileAtomic(dir_ + "/real/hosts", "old", nullptr, &err, 0600)) << err;
+  ASSERT_EQ(symlink("real/hosts", (dir_ + "/hop").c_str()), 0);
+  ASSERT_EQ(symlink((dir_ + "/hop").c_str(), (dir_ + "/hosts").c_str()), 0);
+  bool changed = false;
+  ASSERT_TRUE(WriteFileAtomic(dir_ + "/hosts", "new", &changed, &err)) << err;
+  EXPECT_TRUE(changed);
+  struct stat st;
+  ASSERT_EQ(lstat((dir_ + "/hosts").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  ASSERT_EQ(lstat((dir_ + "/hop").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  ASSERT_EQ(lstat((dir_ + "/real/hosts").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  EXPECT_EQ(Slurp(dir_ + "/real/hosts"), "new");
+  EXPECT_EQ(Entries(dir_), (std::set<std::string>{"hop", "hosts", "real"}));
+  EXPECT_EQ(Entries(dir_ + "/real"), (std::set<std::string>{"hosts"}));
+  // A dangling link: its target is made.
+  ASSERT_EQ(symlink("made", (dir_ + "/dangling").c_str()), 0);
+  ASSERT_TRUE(WriteFileAtomic(dir_ + "/dangling", "x", nullptr, &err)) << err;
+  EXPECT_EQ(Slurp(dir_ + "/made"), "x");
+  // A loop of links is an error naming the path.
+  ASSERT_EQ(symlink("loop", (dir_ + "/loop").c_str()), 0);
+  EXPECT_FALSE(WriteFileAtomic(dir_ + "/loop", "x", nullptr, &err));
+  EXPECT_EQ(err, dir_ + "/loop: Too many levels of symbolic links");
+}
+
 TEST(PathTest, DirName) {
   EXPECT_EQ(DirName("a/b/c"), "a/b");
   EXPECT_EQ(DirName("/etc/hosts"), "/etc");

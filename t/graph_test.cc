@@ -108,6 +108,26 @@ TEST_F(GraphTest, OrderCycleIsAnErrorNamingTheNodes) {
                            "/graphs/default/g.xml:4: <order> cycle: a -> b -> c -> a");
 }
 
+// The cycle check used to recurse once per link and overflowed the stack.
+TEST_F(GraphTest, LongOrderChain) {
+  Node("n0");
+  std::string orders;
+  const int kLinks = 60000;
+  for (int i = 0; i < kLinks; ++i)
+    orders += "<order head='n" + std::to_string(i) + "' tail='n" + std::to_string(i + 1) +
+              "'/>\n";
+  Graph(orders);
+  EXPECT_EQ(Walk("n0"), "n0");
+  Graph(orders + "<order head='n" + std::to_string(kLinks) + "' tail='n0'/>\n");
+  std::string err = Walk("n0");
+  std::string want = "error: " + dir_ + "/graphs/default/g.xml:" +
+                     std::to_string(kLinks + 2) + ": <order> cycle: n0 -> n1 -> ";
+  EXPECT_EQ(err.substr(0, want.size()), want);
+  std::string tail = " -> n" + std::to_string(kLinks) + " -> n0";
+  ASSERT_GT(err.size(), tail.size());
+  EXPECT_EQ(err.substr(err.size() - tail.size()), tail);
+}
+
 TEST_F(GraphTest, MissingNodeFile) {
   Node("a");
   Graph("<edge from='a' to='gone'/>\n");
@@ -179,6 +199,28 @@ TEST_F(GraphTest, UnknownEntityNamesFileAndLine) {
   EXPECT_EQ(Expand("a", {{"Lange", "x"}}),
             "error: " + dir_ + "/nodes/a.xml:3: unknown entity &Lang; "
                                "(did you mean &Lange;?)");
+}
+
+// The entity markers in a node file, or in <eval mode="xml"> output, used
+// to send the expansion into an endless loop.
+TEST_F(GraphTest, EntityMarkerCharactersAreRefused) {
+  Graph("");
+  Node("a", "\n<main>\n<lang>\xEE\x80\x80Lang</lang></main>\n");
+  EXPECT_EQ(Expand("a", {{"Lang", "C"}}),
+            "error: " + dir_ + "/nodes/a.xml:3: character U+E000 is reserved");
+  Node("a", "<main><lang>Lang\xEE\x80\x81</lang></main>\n");
+  EXPECT_EQ(Expand("a", {{"Lang", "C"}}),
+            "error: " + dir_ + "/nodes/a.xml:1: character U+E001 is reserved");
+
+  Node("a", "\n<post><eval mode='xml'>printf '\\356\\200\\200x'</eval></post>\n");
+  ProfileTree tree;
+  std::string err, xml;
+  ASSERT_TRUE(tree.Load(dir_, "default", &err)) << err;
+  ProfileOptions o;
+  o.root = o.appliance = "a";
+  o.eval = true;
+  EXPECT_FALSE(ExpandProfile(&tree, o, {}, &xml, &err));
+  EXPECT_EQ(err, dir_ + "/nodes/a.xml:2: <eval> output: character U+E000 is reserved");
 }
 
 TEST_F(GraphTest, EvalNeedsPermission) {

@@ -29,6 +29,14 @@ rocks_teardown() {
   fi
 }
 
+# Holds an flock(2) on FILE through fd 8, with this shell's PID written in
+# it, as a running holder does; `exec 8>&-` lets go.
+hold_lock() {
+  exec 8<>"$1"
+  flock 8
+  echo $$ >&8
+}
+
 # Skips a test that only makes sense on the embedded engine.
 sqlite_only() {
   [ "${ROCKS_TEST_ENGINE:-sqlite}" = sqlite ] || skip "SQLite-only: $1"

@@ -464,14 +464,15 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
 
 @test "a lock held by a live insert-ethers: refused, nothing changed" {
   rocks_fixture
-  echo $$ >"$T/insert-ethers.lock"
+  hold_lock "$T/insert-ethers.lock"
   fails_unchanged "insert-ethers: $T/insert-ethers.lock: locked by process $$" \
     --mac=52:54:00:00:09:01
   fails_unchanged "insert-ethers: $T/insert-ethers.lock: locked by process $$" --update
+  exec 8>&-
   [ "$(cat "$T/insert-ethers.lock")" = "$$" ]
 }
 
-@test "a stale lock of a dead process is taken over and released" {
+@test "a lock file left by a dead process, or naming a live one, does not block" {
   rocks_fixture
   sh -c 'exit 0' &
   local dead=$!
@@ -481,16 +482,41 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
   [ "$status" -eq 0 ]
   [ "$output" = "new compute-0-2 52:54:00:00:09:01 10.255.255.249" ]
   [ ! -e "$T/insert-ethers.lock" ]
+  # Any user could write "1" (init, always alive) into a lock file.
+  echo 1 >"$T/insert-ethers.lock"
+  echo 1 >"$T/rocks-dist.lock"
+  run --separate-stderr insert-ethers --mac=52:54:00:00:09:02
+  [ "$status" -eq 0 ]
+  [ "$output" = "new compute-0-3 52:54:00:00:09:02 10.255.255.248" ]
+  [ ! -e "$T/insert-ethers.lock" ]
+}
+
+@test "--device and --module must be names, not dhcpd.conf text" {
+  rocks_fixture
+  fails_unchanged "insert-ethers: device=eth0;}host evil{: invalid interface name" \
+    --mac=52:54:00:00:09:01 '--device=eth0;}host evil{'
+  fails_unchanged "insert-ethers: module=e1000 x: invalid module name" \
+    --mac=52:54:00:00:09:01 '--module=e1000 x'
+}
+
+@test "a symbolic link planted as the lock: refused, its target untouched" {
+  rocks_fixture
+  echo keep >"$T/precious"
+  ln -s "$T/precious" "$T/insert-ethers.lock"
+  fails_unchanged "insert-ethers: $T/insert-ethers.lock: a symbolic link; a lock must be a regular file" \
+    --mac=52:54:00:00:09:01
+  [ "$(cat "$T/precious")" = keep ]
 }
 
 @test "refuses to run while rocks-dist holds its lock; --dump still reads" {
   rocks_fixture
-  echo $$ >"$T/rocks-dist.lock"
+  hold_lock "$T/rocks-dist.lock"
   fails_unchanged "insert-ethers: $T/rocks-dist.lock: rocks-dist is building the distribution (process $$); try again when it is done" \
     --mac=52:54:00:00:09:01
   fails_unchanged "insert-ethers: $T/rocks-dist.lock: rocks-dist is building the distribution (process $$); try again when it is done" \
     - </dev/null
   run --separate-stderr insert-ethers --dump
+  exec 8>&-
   [ "$status" -eq 0 ]
   [ "${#lines[@]}" -eq 5 ]
 }

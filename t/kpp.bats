@@ -181,6 +181,28 @@ nas-0-0.xml" ]
     --profile="$P" --appliance=compute
 }
 
+@test "the entity marker character in a node file is an error, not a hang" {
+  copy_profile
+  sed -i "s|<package>numactl</package>|<package>\xee\x80\x80numactl</package>|" "$P/nodes/hpc.xml"
+  run --separate-stderr timeout 20 kpp --profile="$P" --appliance=compute
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "kpp: $P/nodes/hpc.xml:9: character U+E000 is reserved" ]
+}
+
+@test "a cond nested 100k deep is an error, not a crash" {
+  copy_profile
+  perl -pi -e 's|<post cond="Kickstart_NFSHome">|"<post cond=\"" . "(" x 100000 . "a" . ")" x 100000 . "\">"|e' \
+    "$P/nodes/nfs-client.xml"
+  run --separate-stderr kpp --profile="$P" --appliance=compute
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  start="kpp: $P/nodes/nfs-client.xml:8: cond=\"((("
+  [ "${stderr:0:${#start}}" = "$start" ]
+  [[ "$stderr" == *')))": column 101: nested deeper than 100 levels' ]]
+  [ "$(wc -l <<<"$stderr")" -eq 1 ]
+}
+
 @test "an unknown tag names the file and line" {
   copy_profile
   sed -i 's|<package>numactl</package>|<pakage>numactl</pakage>|' "$P/nodes/hpc.xml"

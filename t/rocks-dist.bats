@@ -281,6 +281,52 @@ CONF
   [ "$output" = "$CORRUPT" ]
 }
 
+@test "dist reads each directory once, through symlink loops too" {
+  cp -a "$F/os" "$T/os"
+  ln -s .. "$T/os/Packages/up"
+  ln -s . "$T/os/self"
+  ln -s Packages "$T/os/again"
+  run --separate-stderr rocks-dist --os "$T/os" dist
+  [ "$status" -eq 0 ]
+  [ "$output" = "added epochpkg-5.0-1.noarch
+added foo-1.0-1.i686
+added foo-1.0-1.src
+added foo-1.0-1.x86_64
+added libbar-1.0-1.x86_64
+added tool-2.0-1.noarch" ]
+  [ "$stderr" = "rocks-dist: $T/os/Packages/corrupt.rpm: not an RPM, skipped" ]
+}
+
+@test "dist: the next build removes the trees of builds killed part-way" {
+  # Many copies of one package make each build read headers for a while.
+  mkdir "$T/many"
+  for i in $(seq 3000); do ln "$F/local/tool-2.0-1.noarch.rpm" "$T/many/tool-$i.rpm"; done
+  leftovers() { find "$T" -maxdepth 1 -name '.dist.new.*' | wc -l; }
+  start=$(date +%s%N)
+  rocks-dist --os "$F/os" --local "$T/many" dist >/dev/null 2>&1
+  took_ms=$((($(date +%s%N) - start) / 1000000))
+  for i in $(seq 8); do
+    rm -f "$ROOT/.rocks-dist/headers.cache"
+    rocks-dist --os "$F/os" --local "$T/many" dist >/dev/null 2>&1 3>&- &
+    pid=$!
+    sleep "$(awk -v r="$RANDOM" -v t="$took_ms" 'BEGIN { printf "%.3f", r / 32768 * t * 0.6 / 1000 }')"
+    kill -9 "$pid"
+    status=0
+    wait "$pid" || status=$?
+    [ "$status" -eq 137 ]
+    # Each build removes what the killed ones left before it starts.
+    [ "$(leftovers)" -le 1 ]
+  done
+  run --separate-stderr rocks-dist --os "$F/os" --local "$T/many" dist
+  [ "$status" -eq 0 ]
+  [ "$(leftovers)" -eq 0 ]
+  run bash -c "ls -A '$T' | grep -v '^separate-stderr-'"
+  [ "$output" = "dist
+many
+rocks-dist.conf
+rocks.conf" ]
+}
+
 @test "dist: a source that does not exist fails and keeps the old tree" {
   build_all
   before=$(snapshot "$ROOT")
@@ -332,16 +378,25 @@ rocks-dist: $F/bad/comps.xml:3: Opening and ending tag mismatch: group line 2 an
 }
 
 @test "dist refuses to run while another process holds the lock" {
-  sleep 60 3>&- &
-  holder=$!
-  echo "$holder" >"$T/rocks-dist.lock"
+  hold_lock "$T/rocks-dist.lock"
   run --separate-stderr rocks-dist --os "$F/os" dist
-  kill "$holder"
+  exec 8>&-
   [ "$status" -eq 1 ]
   [ "$output" = "" ]
-  [ "$stderr" = "rocks-dist: $T/rocks-dist.lock: locked by process $holder" ]
+  [ "$stderr" = "rocks-dist: $T/rocks-dist.lock: locked by process $$" ]
   [ ! -e "$ROOT" ]
-  [ "$(cat "$T/rocks-dist.lock")" = "$holder" ]
+  [ "$(cat "$T/rocks-dist.lock")" = "$$" ]
+}
+
+@test "dist: a lock in a directory other users can write is refused" {
+  mkdir -m 1777 "$T/shared"
+  printf 'dist_lock = %s/shared/rocks-dist.lock\n' "$T" >>"$ROCKS_CONF"
+  run --separate-stderr rocks-dist --os "$F/os" dist
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks-dist: $T/shared/rocks-dist.lock: other users can write the directory $T/shared; a lock must be in a directory only root can write" ]
+  [ ! -e "$ROOT" ]
+  [ ! -e "$T/shared/rocks-dist.lock" ]
 }
 
 @test "dist: a lock in a directory that does not exist" {
@@ -354,10 +409,7 @@ rocks-dist: $F/bad/comps.xml:3: Opening and ending tag mismatch: group line 2 an
 }
 
 @test "dist takes over a stale lock and removes it when done" {
-  sleep 0 &
-  dead=$!
-  wait "$dead"
-  echo "$dead" >"$T/rocks-dist.lock"
+  echo 1 >"$T/rocks-dist.lock"
   run --separate-stderr rocks-dist --os "$F/os" dist
   [ "$status" -eq 0 ]
   [ "$stderr" = "$CORRUPT" ]

@@ -231,6 +231,20 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30" ]
     add host interface compute-0-0 device=eth0
 }
 
+# A crafted device= used to add a host block to dhcpd.conf that dhcpd -t
+# accepted, taking the frontend's address.
+@test "add host interface: device= and module= must be names, not config text" {
+  rocks_fixture
+  fails_unchanged "rocks: device=eth1;} host evil { hardware ethernet 52:54:00:00:00:99; fixed-address 10.1.1.1;: invalid interface name" \
+    add host interface compute-0-0 'device=eth1;} host evil { hardware ethernet 52:54:00:00:00:99; fixed-address 10.1.1.1;' mac=52:54:00:00:00:98
+  fails_unchanged "rocks: device=eth 1: invalid interface name" add host interface compute-0-0 'device=eth 1'
+  fails_unchanged "rocks: device=eth1234567890abcd: invalid interface name" add host interface compute-0-0 device=eth1234567890abcd
+  fails_unchanged "rocks: module=e1000\"; evil: invalid module name" \
+    add host interface compute-0-0 device=eth1 'module=e1000"; evil'
+  fails_unchanged "rocks: device=a/b: invalid interface name" \
+    add host compute-0-9 appliance=compute device=a/b mac=52:54:00:00:00:97
+}
+
 @test "add host interface: unknown host" {
   rocks_fixture
   fails_unchanged "rocks: compute-9-9: unknown host (did you mean 'compute-0-0'?)" add host interface compute-9-9 device=eth1

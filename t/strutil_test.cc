@@ -211,5 +211,11 @@ TEST(ShellQuoteTest, EscapesSingleQuotes) {
   EXPECT_EQ(ShellQuote("'"), "''\\'''");
 }
 
+TEST(EscapeControlTest, KeepsALineOnOneLine) {
+  EXPECT_EQ(EscapeControl("plain text"), "plain text");
+  EXPECT_EQ(EscapeControl("a\r\nb\tc\\d\x01\x7f\xc3\xa9"),
+            "a\\r\\nb\\tc\\\\d\\x01\\x7f\xc3\xa9");
+}
+
 }  // namespace
 }  // namespace rocks
