@@ -93,19 +93,6 @@ bool ConsoleArgv(const std::string& host, const std::vector<Attr>& attrs,
 /// is unambiguous, else single-quoted.
 std::string QuoteCommand(const std::vector<std::string>& argv);
 
-/// The result of a child process run with a time limit.
-struct TimedResult {
-  int status = 0;        ///< exit status; 128+N when killed by signal N
-  bool timed_out = false;
-  std::string output;    ///< stdout and stderr, interleaved
-};
-
-/// Runs `argv` (no shell, stdin /dev/null), killing it after
-/// `timeout_seconds`. False only when it cannot be started.
-bool RunWithTimeout(const std::vector<std::string>& argv,
-                    double timeout_seconds, TimedResult* result,
-                    std::string* err);
-
 }  // namespace rocks
 
 #endif  // ROCKS_LIB_POWER_H_
