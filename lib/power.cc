@@ -217,18 +217,22 @@ bool IpmiPowerCycle(const PowerPlan& plan, double timeout_seconds,
   return ok;
 }
 
-std::vector<std::string> SshRebootArgv(const PowerPlan& plan,
-                                       const SshSettings& ssh,
-                                       double timeout_seconds) {
+std::vector<std::string> SshArgv(const std::string& host, const std::string& command,
+                                 const SshSettings& ssh, double timeout_seconds) {
   long connect = std::lround(std::ceil(timeout_seconds));
   if (connect < 1) connect = 1;
   std::vector<std::string> argv = SshBase(ssh);
   for (const std::string& w :
        {std::string("-T"), std::string("-o"), std::string("BatchMode=yes"),
-        std::string("-o"), "ConnectTimeout=" + std::to_string(connect), plan.host,
-        plan.ssh_reboot_command})
+        std::string("-o"), "ConnectTimeout=" + std::to_string(connect), host, command})
     argv.push_back(w);
   return argv;
+}
+
+std::vector<std::string> SshRebootArgv(const PowerPlan& plan,
+                                       const SshSettings& ssh,
+                                       double timeout_seconds) {
+  return SshArgv(plan.host, plan.ssh_reboot_command, ssh, timeout_seconds);
 }
 
 bool SshReboot(const PowerPlan& plan, const SshSettings& ssh,

@@ -65,6 +65,11 @@ std::string DescribePower(const PowerPlan& plan, const SshSettings& ssh,
 bool IpmiPowerCycle(const PowerPlan& plan, double timeout_seconds,
                     std::string* err);
 
+/// The ssh command that runs `command` on `host`: BatchMode, no tty,
+/// ConnectTimeout from `timeout_seconds` (at least 1 s).
+std::vector<std::string> SshArgv(const std::string& host, const std::string& command,
+                                 const SshSettings& ssh, double timeout_seconds);
+
 /// The ssh command that runs the reboot command on the host: BatchMode,
 /// no tty, ConnectTimeout from `timeout_seconds`.
 std::vector<std::string> SshRebootArgv(const PowerPlan& plan,

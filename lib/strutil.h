@@ -39,6 +39,9 @@ std::string JsonQuote(std::string_view s);
 /// `s` quoted for a POSIX shell (single quotes).
 std::string ShellQuote(std::string_view s);
 
+/// A positive time of at most a week: "90", "90s", "15m", "2h", "0.5".
+bool ParseDuration(std::string_view text, double* seconds);
+
 }  // namespace rocks
 
 #endif  // ROCKS_LIB_STRUTIL_H_
