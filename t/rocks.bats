@@ -262,8 +262,7 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30" ]
   rocks_fixture
   run --separate-stderr rocks list host --format=tsv 'compute-[0-1]-0' rack:0,appliance:nas
   [ "$status" -eq 0 ]
-  [ "$(cut -f1 <<<"$output")" = "HOST
-frontend
+  [ "$(cut -f1 <<<"$output")" = "frontend
 compute-0-0
 compute-0-1
 compute-1-0
@@ -271,8 +270,7 @@ login-0-0
 nas-0-0" ]
   run --separate-stderr rocks list host --format=tsv appliance:login
   [ "$status" -eq 0 ]
-  [ "$(cut -f1 <<<"$output")" = "HOST
-login-0-0" ]
+  [ "$(cut -f1 <<<"$output")" = "login-0-0" ]
   [ "$stderr" = "" ]
   run --separate-stderr rocks list host 'compute-0-[4-7]'
   [ "$status" -eq 1 ]
