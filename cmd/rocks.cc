@@ -14,6 +14,7 @@
 #include "run_host.h"
 #include "strutil.h"
 #include "sync.h"
+#include "users.h"
 
 namespace {
 
@@ -40,6 +41,8 @@ const char kUsage[] =
     " rocks [options] remove attr NAME\n"
     " rocks [options] sync config\n"
     " rocks [options] run host SELECTION... -- COMMAND...\n"
+    " rocks [options] sync users\n"
+    " rocks [options] pull users FILE\n"
     "\n"
     "Create, change and list the cluster database.\n"
     "\n"
@@ -334,6 +337,26 @@ int List(Database* db, const Options& o, const std::string& noun,
   return ListAliasCmd(db, o);
 }
 
+int SyncUsersCmd(const Config& cfg, const std::vector<std::string>& a) {
+  if (!a.empty()) return cli::Fail("sync users: unexpected argument '" + a[0] + "'");
+  UsersSettings us;
+  std::string err;
+  if (!LoadUsersSettings(cfg, &us, &err) || !PublishUsers(us, &err))
+    return cli::Fail("sync users: " + err);
+  return 0;
+}
+
+int PullUsersCmd(const Config& cfg, const std::vector<std::string>& a) {
+  if (a.size() != 1)
+    return cli::Fail(a.empty() ? "pull users: missing FILE"
+                               : "pull users: unexpected argument '" + a[1] + "'");
+  UsersSettings us;
+  std::string err;
+  if (!LoadUsersSettings(cfg, &us, &err) || !ApplyUsers(us, a[0], &err))
+    return cli::Fail("pull users: " + err);
+  return 0;
+}
+
 int Sync(Database* db, const Config& cfg, const Options& o, const std::string& noun,
          const std::vector<std::string>& a) {
   if (!a.empty()) return cli::Fail("sync config: unexpected argument '" + a[0] + "'");
@@ -390,8 +413,9 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kCommands = 
     {"list", {"host", "appliance", "subnet", "alias", "attr"}},
     {"set", {"host", "attr"}},
     {"remove", {"host", "alias", "attr"}},
-    {"sync", {"config"}},
+    {"sync", {"config", "users"}},
     {"run", {"host"}},
+    {"pull", {"users"}},
 };
 
 /// Checks the verb and noun before anything touches the database.
@@ -438,6 +462,14 @@ int Run(Options& o) {
     return cli::Fail("init: unexpected argument '" + o.args[1] + "'");
   Config cfg;
   std::unique_ptr<Database> db;
+  // The users verbs work on account files, not on the database (a node
+  // has none).
+  if (verb == "pull" || (verb == "sync" && o.args[1] == "users")) {
+    std::string err;
+    if (!LoadConfig(o.db, &cfg, &err)) return cli::Fail(err);
+    std::vector<std::string> rest(o.args.begin() + 2, o.args.end());
+    return verb == "pull" ? PullUsersCmd(cfg, rest) : SyncUsersCmd(cfg, rest);
+  }
   if (!cli::OpenDb(o.db, &cfg, &db)) return 1;
   std::string err;
   if (verb == "init") {
