@@ -3,15 +3,19 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "cli.h"
 #include "cluster.h"
 #include "frontend.h"
+#include "hostsel.h"
 #include "net.h"
+#include "run_host.h"
 #include "strutil.h"
 #include "sync.h"
+#include "users.h"
 
 namespace {
 
@@ -24,7 +28,7 @@ const char kUsage[] =
     " rocks [options] add host interface HOST device=DEV [KEY=VALUE...]\n"
     " rocks [options] add alias HOST ALIAS\n"
     " rocks [options] add attr NAME VALUE\n"
-    " rocks [options] list host [HOST...]\n"
+    " rocks [options] list host [SELECTION...]\n"
     " rocks [options] list host interface [HOST...]\n"
     " rocks [options] list appliance\n"
     " rocks [options] list subnet\n"
@@ -37,6 +41,9 @@ const char kUsage[] =
     " rocks [options] remove alias ALIAS\n"
     " rocks [options] remove attr NAME\n"
     " rocks [options] sync config\n"
+    " rocks [options] run host SELECTION... -- COMMAND...\n"
+    " rocks [options] sync users\n"
+    " rocks [options] pull users FILE\n"
     "\n"
     "Create, change and list the cluster database.\n"
     "\n"
@@ -47,6 +54,9 @@ const char kUsage[] =
     " -A, --appliance=NAME          attr: work on this appliance's attributes\n"
     " -n, --dry-run                 sync config: show the changes as a diff, change nothing\n"
     " -v, --verbose                 sync config: say what was written and reloaded\n"
+    "     --fanout=N                run host: hosts at once (32)\n"
+    "     --timeout=TIME            run host: time limit per host, e.g. 30s, 5m (none)\n"
+    "     --collate                 run host: identical outputs together, not by host\n"
     "     --frontend=NAME           init: frontend host name (frontend)\n"
     "     --private-network=NET     init: private network (10.0.0.0/8)\n"
     "     --private-address=IP      init: frontend private address (10.1.1.1)\n"
@@ -80,6 +90,9 @@ enum {
   kOptTimezone,
   kOptPrivateInterface,
   kOptPublicInterface,
+  kOptFanout = 512,
+  kOptTimeout,
+  kOptCollate,
 };
 
 struct Options {
@@ -92,6 +105,11 @@ struct Options {
   InitOptions init;
   bool init_given = false;
   std::vector<std::string> args;
+  RunHostOptions run;
+  bool collate = false;
+  bool run_given = false;
+  bool dashes = false;  ///< "--" seen: `command` holds the words after it
+  std::vector<std::string> command;
 };
 
 using Cell = std::optional<std::string>;
@@ -139,7 +157,8 @@ bool Arity(const std::vector<std::string>& a, size_t min, size_t max,
 int ListHostCmd(Database* db, const Options& o, const std::vector<std::string>& a) {
   std::vector<Host> hosts;
   std::string err;
-  if (!ListHosts(db, a, &hosts, &err)) return cli::Fail(err);
+  if (!(a.empty() ? ListHosts(db, a, &hosts, &err) : SelectHosts(db, a, &hosts, &err)))
+    return cli::Fail(err);
   Table t;
   t.columns = {{"HOST"}, {"APPLIANCE"}, {"RACK", true}, {"RANK", true},
                {"CPUS", true}, {"ACTION"}, {"IP"}, {"MAC"}};
@@ -323,6 +342,26 @@ int List(Database* db, const Options& o, const std::string& noun,
   return ListAliasCmd(db, o);
 }
 
+int SyncUsersCmd(const Config& cfg, const std::vector<std::string>& a) {
+  if (!a.empty()) return cli::Fail("sync users: unexpected argument '" + a[0] + "'");
+  UsersSettings us;
+  std::string err;
+  if (!LoadUsersSettings(cfg, &us, &err) || !PublishUsers(us, &err))
+    return cli::Fail("sync users: " + err);
+  return 0;
+}
+
+int PullUsersCmd(const Config& cfg, const std::vector<std::string>& a) {
+  if (a.size() != 1)
+    return cli::Fail(a.empty() ? "pull users: missing FILE"
+                               : "pull users: unexpected argument '" + a[1] + "'");
+  UsersSettings us;
+  std::string err;
+  if (!LoadUsersSettings(cfg, &us, &err) || !ApplyUsers(us, a[0], &err))
+    return cli::Fail("pull users: " + err);
+  return 0;
+}
+
 int Sync(Database* db, const Config& cfg, const Options& o, const std::string& noun,
          const std::vector<std::string>& a) {
   if (!a.empty()) return cli::Fail("sync config: unexpected argument '" + a[0] + "'");
@@ -356,6 +395,40 @@ int Init(Database* db, const Config& cfg, InitOptions in) {
   return 0;
 }
 
+int RunHostCmd(Database* db, const Config& cfg, Options& o,
+               const std::vector<std::string>& selection) {
+  if (selection.empty()) return cli::Fail("run host: missing SELECTION");
+  if (!o.dashes || o.command.empty())
+    return cli::Fail("run host: missing COMMAND (give it after --)");
+  std::vector<Host> hosts;
+  std::string err;
+  if (!SelectHosts(db, selection, &hosts, &err)) return cli::Fail(err);
+  std::vector<std::string> names;
+  for (const Host& h : hosts) names.push_back(h.name);
+  o.run.ssh.config_file = cfg.Get("ssh_config");
+  // The remote shell joins the words, as ssh itself does.
+  std::string command = Join(o.command, " ");
+  std::vector<HostRun> runs;
+  bool ok = RunOnHosts(names, command, o.run, [&](HostRun&& r) {
+    if (!o.collate) std::fputs(PrefixLines(r.host, r.output).c_str(), stdout);
+    std::fflush(stdout);
+    std::fputs(PrefixLines(r.host, r.error_output).c_str(), stderr);
+    runs.push_back(std::move(r));
+  }, &err);
+  if (!ok) return cli::Fail("run host: " + err);
+  std::map<std::string, size_t> order;
+  for (size_t i = 0; i < names.size(); ++i) order[names[i]] = i;
+  std::sort(runs.begin(), runs.end(), [&](const HostRun& a, const HostRun& b) {
+    return order[a.host] < order[b.host];
+  });
+  if (o.collate) std::fputs(CollateOutputs(runs).c_str(), stdout);
+  std::fflush(stdout);
+  int status = 0;
+  for (const HostRun& r : runs)
+    if (!r.failure.empty()) status = cli::Fail("run host: " + r.host + ": " + r.failure);
+  return status;
+}
+
 /// The nouns each verb takes.
 const std::vector<std::pair<std::string, std::vector<std::string>>> kCommands = {
     {"init", {}},
@@ -363,7 +436,9 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kCommands = 
     {"list", {"host", "appliance", "subnet", "alias", "attr"}},
     {"set", {"host", "attr"}},
     {"remove", {"host", "alias", "attr"}},
-    {"sync", {"config"}},
+    {"sync", {"config", "users"}},
+    {"run", {"host"}},
+    {"pull", {"users"}},
 };
 
 /// Checks the verb and noun before anything touches the database.
@@ -402,10 +477,22 @@ int Run(Options& o) {
   if (verb != "init" && o.init_given)
     return cli::Fail("--frontend, --private-*, --public-* and the other init "
                      "options go with 'init' only");
+  if (verb != "run" && o.run_given)
+    return cli::Fail("--fanout, --timeout and --collate go with 'run host' only");
+  if (verb != "run" && o.dashes)
+    o.args.insert(o.args.end(), o.command.begin(), o.command.end());
   if (verb == "init" && o.args.size() > 1)
     return cli::Fail("init: unexpected argument '" + o.args[1] + "'");
   Config cfg;
   std::unique_ptr<Database> db;
+  // The users verbs work on account files, not on the database (a node
+  // has none).
+  if (verb == "pull" || (verb == "sync" && o.args[1] == "users")) {
+    std::string err;
+    if (!LoadConfig(o.db, &cfg, &err)) return cli::Fail(err);
+    std::vector<std::string> rest(o.args.begin() + 2, o.args.end());
+    return verb == "pull" ? PullUsersCmd(cfg, rest) : SyncUsersCmd(cfg, rest);
+  }
   if (!cli::OpenDb(o.db, &cfg, &db)) return 1;
   std::string err;
   if (verb == "init") return Init(db.get(), cfg, o.init);
@@ -416,6 +503,7 @@ int Run(Options& o) {
   if (verb == "list") return List(db.get(), o, noun, rest);
   if (verb == "set") return Set(db.get(), o, noun, rest);
   if (verb == "remove") return Remove(db.get(), o, noun, rest);
+  if (verb == "run") return RunHostCmd(db.get(), cfg, o, rest);
   return Sync(db.get(), cfg, o, noun, rest);
 }
 
@@ -443,6 +531,9 @@ int main(int argc, char** argv) {
       {"timezone", required_argument, nullptr, kOptTimezone},
       {"private-interface", required_argument, nullptr, kOptPrivateInterface},
       {"public-interface", required_argument, nullptr, kOptPublicInterface},
+      {"fanout", required_argument, nullptr, kOptFanout},
+      {"timeout", required_argument, nullptr, kOptTimeout},
+      {"collate", no_argument, nullptr, kOptCollate},
       {"help", no_argument, nullptr, 'h'},
       {"version", no_argument, nullptr, 'V'},
       {nullptr, 0, nullptr, 0},
@@ -450,9 +541,18 @@ int main(int argc, char** argv) {
   Options o;
   o.format = cli::DefaultFormat();
   InitOptions& in = o.init;
+  // Everything after "--" is the command of `run host`, never options.
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) != "--") continue;
+    o.dashes = true;
+    o.command.assign(argv + i + 1, argv + argc);
+    argc = i;
+    break;
+  }
   int c;
   while ((c = getopt_long(argc, argv, "f:H:A:nvhV", kLongOptions, nullptr)) != -1) {
-    if (c >= kOptFrontend) o.init_given = true;
+    if (c >= kOptFrontend && c < kOptFanout) o.init_given = true;
+    if (c >= kOptFanout) o.run_given = true;
     switch (c) {
       case kOptDb: o.db = optarg; break;
       case 'f':
@@ -484,6 +584,20 @@ int main(int argc, char** argv) {
       case kOptTimezone: in.timezone = optarg; break;
       case kOptPrivateInterface: in.private_interface = optarg; break;
       case kOptPublicInterface: in.public_interface = optarg; break;
+      case kOptFanout: {
+        int64_t v;
+        if (!ParseInt(optarg, &v) || v < 1 || v > 1024)
+          return cli::Fail(std::string("--fanout=") + optarg +
+                           ": invalid number (expected 1 to 1024)");
+        o.run.fanout = static_cast<size_t>(v);
+        break;
+      }
+      case kOptTimeout:
+        if (!ParseDuration(optarg, &o.run.timeout_seconds))
+          return cli::Fail(std::string("--timeout=") + optarg +
+                           ": invalid time (expected seconds, or a number with s, m or h)");
+        break;
+      case kOptCollate: o.collate = true; break;
       case 'h': return cli::PrintUsage(kUsage);
       case 'V': return cli::PrintVersion();
       default: return cli::TryHelp();

@@ -75,25 +75,6 @@ void OnSignal(int) {
   signal(SIGTERM, SIG_DFL);
 }
 
-// "90", "90s", "15m", "2h", "0.5".
-bool ParseTime(const std::string& text, double* out) {
-  if (text.empty()) return false;
-  char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  std::string unit = end;
-  if (end == text.c_str() || !std::isfinite(v) || v <= 0) return false;
-  if (unit == "m") {
-    v *= 60;
-  } else if (unit == "h") {
-    v *= 3600;
-  } else if (!unit.empty() && unit != "s") {
-    return false;
-  }
-  if (v > 7 * 24 * 3600) return false;
-  *out = v;
-  return true;
-}
-
 std::string Minutes(const rocks::ShootHost& host, double now) {
   double m = rocks::ShootMinutes(host, now);
   if (m < 0) return "-";
@@ -259,7 +240,7 @@ int main(int argc, char** argv) {
         break;
       }
       case 't':
-        if (!ParseTime(optarg, &options.stage_timeout))
+        if (!rocks::ParseDuration(optarg, &options.stage_timeout))
           return cli::Fail(std::string("--timeout=") + optarg +
                            ": invalid time (expected seconds, or a number with s, m or h)");
         break;

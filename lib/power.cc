@@ -1,24 +1,15 @@
 #include "power.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <freeipmi/freeipmi.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
 
+#include "process.h"
 #include "strutil.h"
-
-extern char** environ;
 
 namespace rocks {
 namespace {
@@ -226,26 +217,32 @@ bool IpmiPowerCycle(const PowerPlan& plan, double timeout_seconds,
   return ok;
 }
 
-std::vector<std::string> SshRebootArgv(const PowerPlan& plan,
-                                       const SshSettings& ssh,
-                                       double timeout_seconds) {
+std::vector<std::string> SshArgv(const std::string& host, const std::string& command,
+                                 const SshSettings& ssh, double timeout_seconds) {
   long connect = std::lround(std::ceil(timeout_seconds));
   if (connect < 1) connect = 1;
   std::vector<std::string> argv = SshBase(ssh);
   for (const std::string& w :
        {std::string("-T"), std::string("-o"), std::string("BatchMode=yes"),
-        std::string("-o"), "ConnectTimeout=" + std::to_string(connect), plan.host,
-        plan.ssh_reboot_command})
+        std::string("-o"), "ConnectTimeout=" + std::to_string(connect), host, command})
     argv.push_back(w);
   return argv;
 }
 
+std::vector<std::string> SshRebootArgv(const PowerPlan& plan,
+                                       const SshSettings& ssh,
+                                       double timeout_seconds) {
+  return SshArgv(plan.host, plan.ssh_reboot_command, ssh, timeout_seconds);
+}
+
 bool SshReboot(const PowerPlan& plan, const SshSettings& ssh,
                double timeout_seconds, std::string* err) {
-  TimedResult result;
+  ProcessResult result;
   std::string where = "ssh " + plan.host;
-  if (!RunWithTimeout(SshRebootArgv(plan, ssh, timeout_seconds), timeout_seconds,
-                      &result, err)) {
+  ProcessSpec spec;
+  spec.argv = SshRebootArgv(plan, ssh, timeout_seconds);
+  spec.timeout_seconds = timeout_seconds;
+  if (!RunProcess(spec, &result, err)) {
     *err = where + ": " + *err;
     return false;
   }
@@ -294,76 +291,6 @@ bool ConsoleArgv(const std::string& host, const std::vector<Attr>& attrs,
         std::string("-o"), std::string("UserKnownHostsFile=/dev/null"),
         std::string("-o"), std::string("LogLevel=ERROR"), host, command})
     argv->push_back(w);
-  return true;
-}
-
-bool RunWithTimeout(const std::vector<std::string>& argv, double timeout_seconds,
-                    TimedResult* result, std::string* err) {
-  *result = TimedResult();
-  if (argv.empty()) {
-    *err = "no command";
-    return false;
-  }
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) {
-    *err = std::string("pipe: ") + std::strerror(errno);
-    return false;
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  // Its own process group, so a timeout kills whatever it started too.
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
-  posix_spawnattr_setpgroup(&attr, 0);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attr, &none);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid;
-  int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  close(fds[1]);
-  if (rc != 0) {
-    close(fds[0]);
-    *err = argv[0] + ": " + std::strerror(rc);
-    return false;
-  }
-  auto deadline = std::chrono::steady_clock::now() +
-                  std::chrono::milliseconds(std::lround(timeout_seconds * 1000));
-  char buf[4096];
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    deadline - std::chrono::steady_clock::now()).count();
-    if (left <= 0) {
-      result->timed_out = true;
-      kill(-pid, SIGKILL);
-      break;
-    }
-    pollfd p = {fds[0], POLLIN, 0};
-    int n = poll(&p, 1, static_cast<int>(left));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) continue;
-    ssize_t got = read(fds[0], buf, sizeof buf);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;
-    result->output.append(buf, static_cast<size_t>(got));
-  }
-  close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) {
-    result->status = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    result->status = 128 + WTERMSIG(status);
-  }
   return true;
 }
 

@@ -65,6 +65,11 @@ std::string DescribePower(const PowerPlan& plan, const SshSettings& ssh,
 bool IpmiPowerCycle(const PowerPlan& plan, double timeout_seconds,
                     std::string* err);
 
+/// The ssh command that runs `command` on `host`: BatchMode, no tty,
+/// ConnectTimeout from `timeout_seconds` (at least 1 s).
+std::vector<std::string> SshArgv(const std::string& host, const std::string& command,
+                                 const SshSettings& ssh, double timeout_seconds);
+
 /// The ssh command that runs the reboot command on the host: BatchMode,
 /// no tty, ConnectTimeout from `timeout_seconds`.
 std::vector<std::string> SshRebootArgv(const PowerPlan& plan,
@@ -92,19 +97,6 @@ bool ConsoleArgv(const std::string& host, const std::vector<Attr>& attrs,
 /// A command line as a shell would need it typed: each word bare when that
 /// is unambiguous, else single-quoted.
 std::string QuoteCommand(const std::vector<std::string>& argv);
-
-/// The result of a child process run with a time limit.
-struct TimedResult {
-  int status = 0;        ///< exit status; 128+N when killed by signal N
-  bool timed_out = false;
-  std::string output;    ///< stdout and stderr, interleaved
-};
-
-/// Runs `argv` (no shell, stdin /dev/null), killing it after
-/// `timeout_seconds`. False only when it cannot be started.
-bool RunWithTimeout(const std::vector<std::string>& argv,
-                    double timeout_seconds, TimedResult* result,
-                    std::string* err);
 
 }  // namespace rocks
 

@@ -1,12 +1,10 @@
 #include "profile.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 
 #include "file.h"
+#include "process.h"
 #include "strutil.h"
 
 #ifndef ROCKS_DATADIR
@@ -28,53 +26,25 @@ bool Blank(const std::string& s) {
 // its standard output is the result.
 bool RunEval(const std::string& shell, const std::string& script,
              const Attributes& attrs, std::string* output, std::string* why) {
-  int pipefd[2];
-  if (pipe(pipefd) != 0) {
-    *why = std::string("pipe: ") + std::strerror(errno);
-    return false;
-  }
-  std::vector<std::string> env_strings;
-  for (const auto& [k, v] : attrs) env_strings.push_back(k + "=" + v);
-  if (const char* path = getenv("PATH")) env_strings.push_back(std::string("PATH=") + path);
-  std::vector<char*> envp;
-  for (std::string& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid < 0) {
-    *why = std::string("fork: ") + std::strerror(errno);
-    close(pipefd[0]);
-    close(pipefd[1]);
-    return false;
-  }
-  if (pid == 0) {
-    dup2(pipefd[1], STDOUT_FILENO);
-    close(pipefd[0]);
-    close(pipefd[1]);
-    const char* argv[] = {shell.c_str(), "-c", script.c_str(), nullptr};
-    execvpe(shell.c_str(), const_cast<char* const*>(argv), envp.data());
-    _exit(127);
-  }
-  close(pipefd[1]);
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(pipefd[0], buf, sizeof buf)) != 0) {
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    output->append(buf, static_cast<size_t>(n));
-  }
-  close(pipefd[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+  ProcessSpec spec;
+  spec.argv = {shell, "-c", script};
+  spec.clear_env = true;
+  for (const auto& [k, v] : attrs) spec.env.push_back(k + "=" + v);
+  if (const char* path = getenv("PATH")) spec.env.push_back(std::string("PATH=") + path);
+  spec.stderr_mode = StderrMode::kInherit;
+  ProcessResult result;
+  if (!RunProcess(spec, &result, why)) {
     *why = shell + ": cannot run";
-  } else if (WIFEXITED(status)) {
-    *why = shell + " exited with status " + std::to_string(WEXITSTATUS(status));
+    return false;
+  }
+  output->append(result.output);
+  if (result.status == 0) return true;
+  if (result.status == 127) {
+    *why = shell + ": cannot run";
+  } else if (result.status > 128) {
+    *why = shell + " killed by signal " + std::to_string(result.status - 128);
   } else {
-    *why = shell + " killed by signal " + std::to_string(WTERMSIG(status));
+    *why = shell + " exited with status " + std::to_string(result.status);
   }
   return false;
 }

@@ -16,6 +16,7 @@
 
 #include "boot.h"
 #include "file.h"
+#include "hostsel.h"
 #include "net.h"
 #include "strutil.h"
 
@@ -354,6 +355,8 @@ const std::vector<ReportInfo>& Reports() {
       {"slurm-nodes", "", "Slurm NodeName lines for the compute hosts"},
       {"pbs-nodes", "", "PBS qmgr create node lines for the compute hosts"},
       {"resolv", "", "/etc/resolv.conf for the nodes"},
+      {"genders", "", "/etc/genders: groups by appliance, rack and all (pdsh -g)"},
+      {"clustershell", "", "ClusterShell groups.d YAML: groups by appliance, rack and all"},
   };
   return kReports;
 }
@@ -403,6 +406,8 @@ bool RunReport(Database* db, const ReportContext& ctx, const std::string& name,
   if (name == "machines") return ReportMachines(db, ctx, out, err);
   if (name == "slurm-nodes") return ReportSlurmNodes(db, ctx, out, err);
   if (name == "pbs-nodes") return ReportPbsNodes(db, ctx, out, err);
+  if (name == "genders") return ReportGenders(db, ctx, out, err);
+  if (name == "clustershell") return ReportClusterShell(db, ctx, out, err);
   return ReportResolv(db, ctx, out, err);
 }
 
@@ -800,6 +805,74 @@ bool ReportResolv(Database* db, const ReportContext& ctx, std::string* out,
   for (const std::string& ns :
        ListWords(AttrOr(attrs, "Kickstart_PrivateDNSServers", address)))
     text += "nameserver " + ns + "\n";
+  *out = std::move(text);
+  return true;
+}
+
+// The groups of the parallel shells: every host, by appliance, by rack.
+namespace {
+
+struct HostGroups {
+  std::vector<std::string> all;
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // in order
+  std::vector<std::pair<std::string, std::vector<std::string>>> of_host;
+};
+
+bool LoadHostGroups(Database* db, HostGroups* out, std::string* err) {
+  std::vector<Row> rows;
+  if (!LoadRows(db, "", {}, &rows, err)) return false;
+  std::map<std::string, std::vector<std::string>> by_group;
+  std::vector<std::string> order;
+  int64_t last = -1;
+  auto add = [&](const std::string& group, const std::string& host) {
+    auto [it, fresh] = by_group.try_emplace(group);
+    if (fresh) order.push_back(group);
+    it->second.push_back(host);
+  };
+  for (const Row& r : rows) {
+    if (r.host_id == last) continue;
+    last = r.host_id;
+    std::string rack = "rack" + std::to_string(r.rack);
+    out->all.push_back(r.host);
+    add(r.appliance, r.host);
+    out->of_host.push_back({r.host, {r.appliance, rack}});
+  }
+  // Racks after appliances, in number order.
+  std::vector<std::pair<int64_t, std::string>> racks;
+  for (const auto& [host, groups] : out->of_host) {
+    int64_t n = 0;
+    ParseInt(groups[1].substr(4), &n);
+    racks.push_back({n, host});
+  }
+  std::stable_sort(racks.begin(), racks.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [n, host] : racks) add("rack" + std::to_string(n), host);
+  for (const std::string& g : order) out->groups.push_back({g, by_group[g]});
+  return true;
+}
+
+}  // namespace
+
+bool ReportGenders(Database* db, const ReportContext& ctx, std::string* out,
+                   std::string* err) {
+  HostGroups g;
+  if (!LoadHostGroups(db, &g, err)) return false;
+  std::string text = Header("#", "genders");
+  for (const auto& [host, groups] : g.of_host)
+    text += host + " all," + groups[0] + "," + groups[1] + "\n";
+  *out = std::move(text);
+  return true;
+}
+
+bool ReportClusterShell(Database* db, const ReportContext& ctx, std::string* out,
+                        std::string* err) {
+  HostGroups g;
+  if (!LoadHostGroups(db, &g, err)) return false;
+  std::string text = Header("#", "clustershell");
+  text += "rocks:\n";
+  text += "    all: '" + FoldHostNames(g.all) + "'\n";
+  for (const auto& [group, hosts] : g.groups)
+    text += "    " + group + ": '" + FoldHostNames(hosts) + "'\n";
   *out = std::move(text);
   return true;
 }

@@ -115,6 +115,16 @@ bool ReportSlurmNodes(Database* db, const ReportContext& ctx, std::string* out,
 bool ReportPbsNodes(Database* db, const ReportContext& ctx, std::string* out,
                     std::string* err);
 
+/// /etc/genders (pdsh -g, libgenders): one line per host with the
+/// attributes `all`, its appliance and `rackN`.
+bool ReportGenders(Database* db, const ReportContext& ctx, std::string* out,
+                   std::string* err);
+
+/// A ClusterShell groups.d YAML file: the group source `rocks` with the
+/// groups `all`, one per appliance and `rackN`, in nodeset syntax.
+bool ReportClusterShell(Database* db, const ReportContext& ctx, std::string* out,
+                        std::string* err);
+
 /// /etc/resolv.conf for the nodes: search domains and name servers.
 bool ReportResolv(Database* db, const ReportContext& ctx, std::string* out,
                   std::string* err);

@@ -1,6 +1,7 @@
 #include "strutil.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -184,6 +185,25 @@ std::string EscapeControl(std::string_view s) {
     }
   }
   return out;
+}
+
+bool ParseDuration(std::string_view text, double* seconds) {
+  std::string s(text);
+  if (s.empty()) return false;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  std::string unit = end;
+  if (end == s.c_str() || !std::isfinite(v) || v <= 0) return false;
+  if (unit == "m") {
+    v *= 60;
+  } else if (unit == "h") {
+    v *= 3600;
+  } else if (!unit.empty() && unit != "s") {
+    return false;
+  }
+  if (v > 7 * 24 * 3600) return false;
+  *seconds = v;
+  return true;
 }
 
 }  // namespace rocks

@@ -43,6 +43,8 @@ std::string ShellQuote(std::string_view s);
 /// \r, \n, \t and \xHH, and a backslash becomes \\, so that a line
 /// written to a log cannot be split or forged by what it quotes.
 std::string EscapeControl(std::string_view s);
+/// A positive time of at most a week: "90", "90s", "15m", "2h", "0.5".
+bool ParseDuration(std::string_view text, double* seconds);
 
 }  // namespace rocks
 

@@ -2,10 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,10 +14,14 @@
 
 #include "boot.h"
 #include "file.h"
+#include "process.h"
 #include "report.h"
 #include "strutil.h"
 
 extern char** environ;
+#ifndef ROCKS_SYSCONFDIR
+#define ROCKS_SYSCONFDIR "/etc"
+#endif
 
 namespace rocks {
 namespace {
@@ -27,20 +29,6 @@ namespace {
 std::string TempDir() {
   const char* dir = std::getenv("TMPDIR");
   return dir && *dir ? dir : "/tmp";
-}
-
-// An unlinked temporary file: gone from the disk whatever happens to us.
-int AnonymousTempFile(std::string* err) {
-  std::string tmpl = TempDir() + "/rocks-sync.XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = mkostemp(name.data(), O_CLOEXEC);
-  if (fd < 0) {
-    *err = tmpl + ": " + std::strerror(errno);
-    return -1;
-  }
-  unlink(name.data());
-  return fd;
 }
 
 // A named temporary file holding `content`, removed when this goes away.
@@ -130,8 +118,8 @@ bool Diff(const std::string& path, bool exists, const std::string& content,
   }
   TempFile tmp;
   if (!tmp.Create(BaseName(path), content, err)) return false;
-  CommandResult r;
-  if (!RunCommand({"diff", "-u", "--label", path, "--label", path, path, tmp.path()},
+  ProcessResult r;
+  if (!RunProcess({{"diff", "-u", "--label", path, "--label", path, path, tmp.path()}},
                   &r, err))
     return false;
   if (r.status > 1) {
@@ -152,13 +140,13 @@ struct SyncState {
   std::vector<std::string> failures;
 };
 
-bool RunShell(const std::string& command, CommandResult* r, std::string* err) {
-  return RunCommand({"/bin/sh", "-c", command}, r, err);
+bool RunShell(const std::string& command, ProcessResult* r, std::string* err) {
+  return RunProcess({{"/bin/sh", "-c", command}}, r, err);
 }
 
 void Reload(SyncState* s, const SyncEntry& e) {
   if (e.reload.empty() || s->options->dry_run || !s->options->reload) return;
-  CommandResult r;
+  ProcessResult r;
   std::string err;
   if (!RunShell(e.reload, &r, &err)) {
     s->failures.push_back(e.output + ": reload failed: " + err);
@@ -272,7 +260,7 @@ void SyncFile(SyncState* s, const SyncEntry& e) {
   if (!e.validate.empty()) {
     TempFile tmp;
     std::string command;
-    CommandResult r;
+    ProcessResult r;
     if (!tmp.Create(BaseName(e.output), content, &err) ||
         !ExpandValidate(e.validate, tmp.path(), &command, &err) ||
         !RunShell(command, &r, &err)) {
@@ -402,51 +390,6 @@ bool ParseSyncConf(const std::string& text, const std::string& source,
     }
     out->push_back(std::move(e));
   }
-  return true;
-}
-
-bool RunCommand(const std::vector<std::string>& argv, CommandResult* result,
-                std::string* err) {
-  // Output goes to a file, not a pipe: a reload command that leaves a
-  // daemon holding its stdout must not keep us waiting.
-  int fd = AnonymousTempFile(err);
-  if (fd < 0) return false;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, fd, 1);
-  posix_spawn_file_actions_adddup2(&actions, fd, 2);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    *err = argv[0] + ": " + std::strerror(rc);
-    close(fd);
-    return false;
-  }
-  int status;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      *err = argv[0] + ": " + std::strerror(errno);
-      close(fd);
-      return false;
-    }
-  }
-  result->status = WIFEXITED(status) ? WEXITSTATUS(status)
-                                     : 128 + WTERMSIG(status);
-  result->output.clear();
-  lseek(fd, 0, SEEK_SET);
-  char buf[65536];
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    result->output.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
   return true;
 }
 

@@ -56,17 +56,6 @@ struct SyncOptions {
 bool SyncConfig(Database* db, const Config& cfg, const SyncOptions& options,
                 std::string* out, std::string* log, std::string* err);
 
-/// The result of a child process.
-struct CommandResult {
-  int status = 0;      ///< exit status; 128+N when killed by signal N
-  std::string output;  ///< stdout and stderr, interleaved
-};
-
-/// Runs `argv` (no shell) with stdin from /dev/null and collects its
-/// output. False only when it cannot be started.
-bool RunCommand(const std::vector<std::string>& argv, CommandResult* result,
-                std::string* err);
-
 /// Expands %f (to `file`, shell-quoted) and %% in a VALIDATE command.
 bool ExpandValidate(const std::string& command, const std::string& file,
                     std::string* out, std::string* err);

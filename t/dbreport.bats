@@ -119,6 +119,37 @@ OK" ]
   check_report pbs-nodes pbs-nodes
 }
 
+@test "dbreport genders: nodeattr resolves each group to its hosts" {
+  report_fixture
+  check_report genders genders
+  dbreport genders >"$T/genders"
+  run nodeattr -f "$T/genders" -k
+  [ "$status" -eq 0 ]
+  [ "$(nodeattr -f "$T/genders" -s compute)" = "$(dbreport machines | grep -v '^#' | sort | tr '\n' ' ' | sed 's/ $//')" ]
+  [ "$(nodeattr -f "$T/genders" -n all | wc -l)" = "$(rocks list host --format=tsv | wc -l)" ]
+  [ "$(nodeattr -f "$T/genders" -s rack1)" = "$(rocks list host --format=tsv rack:1 | cut -f1 | sort | tr '\n' ' ' | sed 's/ $//')" ]
+  [ "$(nodeattr -f "$T/genders" -l compute-0-0)" = "all
+compute
+rack0" ]
+}
+
+@test "dbreport clustershell: cluset resolves each group to its hosts" {
+  report_fixture
+  check_report clustershell clustershell
+  mkdir -p "$T/cs/groups.d"
+  dbreport clustershell >"$T/cs/groups.d/rocks.yaml"
+  printf '[Main]\ndefault: rocks\nconfdir: %s\nautodir: %s\n' "$T/cs" "$T/cs/groups.d" \
+    >"$T/cs/groups.conf"
+  export CLUSTERSHELL_CFGDIR=$T/cs
+  run --separate-stderr nodeset -e @compute
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "$(rocks list host --format=tsv appliance:compute | cut -f1 | sort -V | tr '\n' ' ' | sed 's/ $//')" ]
+  [ "$(nodeset -c @all)" = "$(rocks list host --format=tsv | wc -l)" ]
+  [ "$(cluset -e @rack1)" = "$(rocks list host --format=tsv rack:1 | cut -f1 | sort -V | tr '\n' ' ' | sed 's/ $//')" ]
+  [ "$(nodeset -e @rocks:frontend)" = frontend ]
+}
+
 @test "dbreport resolv" {
   report_fixture
   check_report resolv resolv

@@ -146,20 +146,5 @@ TEST(PowerTest, QuoteCommand) {
   EXPECT_EQ(QuoteCommand({"ssh", "-o", "BatchMode=yes", "root@n:22", "a b", "it's", ""}),
             "ssh -o BatchMode=yes root@n:22 'a b' 'it'\\''s' ''");
 }
-
-TEST(PowerTest, RunWithTimeout) {
-  TimedResult r;
-  std::string err;
-  ASSERT_TRUE(RunWithTimeout({"sh", "-c", "echo out; echo err >&2; exit 3"}, 5, &r, &err));
-  EXPECT_EQ(r.status, 3);
-  EXPECT_FALSE(r.timed_out);
-  EXPECT_EQ(r.output, "out\nerr\n");
-  ASSERT_TRUE(RunWithTimeout({"sleep", "10"}, 0.2, &r, &err));
-  EXPECT_TRUE(r.timed_out);
-  EXPECT_EQ(r.status, 128 + 9);
-  EXPECT_FALSE(RunWithTimeout({"/nonexistent/program"}, 1, &r, &err));
-  EXPECT_EQ(err, "/nonexistent/program: No such file or directory");
-}
-
 }  // namespace
 }  // namespace rocks

@@ -272,6 +272,26 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30" ]
   [ "$stderr" = "rocks: compute-0-9: unknown host (did you mean 'compute-0-0'?)" ]
 }
 
+@test "list host: a selection by range, appliance and rack" {
+  rocks_fixture
+  run --separate-stderr rocks list host --format=tsv 'compute-[0-1]-0' rack:0,appliance:nas
+  [ "$status" -eq 0 ]
+  [ "$(cut -f1 <<<"$output")" = "frontend
+compute-0-0
+compute-0-1
+compute-1-0
+login-0-0
+nas-0-0" ]
+  run --separate-stderr rocks list host --format=tsv appliance:login
+  [ "$status" -eq 0 ]
+  [ "$(cut -f1 <<<"$output")" = "login-0-0" ]
+  [ "$stderr" = "" ]
+  run --separate-stderr rocks list host 'compute-0-[4-7]'
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: compute-0-[4-7]: no host matches" ]
+}
+
 @test "list host as JSON" {
   rocks_fixture
   run --separate-stderr rocks list host --format=json compute-0-1 login-0-0

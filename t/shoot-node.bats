@@ -6,6 +6,7 @@
 # kickstart.cgi and posts installing, then installed (or failed).
 
 load helper
+load sshd
 bats_require_minimum_version 1.5.0
 
 setup() {
@@ -32,32 +33,6 @@ teardown() {
     wait "$p" 2>/dev/null || true
   done
   rocks_teardown
-}
-
-# A TCP or UDP port (tcp|udp) on 127.0.0.1 that nothing listens on.
-free_port() {
-  local port flag=-t
-  [ "$1" = udp ] && flag=-u
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    ss -Hln "$flag" "sport = :$port" | grep -q . || break
-  done
-  echo "$port"
-}
-
-# Waits until something listens on 127.0.0.1:PORT (tcp|udp), up to 20 s
-# (a loaded machine starts daemons slowly); with PID, gives up at once if
-# that process is gone.
-wait_listen() {
-  local flag=-t i
-  [ "$1" = udp ] && flag=-u
-  for i in $(seq 400); do
-    ss -Hln "$flag" "sport = :$2" | grep -q . && return 0
-    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then break; fi
-    sleep 0.05
-  done
-  echo "nothing listens on $1 port $2" >&2
-  return 1
 }
 
 # start_bmc NAME USER PASSWORD: an ipmi_sim BMC on 127.0.0.1; sets
@@ -122,49 +97,6 @@ use_ipmi() {
     # ipmi_sim wants the privilege in the RMCP+ open session request.
     rocks set attr --host="$1" ipmi_workarounds opensesspriv
   fi
-}
-
-# An sshd on 127.0.0.1 with a throwaway host key, root logging in with a
-# throwaway key, and $T/ssh/config pointing every host at it; sets
-# SSH_PORT.
-start_sshd() {
-  [ "$(id -u)" -eq 0 ] || skip "sshd needs root"
-  local d=$T/ssh
-  mkdir -p "$d"
-  # The privilege separation directory sshd insists on (systemd's
-  # RuntimeDirectory when the service runs).
-  mkdir -p /run/sshd
-  ssh-keygen -q -t ed25519 -N '' -f "$d/host_key"
-  ssh-keygen -q -t ed25519 -N '' -f "$d/id"
-  cp "$d/id.pub" "$d/authorized_keys"
-  SSH_PORT=$(free_port tcp)
-  cat >"$d/sshd_config" <<EOF
-ListenAddress 127.0.0.1
-HostKey $d/host_key
-AuthorizedKeysFile $d/authorized_keys
-PidFile $d/sshd.pid
-UsePAM no
-StrictModes no
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-EOF
-  /usr/sbin/sshd -D -e -f "$d/sshd_config" -p "$SSH_PORT" 2>"$d/sshd.log" &
-  PIDS+=($!)
-  printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1,2 "$d/host_key.pub")" \
-    >"$d/known_hosts"
-  cat >>"$d/config" <<EOF
-Host *
-  HostName 127.0.0.1
-  Port $SSH_PORT
-  User root
-  IdentityFile $d/id
-  IdentitiesOnly yes
-  UserKnownHostsFile $d/known_hosts
-  GlobalKnownHostsFile /dev/null
-  StrictHostKeyChecking yes
-EOF
-  wait_listen tcp "$SSH_PORT"
 }
 
 # use_ssh HOST: power=ssh with a reboot command that leaves a marker.

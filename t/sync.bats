@@ -480,7 +480,9 @@ check_boot_files() {
 @T@/var/named/local.zone: would be written
 @T@/var/named/10.in-addr.arpa.zone: would be written
 @T@/var/lib/tftpboot: would be written
-@T@/etc/rocks/machines: would be written" ]
+@T@/etc/rocks/machines: would be written
+@T@/etc/genders: would be written
+@T@/etc/clustershell/groups.d/rocks.yaml: would be written" ]
 }
 
 @test "rocks sync config: a missing boot loader names its packages and writes no boot file" {

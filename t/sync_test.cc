@@ -83,30 +83,6 @@ TEST(ExpandValidate, QuotesTheFile) {
   EXPECT_EQ("'check %d': unknown escape '%d' (expected %f or %%)", err);
 }
 
-TEST(RunCommand, StatusAndOutput) {
-  CommandResult r;
-  std::string err;
-  ASSERT_TRUE(RunCommand({"/bin/sh", "-c", "echo out; echo err >&2; exit 3"}, &r, &err))
-      << err;
-  EXPECT_EQ(3, r.status);
-  EXPECT_EQ("out\nerr\n", r.output);
-  ASSERT_TRUE(RunCommand({"/bin/sh", "-c", "kill -9 $$"}, &r, &err)) << err;
-  EXPECT_EQ(128 + 9, r.status);
-  ASSERT_TRUE(RunCommand({"cat"}, &r, &err)) << err;  // stdin is /dev/null
-  EXPECT_EQ(0, r.status);
-  EXPECT_EQ("", r.output);
-  EXPECT_FALSE(RunCommand({"rocks-no-such-command"}, &r, &err));
-  EXPECT_EQ("rocks-no-such-command: No such file or directory", err);
-}
-
-TEST(RunCommand, ADaemonKeepingStdoutDoesNotBlock) {
-  CommandResult r;
-  std::string err;
-  ASSERT_TRUE(RunCommand({"/bin/sh", "-c", "sleep 30 & echo started"}, &r, &err)) << err;
-  EXPECT_EQ(0, r.status);
-  EXPECT_EQ("started\n", r.output);
-}
-
 class SyncTest : public ::testing::Test {
  protected:
   void SetUp() override {
