@@ -180,9 +180,13 @@ removed sci-tools-1.0-1.noarch" ]
   [ ! -e "$STORE/sci" ]
 }
 
-@test "rocks-dist --roll reads the image rocks create roll made" {
+@test "rocks-dist --roll reads the image rocks create roll made, with no cluster yet" {
   run --separate-stderr rocks-dist --profile "$T/profile" --roll "$ISO" dist
   [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  if [ "${ROCKS_TEST_ENGINE:-sqlite}" = sqlite ]; then
+    [ ! -e "$T/cluster.db" ]
+  fi
   [ "$output" = "added sci-lib-1.0-1.x86_64
 added sci-tools-1.0-1.noarch" ]
   run compute_nodes
@@ -259,11 +263,13 @@ sci  1.0     x86_64 no" ]
   head -c $((size / 2)) "$ISO" >"$T/cut.iso"
   before=$(db_dump)
   store=$(store_snapshot)
-  run --separate-stderr rocks add roll "$T/cut.iso"
+  fails_with "rocks: $T/cut.iso: truncated image ($((size / 2)) bytes of the $size its volume descriptor gives)" \
+    add roll "$T/cut.iso"
+  # rocks-dist reads roll images the same way.
+  run --separate-stderr rocks-dist --profile "$T/profile" --roll "$T/cut.iso" dist
   [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [[ "$stderr" == "rocks: $T/cut.iso: "* ]]
-  [ "${#stderr_lines[@]}" -eq 1 ]
+  [ "$stderr" = "rocks-dist: $T/cut.iso: truncated image ($((size / 2)) bytes of the $size its volume descriptor gives)" ]
+  [ ! -e "$ROOT" ]
   [ "$(db_dump)" = "$before" ]
   [ "$(store_snapshot)" = "$store" ]
 }
@@ -351,4 +357,32 @@ sci  1.0     x86_64 no" ]
 @test "list roll takes no arguments" {
   rocks_fixture
   fails_with "rocks: list roll: unexpected argument 'sci'" list roll sci
+}
+
+@test "kpp --host walks the enabled roll's graph through the distribution's build/" {
+  rocks_fixture
+  rocks add roll "$ISO"
+  rocks enable roll sci
+  rocks-dist --profile "$T/profile" dist >/dev/null
+  printf 'profile = %s/build\n' "$ROOT" >>"$ROCKS_CONF"
+  run --separate-stderr kpp --host=compute-0-0
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'<package node="sci" file="nodes/sci.xml">sci-tools</package>'* ]]
+  run --separate-stderr kpp --host=nas-0-0
+  [ "$status" -eq 0 ]
+  [[ "$output" != *'sci-tools'* ]]
+}
+
+@test "a version 1 database gets its rolls table on first use" {
+  sqlite_only
+  rocks_fixture
+  sqlite3 "$T/cluster.db" 'DROP TABLE rolls; UPDATE schema_info SET version = 1'
+  run --separate-stderr rocks list roll
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "" ]
+  [ "$(sqlite3 "$T/cluster.db" 'SELECT version FROM schema_info')" = 2 ]
+  rocks add roll "$ISO"
+  run rocks list roll
+  [ "$output" = "sci	1.0	x86_64	no" ]
 }
