@@ -46,15 +46,6 @@ bool AllOf(const std::string& s, const char* extra, bool lower_only) {
   return true;
 }
 
-std::string Absolute(const std::string& path) {
-  std::error_code ec;
-  fs::path p = fs::absolute(path, ec);
-  if (ec) return path;
-  std::string s = p.lexically_normal().string();
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
-  return s;
-}
-
 // Removes a directory tree unless released.
 struct ScopedTree {
   std::string path;
@@ -79,16 +70,6 @@ bool MakeTempDir(const std::string& parent, const std::string& stem,
   }
   *out = name.data();
   chmod(out->c_str(), 0755);
-  return true;
-}
-
-bool MakeDirs(const std::string& path, std::string* err) {
-  std::error_code ec;
-  fs::create_directories(path, ec);
-  if (ec) {
-    *err = path + ": " + ec.message();
-    return false;
-  }
   return true;
 }
 
@@ -234,18 +215,18 @@ bool SelectRolls(Database* db, const std::string& name,
   }
   sql += " ORDER BY version, arch";
   if (!db->Query(sql, params, &rows, err)) return false;
+  if (rows.empty() && !version.empty()) {
+    *err = name + " " + version + ": unknown roll";
+    return false;
+  }
   if (rows.empty()) {
-    *err = version.empty() ? name + ": unknown roll"
-                           : name + " " + version + ": unknown roll";
-    if (version.empty()) {
-      std::vector<SqlRow> all;
-      std::vector<std::string> names;
-      if (db->Query("SELECT DISTINCT name FROM rolls", {}, &all, err))
-        for (const SqlRow& r : all) names.push_back(r[0] ? *r[0] : "");
-      *err = name + ": unknown roll";
-      std::string m = ClosestMatch(name, names);
-      if (!m.empty()) *err += " (did you mean '" + m + "'?)";
-    }
+    std::vector<SqlRow> all;
+    if (!db->Query("SELECT DISTINCT name FROM rolls", {}, &all, err)) return false;
+    std::vector<std::string> names;
+    for (const SqlRow& r : all) names.push_back(r[0] ? *r[0] : "");
+    *err = name + ": unknown roll";
+    std::string m = ClosestMatch(name, names);
+    if (!m.empty()) *err += " (did you mean '" + m + "'?)";
     return false;
   }
   for (const SqlRow& r : rows) out->push_back(RowToRoll(r));
@@ -431,7 +412,7 @@ bool CreateRoll(const std::string& given_dir, const CreateRollOptions& options,
     const RpmInfo& p = mds[i].info;
     std::string dir = s + (p.source ? "/SRPMS" : "/RedHat/RPMS");
     if (p.source && !MakeDirs(dir, err)) return false;
-    if (symlink(Absolute(rpms[i]).c_str(), (dir + "/" + p.FileName()).c_str()) != 0) {
+    if (symlink(AbsolutePath(rpms[i]).c_str(), (dir + "/" + p.FileName()).c_str()) != 0) {
       *err = Errno(dir + "/" + p.FileName());
       return false;
     }
@@ -465,12 +446,12 @@ bool AddRoll(Database* db, const std::string& store_given,
   RollInfo info;
   ScopedTree staging;
   bool created_store = false;
-  std::string store = Absolute(store_given);
+  std::string store = AbsolutePath(store_given);
   if (S_ISDIR(st.st_mode)) {
     if (!ReadRollDescription(source, &info, nullptr, err) ||
         !CheckGraph(source + "/build", source + "/build/", err))
       return false;
-    added->path = Absolute(source);
+    added->path = AbsolutePath(source);
   } else if (S_ISREG(st.st_mode)) {
     struct stat sst;
     if (stat(store.c_str(), &sst) != 0) {
