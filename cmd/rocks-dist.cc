@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "cluster.h"
 #include "config.h"
 #include "distbuild.h"
 #include "distconf.h"
@@ -15,6 +16,8 @@
 #include "iso.h"
 #include "lockfile.h"
 #include "mirror.h"
+#include "roll.h"
+#include "schema.h"
 
 namespace {
 
@@ -150,12 +153,47 @@ bool LoadSettings(const Overrides& o, rocks::Config* cfg,
   return true;
 }
 
-int RunDist(const rocks::Config& cfg, const rocks::DistConfig& dist,
+// The rolls enabled in the cluster database join the configured sources.
+// A database that holds no cluster (or an SQLite file not made yet) has
+// none, so a distribution can be built before `rocks init`.
+bool AddEnabledRolls(rocks::DistConfig* dist) {
+  namespace cli = rocks::cli;
+  rocks::Config cfg;
+  std::string err;
+  if (!rocks::LoadConfig("", &cfg, &err)) {
+    cli::Fail(err);
+    return false;
+  }
+  std::string url = cfg.Database();
+  if (url.rfind("sqlite:", 0) == 0 && !rocks::PathExists(url.substr(7)))
+    return true;
+  std::unique_ptr<rocks::Database> db;
+  if (!cli::OpenDb("", &cfg, &db)) return false;
+  int version = 0;
+  if (!rocks::ReadSchemaVersion(db.get(), &version, &err)) {
+    cli::Fail(err);
+    return false;
+  }
+  if (version == 0) return true;
+  std::vector<std::string> paths;
+  if (!rocks::PrepareCluster(db.get(), &err) ||
+      !rocks::EnabledRollPaths(db.get(), &paths, &err)) {
+    cli::Fail(err);
+    return false;
+  }
+  for (const std::string& p : paths)
+    dist->sources.push_back({rocks::SourceKind::kRoll, p});
+  return true;
+}
+
+int RunDist(const rocks::Config& cfg, const rocks::DistConfig& given,
             bool dry_run, bool verbose) {
   namespace cli = rocks::cli;
   std::string err;
   rocks::LockFile lock;
   if (!lock.Acquire(rocks::DistLockPath(cfg), &err)) return cli::Fail(err);
+  rocks::DistConfig dist = given;
+  if (!AddEnabledRolls(&dist)) return 1;
   rocks::DistBuildOptions options;
   options.config = dist;
   options.dry_run = dry_run;

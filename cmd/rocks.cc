@@ -13,6 +13,7 @@
 #include "hostsel.h"
 #include "net.h"
 #include "run_host.h"
+#include "roll.h"
 #include "strutil.h"
 #include "sync.h"
 #include "users.h"
@@ -28,18 +29,24 @@ const char kUsage[] =
     " rocks [options] add host interface HOST device=DEV [KEY=VALUE...]\n"
     " rocks [options] add alias HOST ALIAS\n"
     " rocks [options] add attr NAME VALUE\n"
+    " rocks [options] add roll ISO|DIR\n"
     " rocks [options] list host [SELECTION...]\n"
     " rocks [options] list host interface [HOST...]\n"
     " rocks [options] list appliance\n"
     " rocks [options] list subnet\n"
     " rocks [options] list alias\n"
     " rocks [options] list attr [NAME...]\n"
+    " rocks [options] list roll\n"
     " rocks [options] set host HOST KEY=VALUE...\n"
     " rocks [options] set attr NAME VALUE\n"
+    " rocks [options] enable roll NAME [version=VERSION]\n"
+    " rocks [options] disable roll NAME [version=VERSION]\n"
     " rocks [options] remove host HOST...\n"
     " rocks [options] remove host interface HOST DEV\n"
     " rocks [options] remove alias ALIAS\n"
     " rocks [options] remove attr NAME\n"
+    " rocks [options] remove roll NAME [version=VERSION]\n"
+    " rocks [options] create roll ROLLDIR\n"
     " rocks [options] sync config\n"
     " rocks [options] run host SELECTION... -- COMMAND...\n"
     " rocks [options] sync users\n"
@@ -240,10 +247,68 @@ int ListAttrCmd(Database* db, const Options& o, const std::vector<std::string>& 
   return Print(o, t);
 }
 
-int Add(Database* db, const Options& o, const std::string& noun,
+int ListRollCmd(Database* db, const Options& o) {
+  std::vector<Roll> rolls;
+  std::string err;
+  if (!ListRolls(db, &rolls, &err)) return cli::Fail(err);
+  Table t;
+  t.columns = {{"NAME"}, {"VERSION"}, {"ARCH"}, {"ENABLED"}};
+  for (const Roll& r : rolls)
+    t.rows.push_back({r.name, r.version, r.arch, r.enabled ? "yes" : "no"});
+  return Print(o, t);
+}
+
+/// NAME [version=VERSION] of enable, disable and remove roll.
+bool RollSelector(const std::vector<std::string>& a, const std::string& what,
+                  std::string* name, std::string* version) {
+  if (!Arity(a, 1, 2, what)) return false;
+  *name = a[0];
+  version->clear();
+  if (a.size() == 2) {
+    KeyValues kv;
+    std::string err;
+    if (!ParseKeyValues({a[1]}, &kv, &err)) {
+      cli::Fail(what + ": " + err);
+      return false;
+    }
+    if (kv[0].first != "version") {
+      cli::Fail(what + ": " + kv[0].first + ": unknown key (expected version)");
+      return false;
+    }
+    *version = kv[0].second;
+  }
+  return true;
+}
+
+int EnableRoll(Database* db, const std::string& verb,
+               const std::vector<std::string>& a) {
+  std::string name, version, err;
+  if (!RollSelector(a, verb + " roll", &name, &version)) return 1;
+  if (!SetRollEnabled(db, name, version, verb == "enable", &err))
+    return cli::Fail(err);
+  return 0;
+}
+
+int CreateRollCmd(const std::vector<std::string>& a) {
+  if (!Arity(a, 1, 1, "create roll")) return 1;
+  CreateRollResult result;
+  std::string err;
+  if (!CreateRoll(a[0], {}, &result, &err)) return cli::Fail(err);
+  std::printf("%s\n", result.image.c_str());
+  return 0;
+}
+
+int Add(Database* db, const Config& cfg, const Options& o, const std::string& noun,
         std::vector<std::string> a) {
   std::string err;
   KeyValues kv;
+  if (noun == "roll") {
+    if (!Arity(a, 1, 1, "add roll")) return 1;
+    Roll added;
+    if (!AddRoll(db, cfg.Get("roll_store", DefaultRollStore()), a[0], &added, &err))
+      return cli::Fail(err);
+    return 0;
+  }
   if (noun == "host" && !a.empty() && a[0] == "interface") {
     a.erase(a.begin());
     if (!Arity(a, 2, SIZE_MAX, "add host interface")) return 1;
@@ -310,6 +375,12 @@ int Remove(Database* db, const Options& o, const std::string& noun,
     if (!RemoveHosts(db, a, &err)) return cli::Fail(err);
     return 0;
   }
+  if (noun == "roll") {
+    std::string name, version;
+    if (!RollSelector(a, "remove roll", &name, &version)) return 1;
+    if (!RemoveRoll(db, name, version, &err)) return cli::Fail(err);
+    return 0;
+  }
   if (noun == "alias") {
     if (!Arity(a, 1, 1, "remove alias")) return 1;
     if (!RemoveAlias(db, a[0], &err)) return cli::Fail(err);
@@ -339,6 +410,7 @@ int List(Database* db, const Options& o, const std::string& noun,
   if (!none) return 1;
   if (noun == "appliance") return ListApplianceCmd(db, o);
   if (noun == "subnet") return ListSubnetCmd(db, o);
+  if (noun == "roll") return ListRollCmd(db, o);
   return ListAliasCmd(db, o);
 }
 
@@ -432,10 +504,13 @@ int RunHostCmd(Database* db, const Config& cfg, Options& o,
 /// The nouns each verb takes.
 const std::vector<std::pair<std::string, std::vector<std::string>>> kCommands = {
     {"init", {}},
-    {"add", {"host", "alias", "attr"}},
-    {"list", {"host", "appliance", "subnet", "alias", "attr"}},
+    {"add", {"host", "alias", "attr", "roll"}},
+    {"list", {"host", "appliance", "subnet", "alias", "attr", "roll"}},
     {"set", {"host", "attr"}},
-    {"remove", {"host", "alias", "attr"}},
+    {"enable", {"roll"}},
+    {"disable", {"roll"}},
+    {"remove", {"host", "alias", "attr", "roll"}},
+    {"create", {"roll"}},
     {"sync", {"config", "users"}},
     {"run", {"host"}},
     {"pull", {"users"}},
@@ -483,6 +558,9 @@ int Run(Options& o) {
     o.args.insert(o.args.end(), o.command.begin(), o.command.end());
   if (verb == "init" && o.args.size() > 1)
     return cli::Fail("init: unexpected argument '" + o.args[1] + "'");
+  // A roll image is made from files alone, with no database.
+  if (verb == "create")
+    return CreateRollCmd(std::vector<std::string>(o.args.begin() + 2, o.args.end()));
   Config cfg;
   std::unique_ptr<Database> db;
   // The users verbs work on account files, not on the database (a node
@@ -499,7 +577,8 @@ int Run(Options& o) {
   if (!PrepareCluster(db.get(), &err)) return cli::Fail(err);
   const std::string noun = o.args[1];
   std::vector<std::string> rest(o.args.begin() + 2, o.args.end());
-  if (verb == "add") return Add(db.get(), o, noun, rest);
+  if (verb == "add") return Add(db.get(), cfg, o, noun, rest);
+  if (verb == "enable" || verb == "disable") return EnableRoll(db.get(), verb, rest);
   if (verb == "list") return List(db.get(), o, noun, rest);
   if (verb == "set") return Set(db.get(), o, noun, rest);
   if (verb == "remove") return Remove(db.get(), o, noun, rest);

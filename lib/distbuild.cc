@@ -435,16 +435,6 @@ bool LinkTree(const std::string& from, const std::string& to, std::string* err) 
   return true;
 }
 
-bool MakeDir(const std::string& path, std::string* err) {
-  std::error_code ec;
-  fs::create_directories(path, ec);
-  if (ec) {
-    *err = path + ": " + ec.message();
-    return false;
-  }
-  return true;
-}
-
 // Removes the temporary tree unless the build got to swap it in.
 struct TempTree {
   std::string path;
@@ -481,15 +471,6 @@ bool PlacePackage(const DistCandidate& c, const std::string& dest,
     return false;
   }
   return true;
-}
-
-std::string Absolute(const std::string& path) {
-  std::error_code ec;
-  fs::path p = fs::absolute(path, ec);
-  if (ec) return path;
-  std::string s = p.lexically_normal().string();
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
-  return s;
 }
 
 // Every file of a profile tree, by path relative to the tree, with size
@@ -637,7 +618,7 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
                        std::string* err) {
   const DistConfig& cfg = options.config;
   *result = DistBuildResult();
-  std::string root = Absolute(cfg.root);
+  std::string root = AbsolutePath(cfg.root);
   std::string parent = DirName(root);
   struct stat st;
   if (stat(parent.c_str(), &st) != 0) {
@@ -717,7 +698,7 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
   tmp.path = name.data();
   chmod(tmp.path.c_str(), 0755);
   std::string next_state = tmp.path + "/" + kDistStateDir;
-  if (!MakeDir(next_state, err)) return false;
+  if (!MakeDirs(next_state, err)) return false;
 
   // force/RPMS first: it is also what a tie between force files breaks on.
   ScanState scan;
@@ -729,10 +710,10 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
     const DistSource& s = cfg.sources[i];
     stat(s.path.c_str(), &st);
     if (S_ISDIR(st.st_mode)) {
-      if (!ScanDir(Absolute(s.path), s.kind, true, &scan, err)) return false;
+      if (!ScanDir(AbsolutePath(s.path), s.kind, true, &scan, err)) return false;
     } else {
       std::string staging = next_state + "/roll" + std::to_string(i);
-      if (!ScanImage(Absolute(s.path), staging, &scan, err)) return false;
+      if (!ScanImage(AbsolutePath(s.path), staging, &scan, err)) return false;
     }
   }
 
@@ -765,7 +746,7 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
   // writing repodata is mostly compressing: they run side by side.
   std::string rpms = tmp.path + "/RedHat/RPMS";
   std::string srpms = tmp.path + "/SRPMS";
-  if (!MakeDir(rpms, err) || !MakeDir(srpms, err)) return false;
+  if (!MakeDirs(rpms, err) || !MakeDirs(srpms, err)) return false;
   std::vector<const RpmMetadata*> repo;
   for (const DistCandidate* w : winners)
     if (!w->md.info.source) repo.push_back(&w->md);
@@ -791,7 +772,7 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
       }
     }
     std::string build = tmp.path + "/build";
-    if (!MakeDir(build, e)) return false;
+    if (!MakeDirs(build, e)) return false;
     for (const std::string& p : profiles)
       if (!CopyTree(p, build, e)) return false;
     for (const std::string& p : scan.roll_profiles)

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <vector>
 
 namespace rocks {
@@ -147,6 +148,25 @@ bool WriteFileAtomic(const std::string& path, std::string_view content,
     close(dfd);
   }
   if (changed) *changed = true;
+  return true;
+}
+
+std::string AbsolutePath(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(path, ec);
+  if (ec) return path;
+  std::string s = p.lexically_normal().string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+bool MakeDirs(const std::string& path, std::string* err) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) {
+    *err = path + ": " + ec.message();
+    return false;
+  }
   return true;
 }
 

@@ -49,6 +49,14 @@ std::string DirName(const std::string& path);
 /// The final component of `path`.
 std::string BaseName(const std::string& path);
 
+/// `path` made absolute and lexically normal, without a trailing '/';
+/// `path` itself when the current directory cannot be had.
+std::string AbsolutePath(const std::string& path);
+
+/// Creates the directory `path` and its missing parents. On failure `err`
+/// is "PATH: reason".
+bool MakeDirs(const std::string& path, std::string* err);
+
 }  // namespace rocks
 
 #endif  // ROCKS_LIB_FILE_H_

@@ -75,6 +75,8 @@ class ProfileTree {
   /// Attribute defaults from the graph files' <attr name= value=>
   /// elements, for values that neither the database nor the caller set.
   const Attributes& defaults() const { return defaults_; }
+  /// Every <edge> of the graph files, in file order.
+  const std::vector<GraphLink>& edges() const { return edges_; }
 
   /// The node file `name`, read on first use. `*out` is null (and the
   /// result true) when no file exists for it.

@@ -33,15 +33,42 @@ bool MakeParents(const std::string& path, std::string* err) {
   return true;
 }
 
+// An ISO9660 image says in its primary volume descriptor how many blocks
+// it has; libarchive reads a cut image as far as it goes without noticing
+// what is missing, so an image shorter than that is refused here.
+bool CheckIsoLength(const std::string& image, std::string* err) {
+  int fd = open(image.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return true;  // libarchive says why
+  unsigned char pvd[136];
+  ssize_t n = pread(fd, pvd, sizeof pvd, 16 * 2048);
+  struct stat st;
+  bool have_stat = fstat(fd, &st) == 0;
+  close(fd);
+  if (n != static_cast<ssize_t>(sizeof pvd) || !have_stat || pvd[0] != 1 ||
+      std::memcmp(pvd + 1, "CD001", 5) != 0)
+    return true;  // not ISO9660 (or too short to tell): libarchive decides
+  uint64_t blocks = pvd[80] | (pvd[81] << 8) | (pvd[82] << 16) |
+                    (static_cast<uint64_t>(pvd[83]) << 24);
+  uint64_t block_size = pvd[128] | (pvd[129] << 8);
+  uint64_t want = blocks * block_size;
+  if (static_cast<uint64_t>(st.st_size) < want) {
+    *err = image + ": truncated image (" + std::to_string(st.st_size) +
+           " bytes of the " + std::to_string(want) + " its volume descriptor gives)";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool ExtractImage(const std::string& image,
                   const std::function<std::string(const std::string&)>& dest_for,
                   std::vector<std::string>* members, std::string* err) {
+  if (!CheckIsoLength(image, err)) return false;
   struct archive* a = archive_read_new();
   archive_read_support_format_all(a);
   archive_read_support_filter_all(a);
-  if (archive_read_open_filename(a, image.c_str(), 65536) != ARCHIVE_OK) {
+  if (archive_read_open_filename(a, image.c_str(), 1 << 20) != ARCHIVE_OK) {
     *err = ArchiveError(image, a);
     archive_read_free(a);
     return false;

@@ -69,10 +69,22 @@ const char* const kSchemaV1[] = {
     "CREATE INDEX hosts_appliance ON hosts (appliance, rack, `rank`)",
 };
 
-// Migrations[i] takes a version i+1 schema to version i+2. Empty while
-// version 1 is the only one; a new version appends its statements here and
-// raises kSchemaVersion.
-const std::vector<std::vector<const char*>> kMigrations = {};
+// Migrations[i] takes a version i+1 schema to version i+2; a new version
+// appends its statements here and raises kSchemaVersion.
+const std::vector<std::vector<const char*>> kMigrations = {
+    // 2: the rolls added to the cluster and whether rocks-dist uses them.
+    {"CREATE TABLE rolls ("
+     " id @ID@,"
+     " name VARCHAR(64) NOT NULL,"
+     " version VARCHAR(64) NOT NULL,"
+     " `release` VARCHAR(64) NOT NULL,"
+     " arch VARCHAR(64) NOT NULL,"
+     " os VARCHAR(64) NOT NULL,"
+     " path VARCHAR(1024) NOT NULL,"
+     " in_store INTEGER NOT NULL,"
+     " enabled INTEGER NOT NULL,"
+     " UNIQUE (name, version)) @TABLE@"},
+};
 
 std::string ForEngine(Engine engine, std::string sql) {
   auto replace = [&](const std::string& from, const std::string& to) {
@@ -136,9 +148,13 @@ bool CreateSchema(Database* db, std::string* err) {
     std::string table = CreatedTable(sql);
     if (!table.empty()) created.push_back(table);
   }
-  for (const auto& step : kMigrations)
-    for (const char* sql : step)
+  for (const auto& step : kMigrations) {
+    for (const char* sql : step) {
       if (!db->ExecDdl(ForEngine(db->engine(), sql), err)) return undo();
+      std::string table = CreatedTable(sql);
+      if (!table.empty()) created.push_back(table);
+    }
+  }
   if (!db->Exec("INSERT INTO schema_info (version) VALUES (?)",
                 {SqlParam::Int(kSchemaVersion)}, err))
     return undo();
@@ -150,6 +166,12 @@ void DropSchema(Database* db) {
   for (const char* sql : kSchemaV1) {
     std::string table = CreatedTable(sql);
     if (!table.empty()) tables.push_back(table);
+  }
+  for (const auto& step : kMigrations) {
+    for (const char* sql : step) {
+      std::string table = CreatedTable(sql);
+      if (!table.empty()) tables.push_back(table);
+    }
   }
   std::string ignored;
   for (auto it = tables.rbegin(); it != tables.rend(); ++it)

@@ -37,6 +37,21 @@ hold_lock() {
   echo $$ >&8
 }
 
+# The shipped profile tree (graphs/default and graphs/nodes, the source
+# layout) with the build/ tree of the hpc roll image that make built merged
+# in, as rocks-dist merges an enabled roll: the graph kpp, kgen and
+# kickstart.cgi are tested on. Prints its path.
+shipped_profile() {
+  local p=$T/shipped-profile
+  if [ ! -d "$p" ]; then
+    cp -R "$ROCKS_SRCDIR/graphs" "$p"
+    bsdtar -xf "$ROCKS_BUILDDIR/hpc-9.0-1.x86_64.disk1.iso" -C "$p" \
+      -s ',^build/graphs/,,' -s ',^build/,,' build
+    chmod -R u+w "$p"
+  fi
+  printf '%s\n' "$p"
+}
+
 # Skips a test that only makes sense on the embedded engine.
 sqlite_only() {
   [ "${ROCKS_TEST_ENGINE:-sqlite}" = sqlite ] || skip "SQLite-only: $1"

@@ -6,7 +6,7 @@ load helper
 
 setup() {
   rocks_setup
-  PROFILE=$ROCKS_SRCDIR/graphs
+  PROFILE=$(shipped_profile)
   EXPECTED=$ROCKS_SRCDIR/t/expected/kgen
   LINT=$ROCKS_SRCDIR/t/data/graph/ks-lint
   # A SHA-512 crypt of "rocks" (openssl passwd -6 -salt rocksdemo rocks).

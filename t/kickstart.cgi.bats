@@ -9,7 +9,7 @@ load helper
 
 setup() {
   rocks_setup
-  PROFILE=$ROCKS_SRCDIR/graphs
+  PROFILE=$(shipped_profile)
   rocks init --frontend=frontend --private-network=127.0.0.0/8 \
     --private-address=127.0.0.1 --private-mac=52:54:00:00:00:01
   rocks add host compute-0-0 appliance=compute rack=0 rank=0 cpus=4 \

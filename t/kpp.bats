@@ -8,7 +8,7 @@ load helper
 
 setup() {
   rocks_setup
-  PROFILE=$ROCKS_SRCDIR/graphs
+  PROFILE=$(shipped_profile)
   EXPECTED=$ROCKS_SRCDIR/t/expected/kpp
 }
 teardown() { rocks_teardown; }
@@ -148,8 +148,8 @@ nas-0-0.xml" ]
 
 @test "a missing node file names the edge that needs it" {
   copy_profile
-  sed -i 's|<to>hpc</to>|<to>hpcx</to>|' "$P/default/base.xml"
-  fails_with "kpp: $P/default/base.xml:18: edge to hpcx: no node file hpcx.xml in $P/nodes or $P/site-nodes" \
+  sed -i 's|to="hpc"|to="hpcx"|' "$P/default/hpc.xml"
+  fails_with "kpp: $P/default/hpc.xml:7: edge to hpcx: no node file hpcx.xml in $P/nodes or $P/site-nodes" \
     --profile="$P" --appliance=compute
 }
 
@@ -214,7 +214,7 @@ nas-0-0.xml" ]
   copy_profile
   sed -i 's|<order head="TAIL" tail="install-done"/>|&\n  <order head="compute" tail="client"/>|' \
     "$P/default/base.xml"
-  fails_with "kpp: $P/default/base.xml:53: <order> cycle: client -> compute -> client" \
+  fails_with "kpp: $P/default/base.xml:51: <order> cycle: client -> compute -> client" \
     --profile="$P" --appliance=compute
 }
 

@@ -608,5 +608,5 @@ Try 'rocks --help' for more information." ]
   run --separate-stderr rocks remove
   [ "$status" -eq 1 ]
   [ "$output" = "" ]
-  [ "$stderr" = "rocks: remove: missing noun (expected one of: host, alias, attr)" ]
+  [ "$stderr" = "rocks: remove: missing noun (expected one of: host, alias, attr, roll)" ]
 }
