@@ -73,11 +73,9 @@ Download Get(const std::string& url, const std::string& path,
     return d;
   }
   CURL* easy = curl_easy_init();
-  char error[CURL_ERROR_SIZE] = {0};
   std::string iface = "host!" + source;
   curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, f);
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(easy, CURLOPT_FAILONERROR, 1L);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 10L);
@@ -93,8 +91,12 @@ Download Get(const std::string& url, const std::string& path,
   d.connected = d.status != 0;
   bool closed = fclose(f) == 0;
   curl_easy_cleanup(easy);
-  if (code != CURLE_OK) {
-    d.error = error[0] ? error : curl_easy_strerror(code);
+  // curl's own wording without its timings, so that a line says the same
+  // each time the same thing happens.
+  if (code == CURLE_HTTP_RETURNED_ERROR) {
+    d.error = "HTTP " + std::to_string(d.status);
+  } else if (code != CURLE_OK) {
+    d.error = curl_easy_strerror(code);
   } else if (!closed) {
     d.error = path + ": " + std::strerror(errno);
   } else {

@@ -178,26 +178,30 @@ bool Announce(const AnnounceRequest& request, AnnounceReply* reply,
     return false;
   }
   std::string body;
-  char error[CURL_ERROR_SIZE] = {0};
   std::string source = "host!" + request.source;
   curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, Collect);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(easy, CURLOPT_FAILONERROR, 1L);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_TIMEOUT, request.timeout_seconds);
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "avalanche-peer");
   if (!request.source.empty()) curl_easy_setopt(easy, CURLOPT_INTERFACE, source.c_str());
   CURLcode code = curl_easy_perform(easy);
+  long status = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
   if (code == CURLE_OK) {
     char* ip = nullptr;
     curl_easy_getinfo(easy, CURLINFO_LOCAL_IP, &ip);
     if (ip) reply->local_ip = ip;
   }
   curl_easy_cleanup(easy);
+  if (code == CURLE_HTTP_RETURNED_ERROR) {
+    *err = "HTTP " + std::to_string(status);
+    return false;
+  }
   if (code != CURLE_OK) {
-    *err = error[0] ? error : curl_easy_strerror(code);
+    *err = curl_easy_strerror(code);
     return false;
   }
   BValue v;
