@@ -86,6 +86,7 @@ EOF
     pid=$!
     if wait_listen 127.0.0.1 "$FRONTEND_PORT" "$pid" 2>/dev/null; then
       PIDS+=("$pid")
+      FRONTEND_PID=$pid
       FRONTEND=http://127.0.0.1:$FRONTEND_PORT/
       return 0
     fi
@@ -133,8 +134,12 @@ start_peer() {
 # in the background; its output and status land in $T/node-I.out/.status.
 install() {
   local i=$1
-  ("$ROCKS_SRCDIR/t/data/avalanche/node" "http://$(addr "$i"):$PEER_PORT" \
-    "$T/node-$i" >"$T/node-$i.out" 2>&1; echo $? >"$T/node-$i.status") &
+  # (Bats runs tests under set -e: a failing installer must not end the
+  # subshell before its status is written.)
+  (rc=0
+   "$ROCKS_SRCDIR/t/data/avalanche/node" "http://$(addr "$i"):$PEER_PORT" \
+     "$T/node-$i" >"$T/node-$i.out" 2>&1 || rc=$?
+   echo "$rc" >"$T/node-$i.status") &
   PIDS+=($!)
 }
 
@@ -155,6 +160,12 @@ stop_peer() {
   STOP_STATUS=0
   wait "${PEERS[$1]}" || STOP_STATUS=$?
   unset "PEERS[$1]"
+}
+
+# Stops the frontend, which writes out the rest of its access log.
+stop_frontend() {
+  kill "$FRONTEND_PID"
+  wait "$FRONTEND_PID" 2>/dev/null || true
 }
 
 # How many times the frontend sent each package, as "COUNT LOCATION"
@@ -211,6 +222,7 @@ install_all() {
     [ "$(cat "$T/peer-$i.err")" = "" ]
     [ ! -e "$T/peer-$i.pid" ]
   done
+  stop_frontend
   [ "$(frontend_counts)" = "$(all_counts 1)" ]
   [ "$(frontend_bytes)" -eq "$(cat "$T"/www/RedHat/RPMS/*.rpm | wc -c)" ]
 }
@@ -237,6 +249,7 @@ install_all() {
   [ "$(tail -n 1 "$T/peer-1.err")" = "avalanche-peer: $COUNT packages: 0 from peers, $COUNT from the frontend; $COUNT sent to peers; 0 peers dropped" ]
   [ "$(sed '$d' "$T/peer-2.err" | sort)" = "$expect2" ]
   [ "$(tail -n 1 "$T/peer-2.err")" = "avalanche-peer: $COUNT packages: $COUNT from peers, 0 from the frontend; 0 sent to peers; 0 peers dropped" ]
+  stop_frontend
   [ "$(frontend_counts)" = "$(all_counts 1)" ]
 }
 
@@ -258,6 +271,7 @@ install_all() {
   [ "$(cd "$T/dnf/got" && sha256sum *.rpm)" = "$(sed 's|  .*/|  |' "$T/packages" | sort -k2)" ]
   stop_peer 2
   [ "$(grep -c ": from $(addr 1):$PEER_PORT\$" "$T/peer-2.err")" -eq "$COUNT" ]
+  stop_frontend
   [ "$(frontend_counts)" = "$(all_counts 1)" ]
 }
 
@@ -339,21 +353,20 @@ install_all() {
     [ "$STOP_STATUS" -eq 0 ]
     [ "$(cat "$T/peer-$i.err")" = "avalanche-peer: tracker $TRACKER: Couldn't connect to server; packages come from the frontend" ]
   done
+  stop_frontend
   [ "$(frontend_counts)" = "$(all_counts 16)" ]
 }
 
 @test "with no tracker every package comes from the frontend, silently" {
   start_frontend
-  avalanche-peer --frontend="$FRONTEND" --listen=127.0.0.1 --port="$PEER_PORT" \
-    --cache="$T/cache" --pidfile="$T/peer.pid" 2>"$T/peer.err" &
-  PEERS[1]=$!
-  wait_listen 127.0.0.1 "$PEER_PORT" "${PEERS[1]}"
-  run "$ROCKS_SRCDIR/t/data/avalanche/node" "http://127.0.0.1:$PEER_PORT" "$T/node"
+  start_peer 1 --tracker=
+  run "$ROCKS_SRCDIR/t/data/avalanche/node" "http://$(addr 1):$PEER_PORT" "$T/node"
   [ "$status" -eq 0 ]
   [ "$output" = "$COUNT packages, $COUNT verified" ]
   stop_peer 1
   [ "$STOP_STATUS" -eq 0 ]
-  [ "$(cat "$T/peer.err")" = "" ]
+  [ "$(cat "$T/peer-1.err")" = "" ]
+  stop_frontend
   [ "$(frontend_counts)" = "$(all_counts 1)" ]
 }
 
@@ -369,7 +382,6 @@ install_all() {
   rm "$T/www/comps.xml"
   run curl -sS "$url/comps.xml"
   [ "$output" = "comps" ]
-  [ "$(grep -c ' /comps.xml$' "$T/access.log")" -eq 1 ]
   run curl -s -o /dev/null -w '%{http_code}' "$url/no/such/file"
   [ "$output" = 404 ]
   run curl -s -o /dev/null -w '%{http_code}' "$url/avalanche/0123"
@@ -378,6 +390,8 @@ install_all() {
   [ "$output" = 405 ]
   run curl -s "$url/repodata/repomd.xml"
   [ "$output" = "$(cat "$T/www/repodata/repomd.xml")" ]
+  stop_frontend
+  [ "$(grep -c ' /comps.xml$' "$T/access.log")" -eq 1 ]
 }
 
 @test "a package the frontend serves wrong is refused to the installer" {
@@ -405,12 +419,15 @@ avalanche-peer: ${FRONTEND}$href: size mismatch (expected $(stat -L -c %s "$FIX/
   first=$(sed -n 1p "$T/packages" | cut -c67-)
   second=$(sed -n 2p "$T/packages" | cut -c67-)
   printf 'bad\n' >"$T/cache-1/$first"
-  : >"$T/access.log"
+  stop_frontend
+  rm "$T/access.log"
+  start_frontend
   start_peer 1
   run curl -sS -o "$T/got" "http://$(addr 1):$PEER_PORT/$first"
   run curl -sS -o "$T/got2" "http://$(addr 1):$PEER_PORT/$second"
   [ "$(sha256sum <"$T/got" | cut -d' ' -f1)" = "$(sed -n 1p "$T/packages" | cut -c1-64)" ]
   [ "$(sha256sum <"$T/got2" | cut -d' ' -f1)" = "$(sed -n 2p "$T/packages" | cut -c1-64)" ]
+  stop_frontend
   [ "$(awk '$4 ~ /\.rpm$/' "$T/access.log" | wc -l)" -eq 1 ]
   grep -q " /$first\$" "$T/access.log"
 }
