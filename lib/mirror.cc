@@ -49,13 +49,6 @@ struct Item {
   int attempt = 0;
 };
 
-bool SafeHref(const std::string& href) {
-  if (href.empty() || href[0] == '/') return false;
-  for (const std::string& part : Split(href, '/'))
-    if (part.empty() || part == "." || part == "..") return false;
-  return true;
-}
-
 bool MakeParents(const std::string& path, std::string* err) {
   std::error_code ec;
   fs::create_directories(DirName(path), ec);
@@ -64,27 +57,6 @@ bool MakeParents(const std::string& path, std::string* err) {
     return false;
   }
   return true;
-}
-
-// The checksum of `path` by the repository's name for the algorithm; ""
-// with `err` set when it cannot be computed.
-std::string FileChecksum(const std::string& path, const std::string& type,
-                         std::string* err) {
-  cr_ChecksumType t = cr_checksum_type(type.c_str());
-  if (t == CR_CHECKSUM_UNKNOWN) {
-    *err = "unknown checksum type '" + type + "'";
-    return "";
-  }
-  GError* gerr = nullptr;
-  char* sum = cr_checksum_file(path.c_str(), t, &gerr);
-  if (!sum) {
-    *err = gerr ? gerr->message : "cannot compute checksum";
-    if (gerr) g_error_free(gerr);
-    return "";
-  }
-  std::string out = sum;
-  free(sum);
-  return out;
 }
 
 // Checksums of the files already verified, by location, with the size and
@@ -332,93 +304,14 @@ class Downloader {
   MirrorResult* result_;
 };
 
-std::string LocalName(const xmlNode* n) {
-  return reinterpret_cast<const char*>(n->name);
-}
-
-std::string Attr(xmlNode* n, const char* name) {
-  xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
-  std::string out = v ? reinterpret_cast<const char*>(v) : "";
-  xmlFree(v);
-  return out;
-}
-
-std::string Text(xmlNode* n) {
-  xmlChar* v = xmlNodeGetContent(n);
-  std::string out = v ? reinterpret_cast<const char*>(v) : "";
-  xmlFree(v);
-  return Trim(out);
-}
-
-struct RepomdEntry {
-  std::string type;
+Item FromRepoFile(const RepoFile& f, const std::string& url) {
   Item item;
-};
-
-bool ParseRepomd(const std::string& path, const std::string& url,
-                 std::vector<RepomdEntry>* out, std::string* err) {
-  xmlDoc* doc = nullptr;
-  if (!ReadXmlDocument(path, url, &doc, err)) return false;
-  xmlNode* root = xmlDocGetRootElement(doc);
-  if (!root || LocalName(root) != "repomd") {
-    *err = url + ": not a repomd.xml (root element is not <repomd>)";
-    xmlFreeDoc(doc);
-    return false;
-  }
-  for (xmlNode* d = root->children; d; d = d->next) {
-    if (d->type != XML_ELEMENT_NODE || LocalName(d) != "data") continue;
-    RepomdEntry e;
-    e.type = Attr(d, "type");
-    for (xmlNode* c = d->children; c; c = c->next) {
-      if (c->type != XML_ELEMENT_NODE) continue;
-      std::string n = LocalName(c);
-      if (n == "checksum") {
-        e.item.checksum_type = Attr(c, "type");
-        e.item.checksum = Text(c);
-      } else if (n == "location") {
-        e.item.href = Attr(c, "href");
-      } else if (n == "size") {
-        int64_t v = 0;
-        if (ParseInt(Text(c), &v) && v > 0) e.item.size = static_cast<uint64_t>(v);
-      }
-    }
-    if (!SafeHref(e.item.href) || e.item.checksum.empty()) {
-      *err = url + ":" + std::to_string(xmlGetLineNo(d)) + ": data '" + e.type +
-             "': missing or unsafe location or checksum";
-      xmlFreeDoc(doc);
-      return false;
-    }
-    out->push_back(std::move(e));
-  }
-  xmlFreeDoc(doc);
-  return true;
-}
-
-struct PrimaryData {
-  std::vector<Item>* items;
-  std::string url;
-  std::string error;
-};
-
-int OnPackage(cr_Package* pkg, void* data, GError**) {
-  auto* pd = static_cast<PrimaryData*>(data);
-  Item item;
-  item.href = pkg->location_href ? pkg->location_href : "";
-  std::string base = pkg->location_base ? pkg->location_base : "";
-  item.checksum_type = pkg->checksum_type ? pkg->checksum_type : "";
-  item.checksum = pkg->pkgId ? pkg->pkgId : "";
-  item.size = pkg->size_package > 0 ? static_cast<uint64_t>(pkg->size_package) : 0;
-  std::string name = pkg->name ? pkg->name : "?";
-  cr_package_free(pkg);
-  if (!SafeHref(item.href)) {
-    pd->error = pd->url + ": package " + name + ": unsafe location '" +
-                item.href + "'";
-    return CR_CB_RET_ERR;
-  }
-  if (!base.empty() && base.back() != '/') base += '/';
-  item.url = (base.empty() ? pd->url : base) + item.href;
-  pd->items->push_back(std::move(item));
-  return CR_CB_RET_OK;
+  item.href = f.href;
+  item.checksum_type = f.checksum_type;
+  item.checksum = f.checksum;
+  item.size = f.size;
+  item.url = (f.base.empty() ? url : f.base) + f.href;
+  return item;
 }
 
 // A plain download with retries, for the one file no checksum covers.
@@ -531,7 +424,7 @@ bool MirrorRepository(const MirrorOptions& options, MirrorResult* result,
   if (!FetchFile(url + "repodata/repomd.xml", staging + "/repodata/repomd.xml",
                  options, err))
     return false;
-  std::vector<RepomdEntry> entries;
+  std::vector<RepomdRecord> entries;
   if (!ParseRepomd(staging + "/repodata/repomd.xml", url + "repodata/repomd.xml",
                    &entries, err))
     return false;
@@ -539,8 +432,8 @@ bool MirrorRepository(const MirrorOptions& options, MirrorResult* result,
   // The metadata files, reusing what the last mirror run already has.
   std::vector<Item> meta;
   std::string primary;
-  for (RepomdEntry& e : entries) {
-    Item item = e.item;
+  for (RepomdRecord& e : entries) {
+    Item item = FromRepoFile(e.file, url);
     item.url = url + item.href;
     item.local = staging + "/" + item.href;
     if (e.type == "primary") primary = item.local;
@@ -567,17 +460,10 @@ bool MirrorRepository(const MirrorOptions& options, MirrorResult* result,
     return false;
   }
 
+  std::vector<RepoFile> listed;
+  if (!ParsePrimary(primary, url, &listed, err)) return false;
   std::vector<Item> packages;
-  PrimaryData pd{&packages, url, ""};
-  GError* gerr = nullptr;
-  if (cr_xml_parse_primary(primary.c_str(), nullptr, nullptr, OnPackage, &pd,
-                           nullptr, nullptr, 0, &gerr) != CRE_OK) {
-    *err = pd.error.empty()
-               ? url + BaseName(primary) + ": " + (gerr ? gerr->message : "bad XML")
-               : pd.error;
-    if (gerr) g_error_free(gerr);
-    return false;
-  }
+  for (const RepoFile& f : listed) packages.push_back(FromRepoFile(f, url));
   std::string verified_path = dest + "/" + kVerifiedFile;
   VerifiedMap verified = LoadVerified(verified_path);
   std::vector<Item> todo;
@@ -623,9 +509,9 @@ bool MirrorRepository(const MirrorOptions& options, MirrorResult* result,
     *err = repodata + ": " + ec.message();
     return false;
   }
-  for (const RepomdEntry& e : entries) {
-    std::string from = staging + "/" + e.item.href;
-    std::string to = dest + "/" + e.item.href;
+  for (const RepomdRecord& e : entries) {
+    std::string from = staging + "/" + e.file.href;
+    std::string to = dest + "/" + e.file.href;
     keep.insert(to);
     if (!MakeParents(to, err)) return false;
     if (rename(from.c_str(), to.c_str()) != 0) {

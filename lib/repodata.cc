@@ -227,4 +227,133 @@ bool MergeComps(const std::vector<std::string>& paths, std::string* out,
   return true;
 }
 
+bool SafeHref(const std::string& href) {
+  if (href.empty() || href[0] == '/') return false;
+  for (const std::string& part : Split(href, '/'))
+    if (part.empty() || part == "." || part == "..") return false;
+  return true;
+}
+
+std::string FileChecksum(const std::string& path, const std::string& type,
+                         std::string* err) {
+  cr_ChecksumType t = cr_checksum_type(type.c_str());
+  if (t == CR_CHECKSUM_UNKNOWN) {
+    *err = "unknown checksum type '" + type + "'";
+    return "";
+  }
+  GError* gerr = nullptr;
+  char* sum = cr_checksum_file(path.c_str(), t, &gerr);
+  if (!sum) {
+    *err = gerr ? gerr->message : "cannot compute checksum";
+    if (gerr) g_error_free(gerr);
+    return "";
+  }
+  std::string out = sum;
+  free(sum);
+  return out;
+}
+
+namespace {
+
+std::string NodeName(const xmlNode* n) {
+  return reinterpret_cast<const char*>(n->name);
+}
+
+std::string NodeAttr(xmlNode* n, const char* name) {
+  xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
+  std::string out = v ? reinterpret_cast<const char*>(v) : "";
+  xmlFree(v);
+  return out;
+}
+
+std::string NodeText(xmlNode* n) {
+  xmlChar* v = xmlNodeGetContent(n);
+  std::string out = v ? reinterpret_cast<const char*>(v) : "";
+  xmlFree(v);
+  return Trim(out);
+}
+
+struct PrimaryData {
+  std::vector<RepoFile>* files;
+  std::string repo;
+  std::string error;
+};
+
+int OnPackage(cr_Package* pkg, void* data, GError**) {
+  auto* pd = static_cast<PrimaryData*>(data);
+  RepoFile f;
+  f.href = pkg->location_href ? pkg->location_href : "";
+  f.base = pkg->location_base ? pkg->location_base : "";
+  f.checksum_type = pkg->checksum_type ? pkg->checksum_type : "";
+  f.checksum = pkg->pkgId ? pkg->pkgId : "";
+  f.size = pkg->size_package > 0 ? static_cast<uint64_t>(pkg->size_package) : 0;
+  f.name = pkg->name ? pkg->name : "?";
+  cr_package_free(pkg);
+  if (!SafeHref(f.href)) {
+    pd->error = pd->repo + ": package " + f.name + ": unsafe location '" +
+                f.href + "'";
+    return CR_CB_RET_ERR;
+  }
+  if (!f.base.empty() && f.base.back() != '/') f.base += '/';
+  pd->files->push_back(std::move(f));
+  return CR_CB_RET_OK;
+}
+
+}  // namespace
+
+bool ParseRepomd(const std::string& path, const std::string& name,
+                 std::vector<RepomdRecord>* out, std::string* err) {
+  xmlDoc* doc = nullptr;
+  if (!ReadXmlDocument(path, name, &doc, err)) return false;
+  xmlNode* root = xmlDocGetRootElement(doc);
+  if (!root || NodeName(root) != "repomd") {
+    *err = name + ": not a repomd.xml (root element is not <repomd>)";
+    xmlFreeDoc(doc);
+    return false;
+  }
+  for (xmlNode* d = root->children; d; d = d->next) {
+    if (d->type != XML_ELEMENT_NODE || NodeName(d) != "data") continue;
+    RepomdRecord e;
+    e.type = NodeAttr(d, "type");
+    for (xmlNode* c = d->children; c; c = c->next) {
+      if (c->type != XML_ELEMENT_NODE) continue;
+      std::string n = NodeName(c);
+      if (n == "checksum") {
+        e.file.checksum_type = NodeAttr(c, "type");
+        e.file.checksum = NodeText(c);
+      } else if (n == "location") {
+        e.file.href = NodeAttr(c, "href");
+      } else if (n == "size") {
+        int64_t v = 0;
+        if (ParseInt(NodeText(c), &v) && v > 0) e.file.size = static_cast<uint64_t>(v);
+      }
+    }
+    if (!SafeHref(e.file.href) || e.file.checksum.empty()) {
+      *err = name + ":" + std::to_string(xmlGetLineNo(d)) + ": data '" + e.type +
+             "': missing or unsafe location or checksum";
+      xmlFreeDoc(doc);
+      return false;
+    }
+    out->push_back(std::move(e));
+  }
+  xmlFreeDoc(doc);
+  return true;
+}
+
+bool ParsePrimary(const std::string& path, const std::string& repo,
+                  std::vector<RepoFile>* out, std::string* err) {
+  PrimaryData pd{out, repo, ""};
+  GError* gerr = nullptr;
+  if (cr_xml_parse_primary(path.c_str(), nullptr, nullptr, OnPackage, &pd,
+                           nullptr, nullptr, 0, &gerr) != CRE_OK) {
+    *err = pd.error.empty()
+               ? repo + BaseName(path) + ": " + (gerr ? gerr->message : "bad XML")
+               : pd.error;
+    if (gerr) g_error_free(gerr);
+    return false;
+  }
+  if (gerr) g_error_free(gerr);
+  return true;
+}
+
 }  // namespace rocks

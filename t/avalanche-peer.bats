@@ -1,0 +1,528 @@
+#!/usr/bin/env bats
+# avalanche-peer: installing nodes sharing packages. Every test starts its
+# own frontend (lighttpd serving a distribution rocks-dist built from
+# generated packages, at a bounded rate, its bytes counted from its access
+# log) and opentracker on 127.0.0.1; each node is a peer on its own
+# 127.0.0.x address with an installer fetching every package through it
+# (t/data/avalanche/node, or dnf itself).
+
+load helper
+bats_require_minimum_version 1.5.0
+
+# Packages and their size in KiB: the set is 4 MiB, two seconds of the
+# frontend's 2 MiB/s.
+COUNT=8
+KIB=512
+
+setup_file() {
+  export FIX=$BATS_FILE_TMPDIR/fix
+  bash "$ROCKS_SRCDIR/t/data/avalanche/mkdist" "$FIX" "$COUNT" "$KIB"
+}
+
+setup() {
+  rocks_setup
+  PIDS=()
+  PEERS=()
+  mkdir -p "$T/www" "$T/tracker"
+  cp -a "$FIX/dist/." "$T/www/"
+  FRONTEND_PORT=
+  TRACKER_PORT=$(free_port)
+  PEER_PORT=$(free_port)
+  TRACKER=http://127.0.0.1:$TRACKER_PORT/announce
+  # The packages as the repodata lists them: "SHA256  LOCATION".
+  zcat "$T"/www/repodata/*-primary.xml.gz | sed -n \
+    -e 's/.*<checksum type="sha256" pkgid="YES">\([0-9a-f]*\)<.*/\1/p' \
+    -e 's/.*<location href="\([^"]*\)".*/\1/p' | paste -d' ' - - |
+    sed 's/ /  /' >"$T/packages"
+}
+
+teardown() {
+  local p
+  for p in "${PEERS[@]}" "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PEERS[@]}" "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  rocks_teardown
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    ss -Hlnt "sport = :$port" | grep -q . || break
+  done
+  echo "$port"
+}
+
+# Waits up to 20 s for a listener on ADDR:PORT while process PID lives.
+wait_listen() {
+  local i
+  for i in $(seq 400); do
+    ss -Hlnt "src $1 and sport = :$2" | grep -q . && return 0
+    kill -0 "$3" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "nothing listens on $1:$2" >&2
+  return 1
+}
+
+# start_frontend [KIB/S]: lighttpd serving $T/www on 127.0.0.1 at 2 MiB/s
+# (or KIB/S), logging "CLIENT STATUS BYTES PATH" per request; sets
+# FRONTEND.
+start_frontend() {
+  local try pid rate=${1:-2048}
+  for try in 1 2 3 4 5; do
+    FRONTEND_PORT=$(free_port)
+    cat >"$T/lighttpd.conf" <<EOF
+server.document-root = "$T/www"
+server.bind = "127.0.0.1"
+server.port = $FRONTEND_PORT
+server.errorlog = "$T/lighttpd.err"
+server.modules += ( "mod_accesslog" )
+accesslog.filename = "$T/access.log"
+accesslog.format = "%h %s %b %U"
+server.kbytes-per-second = $rate
+EOF
+    lighttpd -D -f "$T/lighttpd.conf" 2>"$T/lighttpd.out" &
+    pid=$!
+    if wait_listen 127.0.0.1 "$FRONTEND_PORT" "$pid" 2>/dev/null; then
+      PIDS+=("$pid")
+      FRONTEND_PID=$pid
+      FRONTEND=http://127.0.0.1:$FRONTEND_PORT/
+      return 0
+    fi
+  done
+  echo "lighttpd did not start: $(cat "$T/lighttpd.out")" >&2
+  return 1
+}
+
+# opentracker on 127.0.0.1, chrooted into $T/tracker, knowing the
+# distribution's packages from its whitelist.
+start_tracker() {
+  avalanche-peer --hashes --frontend="file://$T/www" | cut -f1 >"$T/tracker/whitelist"
+  chmod 755 "$T/tracker"
+  chmod 644 "$T/tracker/whitelist"
+  opentracker -i 127.0.0.1 -p "$TRACKER_PORT" -P "$TRACKER_PORT" -d "$T/tracker" \
+    -w whitelist >"$T/tracker.log" 2>&1 &
+  PIDS+=($!)
+  wait_listen 127.0.0.1 "$TRACKER_PORT" "$!"
+}
+
+# Node I's address.
+addr() { echo "127.0.0.$((100 + $1))"; }
+
+# start_peer I [options]: the peer of node I, on its own address; waits
+# until it serves. Its stderr goes to $T/peer-I.err.
+start_peer() {
+  local i=$1 a
+  shift
+  a=$(addr "$i")
+  avalanche-peer --frontend="$FRONTEND" --tracker="$TRACKER" --listen="$a" \
+    --port="$PEER_PORT" --cache="$T/cache-$i" --pidfile="$T/peer-$i.pid" \
+    --timeout=60 "$@" 2>"$T/peer-$i.err" &
+  PEERS[i]=$!
+  local n
+  for n in $(seq 400); do
+    [ -s "$T/peer-$i.pid" ] && return 0
+    kill -0 "${PEERS[i]}" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "peer $i did not start: $(cat "$T/peer-$i.err")" >&2
+  return 1
+}
+
+# install I: node I's installer fetching every package through its peer,
+# in the background; its output and status land in $T/node-I.out/.status.
+install() {
+  local i=$1
+  # (Bats runs tests under set -e: a failing installer must not end the
+  # subshell before its status is written.)
+  (rc=0
+   "$ROCKS_SRCDIR/t/data/avalanche/node" "http://$(addr "$i"):$PEER_PORT" \
+     "$T/node-$i" >"$T/node-$i.out" 2>&1 || rc=$?
+   echo "$rc" >"$T/node-$i.status") &
+  PIDS+=($!)
+}
+
+# Waits up to 120 s for node I's installer to end.
+wait_install() {
+  local n
+  for n in $(seq 1200); do
+    [ -s "$T/node-$1.status" ] && return 0
+    sleep 0.1
+  done
+  echo "node $1 did not finish" >&2
+  return 1
+}
+
+# stop_peer I: SIGTERM, and the exit status in STOP_STATUS.
+stop_peer() {
+  kill "${PEERS[$1]}"
+  STOP_STATUS=0
+  wait "${PEERS[$1]}" || STOP_STATUS=$?
+  unset "PEERS[$1]"
+}
+
+# Stops the frontend, which writes out the rest of its access log.
+stop_frontend() {
+  kill "$FRONTEND_PID"
+  wait "$FRONTEND_PID" 2>/dev/null || true
+}
+
+# How many times the frontend sent each package, as "COUNT LOCATION"
+# lines, one per package.
+frontend_counts() {
+  local sum href
+  while read -r sum href; do
+    printf '%s %s\n' "$(awk -v p="/$href" '$4 == p && $2 == 200' "$T/access.log" | wc -l)" "$href"
+  done <"$T/packages"
+}
+
+# all_counts N: the frontend_counts lines when each package went N times.
+all_counts() {
+  local sum href
+  while read -r sum href; do printf '%s %s\n' "$1" "$href"; done <"$T/packages"
+}
+
+# The bytes the frontend sent for packages.
+frontend_bytes() {
+  awk '$4 ~ /\.rpm$/ { s += $3 } END { print s + 0 }' "$T/access.log"
+}
+
+# Sixteen nodes installing at once, starts 0.2 s apart.
+install_all() {
+  local i
+  for i in $(seq 1 16); do
+    start_peer "$i"
+    install "$i"
+    sleep 0.2
+  done
+}
+
+@test "--hashes prints each package's info hash and location, the tracker's whitelist" {
+  run --separate-stderr avalanche-peer --hashes --frontend="file://$T/www"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "$(awk '{ printf "%s\t%s\n", substr($1, 1, 40), $2 }' "$T/packages")" ]
+  [ "${#lines[@]}" -eq "$COUNT" ]
+}
+
+@test "sixteen nodes install at once: every package right, the frontend sends each once" {
+  start_frontend
+  start_tracker
+  install_all
+  local i
+  for i in $(seq 1 16); do
+    wait_install "$i"
+    [ "$(cat "$T/node-$i.status")" = 0 ]
+    [ "$(cat "$T/node-$i.out")" = "$COUNT packages, $COUNT verified" ]
+  done
+  for i in $(seq 1 16); do
+    stop_peer "$i"
+    [ "$STOP_STATUS" -eq 0 ]
+    [ "$(cat "$T/peer-$i.err")" = "" ]
+    [ ! -e "$T/peer-$i.pid" ]
+  done
+  stop_frontend
+  [ "$(frontend_counts)" = "$(all_counts 1)" ]
+  [ "$(frontend_bytes)" -eq "$(cat "$T"/www/RedHat/RPMS/*.rpm | wc -c)" ]
+}
+
+@test "-v says where each package came from and sums up at exit" {
+  start_frontend
+  start_tracker
+  start_peer 1 -v
+  install 1
+  wait_install 1
+  start_peer 2 -v
+  install 2
+  wait_install 2
+  [ "$(cat "$T/node-2.out")" = "$COUNT packages, $COUNT verified" ]
+  stop_peer 2
+  [ "$STOP_STATUS" -eq 0 ]
+  stop_peer 1
+  [ "$STOP_STATUS" -eq 0 ]
+  local expect1 expect2 href
+  expect1=$(cut -c67- "$T/packages" | sort | sed 's/^/avalanche-peer: /; s/$/: from the frontend/')
+  expect2=$(cut -c67- "$T/packages" | sort |
+    sed "s/^/avalanche-peer: /; s/\$/: from $(addr 1):$PEER_PORT/")
+  [ "$(sed '$d' "$T/peer-1.err" | sort)" = "$expect1" ]
+  [ "$(tail -n 1 "$T/peer-1.err")" = "avalanche-peer: $COUNT packages: 0 from peers, $COUNT from the frontend; $COUNT sent to peers; 0 peers dropped" ]
+  [ "$(sed '$d' "$T/peer-2.err" | sort)" = "$expect2" ]
+  [ "$(tail -n 1 "$T/peer-2.err")" = "avalanche-peer: $COUNT packages: $COUNT from peers, 0 from the frontend; 0 sent to peers; 0 peers dropped" ]
+  stop_frontend
+  [ "$(frontend_counts)" = "$(all_counts 1)" ]
+}
+
+@test "dnf installs from its peer's mirror URL what the other nodes shared" {
+  start_frontend
+  start_tracker
+  start_peer 1
+  install 1
+  wait_install 1
+  start_peer 2 -v
+  mkdir -p "$T/dnf/reposd"
+  printf '[main]\ngpgcheck=0\nreposdir=%s\n' "$T/dnf/reposd" >"$T/dnf/dnf.conf"
+  run --separate-stderr env HOME="$T" dnf -q -c "$T/dnf/dnf.conf" \
+    --installroot="$T/dnf/root" --releasever=9 --setopt=cachedir="$T/dnf/cache" \
+    --repofrompath=avalanche,"http://$(addr 2):$PEER_PORT/" --repo=avalanche \
+    install -y --downloadonly --destdir="$T/dnf/got" $(seq -f 'avpkg%04g' 1 "$COUNT")
+  [ "$status" -eq 0 ]
+  [ "$(cd "$T/dnf/got" && ls)" = "$(cut -c67- "$T/packages" | sed 's|.*/||' | sort)" ]
+  [ "$(cd "$T/dnf/got" && sha256sum *.rpm)" = "$(sed 's|  .*/|  |' "$T/packages" | sort -k2)" ]
+  stop_peer 2
+  [ "$(grep -c ": from $(addr 1):$PEER_PORT\$" "$T/peer-2.err")" -eq "$COUNT" ]
+  stop_frontend
+  [ "$(frontend_counts)" = "$(all_counts 1)" ]
+}
+
+@test "a peer serving corrupted bytes is dropped, and every node still gets the right bytes" {
+  start_frontend
+  start_tracker
+  start_peer 1
+  install 1
+  wait_install 1
+  # Node 1's copies go bad on its disk; its peer goes on serving them.
+  local f
+  for f in "$T"/cache-1/RedHat/RPMS/*.rpm; do
+    head -c "$(stat -c %s "$f")" /dev/urandom >"$f"
+  done
+  local i
+  for i in $(seq 2 16); do
+    start_peer "$i"
+    install "$i"
+    sleep 0.2
+  done
+  for i in $(seq 2 16); do
+    wait_install "$i"
+    [ "$(cat "$T/node-$i.status")" = 0 ]
+    [ "$(cat "$T/node-$i.out")" = "$COUNT packages, $COUNT verified" ]
+  done
+  # Node 2 had node 1 alone to ask; every peer says it at most once.
+  local bad="^avalanche-peer: peer $(addr 1):$PEER_PORT: RedHat/RPMS/avpkg000[1-8]-1\.0-1\.noarch\.rpm: checksum mismatch, peer dropped\$"
+  [ "$(wc -l <"$T/peer-2.err")" -eq 1 ]
+  grep -q "$bad" "$T/peer-2.err"
+  for i in $(seq 2 16); do
+    [ "$(wc -l <"$T/peer-$i.err")" -le 1 ]
+    [ "$(grep -vc "$bad" "$T/peer-$i.err")" -eq 0 ]
+  done
+}
+
+@test "a peer killed mid-transfer: the other nodes finish" {
+  # A slower frontend: node 1 takes eight seconds for its packages.
+  start_frontend 512
+  start_tracker
+  start_peer 1
+  install 1
+  local i
+  for i in $(seq 2 16); do
+    start_peer "$i"
+    install "$i"
+    if [ "$i" = 4 ]; then
+      # Node 1 is still fetching from the frontend, nodes 2-4 wait on it.
+      [ ! -s "$T/node-1.status" ]
+      kill -KILL "${PEERS[1]}"
+      wait "${PEERS[1]}" 2>/dev/null || true
+      unset "PEERS[1]"
+    fi
+  done
+  wait_install 1
+  [ "$(cat "$T/node-1.status")" = 1 ]
+  local dropped="^avalanche-peer: peer $(addr 1):$PEER_PORT: RedHat/RPMS/avpkg000[1-8]-1\.0-1\.noarch\.rpm: .*, peer dropped\$"
+  for i in $(seq 2 16); do
+    wait_install "$i"
+    [ "$(cat "$T/node-$i.status")" = 0 ]
+    [ "$(cat "$T/node-$i.out")" = "$COUNT packages, $COUNT verified" ]
+    [ "$(grep -vc "$dropped" "$T/peer-$i.err")" -eq 0 ]
+  done
+  # Those that came after knew it was gone only by trying it: each says so
+  # once at most.
+  for i in $(seq 2 16); do [ "$(wc -l <"$T/peer-$i.err")" -le 1 ]; done
+}
+
+@test "the tracker down: every node falls back to the frontend" {
+  start_frontend
+  install_all
+  local i
+  for i in $(seq 1 16); do
+    wait_install "$i"
+    [ "$(cat "$T/node-$i.status")" = 0 ]
+    [ "$(cat "$T/node-$i.out")" = "$COUNT packages, $COUNT verified" ]
+  done
+  for i in $(seq 1 16); do
+    stop_peer "$i"
+    [ "$STOP_STATUS" -eq 0 ]
+    [ "$(cat "$T/peer-$i.err")" = "avalanche-peer: tracker $TRACKER: Couldn't connect to server; packages come from the frontend" ]
+  done
+  stop_frontend
+  [ "$(frontend_counts)" = "$(all_counts 16)" ]
+}
+
+@test "with no tracker every package comes from the frontend, silently" {
+  start_frontend
+  start_peer 1 --tracker=
+  run "$ROCKS_SRCDIR/t/data/avalanche/node" "http://$(addr 1):$PEER_PORT" "$T/node"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$COUNT packages, $COUNT verified" ]
+  stop_peer 1
+  [ "$STOP_STATUS" -eq 0 ]
+  [ "$(cat "$T/peer-1.err")" = "" ]
+  stop_frontend
+  [ "$(frontend_counts)" = "$(all_counts 1)" ]
+}
+
+@test "the mirror serves the distribution's other files, 404 for what it lacks, GET only" {
+  start_frontend
+  printf 'comps\n' >"$T/www/comps.xml"
+  start_peer 1
+  local url=http://$(addr 1):$PEER_PORT
+  run curl -sS "$url/comps.xml"
+  [ "$status" -eq 0 ]
+  [ "$output" = "comps" ]
+  # Kept once fetched: the frontend's copy going does not change it.
+  rm "$T/www/comps.xml"
+  run curl -sS "$url/comps.xml"
+  [ "$output" = "comps" ]
+  run curl -s -o /dev/null -w '%{http_code}' "$url/no/such/file"
+  [ "$output" = 404 ]
+  run curl -s -o /dev/null -w '%{http_code}' "$url/avalanche/0123"
+  [ "$output" = 404 ]
+  run curl -s -o /dev/null -w '%{http_code}' -X POST "$url/comps.xml"
+  [ "$output" = 405 ]
+  run curl -s "$url/repodata/repomd.xml"
+  [ "$output" = "$(cat "$T/www/repodata/repomd.xml")" ]
+  stop_frontend
+  [ "$(grep -c ' /comps.xml$' "$T/access.log")" -eq 1 ]
+}
+
+@test "a package the frontend serves wrong is refused to the installer" {
+  start_frontend
+  local href
+  href=$(sed -n 1p "$T/packages" | cut -c67-)
+  rm "$T/www/$href"
+  printf 'not the package\n' >"$T/www/$href"
+  start_peer 1
+  run curl -s -o /dev/null -w '%{http_code}' "http://$(addr 1):$PEER_PORT/$href"
+  [ "$output" = 502 ]
+  stop_peer 1
+  [ "$(cat "$T/peer-1.err")" = "avalanche-peer: tracker $TRACKER: Couldn't connect to server; packages come from the frontend
+avalanche-peer: ${FRONTEND}$href: size mismatch (expected $(stat -L -c %s "$FIX/dist/$href") bytes, got 16)" ]
+  [ ! -e "$T/cache-1/$href" ]
+}
+
+@test "a copy left in the cache is used again only if it checks out" {
+  start_frontend
+  start_peer 1
+  install 1
+  wait_install 1
+  stop_peer 1
+  local first second
+  first=$(sed -n 1p "$T/packages" | cut -c67-)
+  second=$(sed -n 2p "$T/packages" | cut -c67-)
+  printf 'bad\n' >"$T/cache-1/$first"
+  stop_frontend
+  rm "$T/access.log"
+  start_frontend
+  start_peer 1
+  run curl -sS -o "$T/got" "http://$(addr 1):$PEER_PORT/$first"
+  run curl -sS -o "$T/got2" "http://$(addr 1):$PEER_PORT/$second"
+  [ "$(sha256sum <"$T/got" | cut -d' ' -f1)" = "$(sed -n 1p "$T/packages" | cut -c1-64)" ]
+  [ "$(sha256sum <"$T/got2" | cut -d' ' -f1)" = "$(sed -n 2p "$T/packages" | cut -c1-64)" ]
+  stop_frontend
+  [ "$(awk '$4 ~ /\.rpm$/' "$T/access.log" | wc -l)" -eq 1 ]
+  grep -q " /$first\$" "$T/access.log"
+}
+
+@test "a frontend that cannot be reached: one line, exit 1, no pidfile" {
+  run --separate-stderr avalanche-peer --frontend="http://127.0.0.1:$TRACKER_PORT/" \
+    --listen=127.0.0.1 --port="$PEER_PORT" --cache="$T/cache" --pidfile="$T/peer.pid"
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "avalanche-peer: http://127.0.0.1:$TRACKER_PORT/repodata/repomd.xml: Couldn't connect to server" ]
+  [ ! -e "$T/peer.pid" ]
+}
+
+@test "a frontend without repodata: one line naming the URL, exit 1" {
+  start_frontend
+  rm -r "$T/www/repodata"
+  run --separate-stderr avalanche-peer --frontend="$FRONTEND" --listen=127.0.0.1 \
+    --port="$PEER_PORT" --cache="$T/cache"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "avalanche-peer: ${FRONTEND}repodata/repomd.xml: HTTP 404" ]
+  run --separate-stderr avalanche-peer --hashes --frontend="$FRONTEND"
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "avalanche-peer: ${FRONTEND}repodata/repomd.xml: HTTP 404" ]
+}
+
+@test "repodata whose checksums do not match: one line, exit 1" {
+  start_frontend
+  local primary
+  primary=$(cd "$T/www" && ls repodata/*-primary.xml.gz)
+  printf 'garbage' >>"$T/www/$primary"
+  run --separate-stderr avalanche-peer --frontend="$FRONTEND" --listen=127.0.0.1 \
+    --port="$PEER_PORT" --cache="$T/cache"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "avalanche-peer: ${FRONTEND}$primary: size mismatch (expected $(( $(stat -c %s "$T/www/$primary") - 7 )) bytes, got $(stat -c %s "$T/www/$primary"))" ]
+}
+
+@test "an address already in use: one line, exit 1" {
+  start_frontend
+  run --separate-stderr avalanche-peer --frontend="$FRONTEND" --listen=127.0.0.1 \
+    --port="$FRONTEND_PORT" --cache="$T/cache" --pidfile="$T/peer.pid"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "avalanche-peer: 127.0.0.1:$FRONTEND_PORT: cannot listen: Address already in use" ]
+  [ ! -e "$T/peer.pid" ]
+}
+
+@test "a cache directory that cannot be made: one line, exit 1" {
+  run --separate-stderr avalanche-peer --frontend="file://$T/www" --cache=/dev/null/cache
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "avalanche-peer: /dev/null/cache: Not a directory" ]
+}
+
+@test "--listen must be an IPv4 address" {
+  run --separate-stderr avalanche-peer --frontend="file://$T/www" --listen=999.1.2.3 \
+    --cache="$T/cache"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "avalanche-peer: 999.1.2.3: not an IPv4 address" ]
+  [ ! -e "$T/cache" ]
+}
+
+@test "--frontend is required" {
+  run --separate-stderr avalanche-peer --port=8070
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "avalanche-peer: --frontend=URL is required
+Try 'avalanche-peer --help' for more information." ]
+}
+
+@test "a bad --port or --timeout, or an argument: one line, exit 1" {
+  run --separate-stderr avalanche-peer --frontend=http://x/ --port=0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "avalanche-peer: --port=0: invalid port" ]
+  run --separate-stderr avalanche-peer --frontend=http://x/ --port=65536
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "avalanche-peer: --port=65536: invalid port" ]
+  run --separate-stderr avalanche-peer --frontend=http://x/ --timeout=0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "avalanche-peer: --timeout=0: invalid number of seconds (1 to 3600)" ]
+  run --separate-stderr avalanche-peer --frontend=http://x/ --timeout=soon
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "avalanche-peer: --timeout=soon: invalid number of seconds (1 to 3600)" ]
+  run --separate-stderr avalanche-peer --frontend=http://x/ extra
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "avalanche-peer: unexpected argument 'extra'
+Try 'avalanche-peer --help' for more information." ]
+}
+
+@test "the shipped graph: Kickstart_P2P=yes starts the peer, points url at it, stops it" {
+  local ks
+  ks=$(kpp --profile="$ROCKS_SRCDIR/graphs" --appliance=compute \
+    --attr=Kickstart_P2P=yes | kgen)
+  grep -qx 'url --url=http://127.0.0.1:8070/' <<<"$ks"
+  [ "$(grep -c '^url ' <<<"$ks")" -eq 1 ]
+  grep -q "avalanche-peer --frontend='http://10.1.1.1/install/rocks-dist/' --tracker='http://10.1.1.1:6969/announce'" <<<"$ks"
+  grep -q '^%post --interpreter=/bin/bash --nochroot' <<<"$ks"
+  ks=$(kpp --profile="$ROCKS_SRCDIR/graphs" --appliance=compute | kgen)
+  grep -qx 'url --url=http://10.1.1.1/install/rocks-dist' <<<"$ks"
+  ! grep -q avalanche <<<"$ks"
+}
