@@ -17,7 +17,7 @@
 #include "file.h"
 #include "net.h"
 #include "strutil.h"
-#include "sync.h"
+#include "process.h"
 
 namespace rocks {
 
@@ -151,9 +151,9 @@ bool LoadOrMakeSshKey(const std::string& key_path, std::string* public_key,
       *err = dir + ": " + std::strerror(errno);
       return false;
     }
-    CommandResult r;
-    if (!RunCommand({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "root@frontend",
-                     "-f", key_path},
+    ProcessResult r;
+    if (!RunProcess(ProcessSpec({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
+                                 "root@frontend", "-f", key_path}),
                     &r, err))
       return false;
     if (r.status != 0) {
