@@ -105,9 +105,12 @@ bool StageFile(const std::string& path, const std::string& target,
     return false;
   }
   *tmp = name.data();
-  // Owner before mode: fchown may clear the set-id bits.
+  // Owner before mode: fchown may clear the set-id bits. Only root can
+  // give a file away; another writer (kickstart.cgi as the web server's
+  // user replacing a boot file root wrote) keeps the new file as its own.
   bool ok = WriteAll(fd, content) &&
-            (!exists || fchown(fd, st.st_uid, st.st_gid) == 0) &&
+            (!exists || fchown(fd, st.st_uid, st.st_gid) == 0 ||
+             (errno == EPERM && geteuid() != 0)) &&
             fchmod(fd, exists ? st.st_mode & 07777 : mode) == 0 && (!sync || fsync(fd) == 0);
   int saved = errno;
   if (close(fd) != 0 && ok) {
