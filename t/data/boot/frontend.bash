@@ -49,6 +49,9 @@ profile = $W/install/rocks-dist/build
 kickstart_statedir = $W/state
 insert_ethers_lock = $W/lock/insert-ethers.lock
 dist_lock = $W/lock/rocks-dist.lock
+# dhcpd is restarted by the sync after a new node: give a guest's DHCP
+# exchange, slow under TCG on a loaded host, time to end first.
+insert_ethers_quiet = 5
 EOF
   cat >"$W/restart-dhcpd" <<EOF
 #!/bin/sh
