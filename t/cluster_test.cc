@@ -248,6 +248,7 @@ TEST_P(EmptyDbTest, InitCreatesTheDefaultCluster) {
                                  "Kickstart_PrivateDNSServers=10.1.1.1 (global)",
                                  "Kickstart_PrivateGateway=10.1.1.1 (global)",
                                  "Kickstart_PrivateHostname=frontend (global)",
+                                 "Kickstart_PrivateInterface=eth0 (global)",
                                  "Kickstart_PrivateKickstartBasedir=install (global)",
                                  "Kickstart_PrivateKickstartCGI=sbin/kickstart.cgi (global)",
                                  "Kickstart_PrivateKickstartHost=10.1.1.1 (global)",
@@ -258,6 +259,7 @@ TEST_P(EmptyDbTest, InitCreatesTheDefaultCluster) {
                                  "Kickstart_PrivateSyslogHost=10.1.1.1 (global)",
                                  "Kickstart_PublicDNSDomain=example.org (global)",
                                  "Kickstart_PublicHostname=frontend.example.org (global)",
+                                 "Kickstart_PublicInterface=eth1 (global)",
                                  "Kickstart_PublicNetmask=255.255.255.0 (global)",
                                  "Kickstart_PublicNetmaskCIDR=24 (global)",
                                  "Kickstart_PublicNetwork=192.168.1.0 (global)",
@@ -303,7 +305,10 @@ TEST_P(EmptyDbTest, InitWithOptions) {
   ASSERT_TRUE(ListAttrs(db_.get(), AttrScope::kGlobal, "", &attrs, &err)) << err;
   std::map<std::string, std::string> g;
   for (const Attr& a : attrs) g[a.name] = a.value;
-  EXPECT_EQ(g.size(), 24u);
+  EXPECT_EQ(g.size(), 27u);
+  EXPECT_EQ(g["Kickstart_PrivateInterface"], "ens3");
+  EXPECT_EQ(g["Kickstart_PrivateMAC"], "aa:bb:cc:00:11:22");
+  EXPECT_EQ(g["Kickstart_PublicInterface"], "ens4");
   EXPECT_EQ(g["Info_ClusterName"], "Test Cluster");
   EXPECT_EQ(g["Kickstart_PrivateHostname"], "head");
   EXPECT_EQ(g["Kickstart_PrivateAddress"], "172.16.0.254");
@@ -1203,8 +1208,9 @@ TEST_P(AttrTest, ResolveIncludesTheInitGlobals) {
   std::vector<Attr> attrs;
   std::string err;
   ASSERT_TRUE(ResolveAttrs(db_.get(), AttrScope::kHost, "compute-0-0", &attrs, &err)) << err;
-  // 24 from init (with a public address) and the 4 test names.
-  EXPECT_EQ(attrs.size(), 28u);
+  // 28 from init (with a public address) and
+  // the 4 test names.
+  EXPECT_EQ(attrs.size(), 32u);
   EXPECT_EQ(Resolve(AttrScope::kHost, "compute-0-0", "Kickstart_PrivateHostname"),
             Strings{"Kickstart_PrivateHostname=frontend (global)"});
 }

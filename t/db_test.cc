@@ -407,7 +407,8 @@ TEST_F(OpenDatabaseTest, SqliteFileIsNotADatabase) {
 TEST_F(OpenDatabaseTest, SqliteDirectoryMissing) {
   std::string err;
   EXPECT_FALSE(Open("sqlite:" + dir_ + "/nodir/cluster.db", &err));
-  EXPECT_EQ(err, dir_ + "/nodir/cluster.db: unable to open database file");
+  EXPECT_EQ(err, dir_ + "/nodir/cluster.db: cannot create the database: " + dir_ +
+                     "/nodir: No such file or directory");
   EXPECT_FALSE(PathExists(dir_ + "/nodir"));
 }
 

@@ -40,6 +40,7 @@ P
   printf 'root:$6$noderoot$y:19000:0:99999:7:::\nmunge:!:19000::::::\ngone:!:19000::::::\n' >"$NODE/etc/shadow"
   printf 'root:x:0:\nmunge:x:998:\ngone:x:1009:\n' >"$NODE/etc/group"
   printf 'root:*::\nmunge:!::\ngone:!::\n' >"$NODE/etc/gshadow"
+  chmod 640 "$NODE/etc/shadow" "$NODE/etc/gshadow"
   FRONTEND_CONF=$ROCKS_CONF
   printf 'users_root = %s\nusers_key = %s\nusers_file = %s\n' "$FE" "$T/users.key" \
     "$T/www/users" >>"$FRONTEND_CONF"
@@ -76,7 +77,9 @@ bob:$6$bobsalt$bobhash:19000:0:99999:7:::' ]
 munge:x:998:
 alice:x:1000:
 bob:x:1001:" ]
-  [ "$(stat -c %a "$NODE/etc/shadow")" = 600 ]
+  # The node's own mode is kept (Debian's 640, root:shadow).
+  [ "$(stat -c %a "$NODE/etc/shadow" "$NODE/etc/gshadow")" = "640
+640" ]
   run pwck -r -R "$NODE"
   [ "$status" -eq 0 ]
   [ "$output" = "" ]
