@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cluster.h"
+#include "kstext.h"
 #include "net.h"
 #include "strutil.h"
 #include "sync.h"
@@ -46,6 +47,7 @@ const char kUsage[] =
     " -A, --appliance=NAME          attr: work on this appliance's attributes\n"
     " -n, --dry-run                 sync config: show the changes as a diff, change nothing\n"
     " -v, --verbose                 sync config: say what was written and reloaded\n"
+    "     --secrets                 list attr: show the values of secret attributes\n"
     "     --frontend=NAME           init: frontend host name (frontend)\n"
     "     --private-network=NET     init: private network (10.0.0.0/8)\n"
     "     --private-address=IP      init: frontend private address (10.1.1.1)\n"
@@ -64,6 +66,7 @@ const char kUsage[] =
 
 enum {
   kOptDb = 256,
+  kOptSecrets,
   kOptFrontend,
   kOptPrivateNetwork,
   kOptPrivateAddress,
@@ -84,6 +87,7 @@ struct Options {
   std::string appliance;
   bool dry_run = false;
   bool verbose = false;
+  bool secrets = false;
   InitOptions init;
   bool init_given = false;
   std::vector<std::string> args;
@@ -195,6 +199,8 @@ int ListAliasCmd(Database* db, const Options& o) {
   return Print(o, t);
 }
 
+const char kMasked[] = "********";
+
 int ListAttrCmd(Database* db, const Options& o, const std::vector<std::string>& names) {
   AttrScope scope;
   std::string owner, err;
@@ -211,7 +217,10 @@ int ListAttrCmd(Database* db, const Options& o, const std::vector<std::string>& 
   for (const Attr& a : attrs) {
     if (!names.empty() && std::find(names.begin(), names.end(), a.name) == names.end())
       continue;
-    t.rows.push_back({a.name, a.value, AttrScopeName(a.scope)});
+    // Secrets (password hashes, keys, communities) stay off terminals and
+    // logs unless asked for.
+    bool mask = !o.secrets && IsSecretAttr(a.name);
+    t.rows.push_back({a.name, mask ? std::string(kMasked) : a.value, AttrScopeName(a.scope)});
   }
   return Print(o, t);
 }
@@ -410,6 +419,7 @@ int main(int argc, char** argv) {
       {"appliance", required_argument, nullptr, 'A'},
       {"dry-run", no_argument, nullptr, 'n'},
       {"verbose", no_argument, nullptr, 'v'},
+      {"secrets", no_argument, nullptr, kOptSecrets},
       {"frontend", required_argument, nullptr, kOptFrontend},
       {"private-network", required_argument, nullptr, kOptPrivateNetwork},
       {"private-address", required_argument, nullptr, kOptPrivateAddress},
@@ -440,6 +450,7 @@ int main(int argc, char** argv) {
       case 'A': o.appliance = optarg; break;
       case 'n': o.dry_run = true; break;
       case 'v': o.verbose = true; break;
+      case kOptSecrets: o.secrets = true; break;
       case kOptFrontend: in.frontend = optarg; break;
       case kOptPrivateNetwork: in.private_network = optarg; break;
       case kOptPrivateAddress: in.private_address = optarg; break;
