@@ -213,7 +213,7 @@ bool GenerateKickstart(const std::string& xml, const std::string& source,
           // What node files say in scripts is theirs, but it cannot open
           // or close a section.
           if (!SafeSectionBody(c.text)) {
-            *err = Loc(source, c.line) + ": " + tag + " script of " + OneLine(node) + " (" +
+            *err = Loc(source, el.line) + ": " + tag + " script of " + OneLine(node) + " (" +
                    OneLine(file) +
                    "): a line begins with % or breaks where only the installer "
                    "breaks lines; the installer would read it as kickstart";

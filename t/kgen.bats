@@ -4,6 +4,8 @@
 bats_require_minimum_version 1.5.0
 load helper
 
+load data/graph/injection
+
 setup() {
   rocks_setup
   PROFILE=$ROCKS_SRCDIR/graphs
@@ -82,6 +84,56 @@ $T/bad.ks:$pw: rootpw: unknown option --plaintext
 $T/bad.ks:$pw: rootpw must be --iscrypted with a SHA-512 hash, or --lock
 $T/bad.ks:$pre: %pre inside %packages (missing %end)
 $T/bad.ks:$last: unknown command install" ]
+}
+
+@test "hostile values through kpp --attr stay data: no section, command or shell word opens" {
+  mapfile -d "" -t attrs < <(hostile_attrs)
+  kpp --profile="$PROFILE" --appliance=compute "${attrs[@]}" >"$T/hostile.xml"
+  run --separate-stderr kgen "$T/hostile.xml"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  printf '%s\n' "$output" >"$T/hostile.ks"
+  check_kickstart "$T/hostile.ks"
+}
+
+@test "node and file names are data in kgen's log lines and comments" {
+  cat >"$T/names.xml" <<'XML'
+<profile graph="default" root="x" appliance="x&#10;%post" arch="x86_64" os="linux" release="9">
+<node name="n&quot;$(touch /PWNED)&#8232;%post" file="f'`touch /PWNED`" roll=""/>
+<main node="n" file="f" name="text"/>
+<post node="n&quot;$(touch /PWNED)" file="f'`touch /PWNED`">true</post>
+</profile>
+XML
+  run --separate-stderr kgen "$T/names.xml"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  printf '%s\n' "$output" >"$T/names.ks"
+  mkdir "$T/split"
+  [ "$("$GRAPHDATA/ks-split" "$T/names.ks" "$T/split")" = "%packages
+%end
+%post --interpreter=/bin/bash
+%end" ]
+  bash -n "$T/split/01-post.sh"
+  "$GRAPHDATA/ks-sandbox" "$T/root" "$T/split/01-post.sh"
+  [ ! -e "$T/root/PWNED" ]
+  grep -q "rocks: begin post n\"\$(touch /PWNED) (f'\`touch /PWNED\`)\$" "$T/root/var/log/rocks-install.log"
+}
+
+@test "a script line the installer would read as a section is an error naming the node file" {
+  cat >"$T/pct.xml" <<'XML'
+<profile graph="default" root="x" appliance="x" arch="x86_64" os="linux" release="9">
+<post node="n" file="nodes/n.xml">echo one
+  %end
+echo two</post>
+</profile>
+XML
+  fails_with "kgen: $T/pct.xml:2: post script of n (nodes/n.xml): a line begins with % or breaks where only the installer breaks lines; the installer would read it as kickstart" \
+    kgen "$T/pct.xml"
+  printf '<profile arch="x86_64"><post node="n" file="nodes/n.xml">a\342\200\250%%post</post></profile>\n' >"$T/ls.xml"
+  fails_with "kgen: $T/ls.xml:1: post script of n (nodes/n.xml): a line begins with % or breaks where only the installer breaks lines; the installer would read it as kickstart" \
+    kgen "$T/ls.xml"
+  printf '<profile arch="x86_64"><package node="n" file="f">%%end</package></profile>\n' >"$T/pkg.xml"
+  fails_with "kgen: $T/pkg.xml:1: <package>%end</package>: not a package name" kgen "$T/pkg.xml"
 }
 
 @test "reads standard input, and - is standard input" {

@@ -6,6 +6,7 @@
 
 bats_require_minimum_version 1.5.0
 load helper
+load data/graph/injection
 
 setup() {
   rocks_setup
@@ -176,6 +177,24 @@ refused() {
   [ "$(cat "$BODY")" = "kickstart.cgi: 127.0.0.99 (eth0 52:54:00:99:99:99): unknown client" ]
   [ "$(db_dump)" = "$before" ]
   [ "$(grep -c '^kickstart.cgi: 127.0.0.99.*: unknown client$' "$T/lighttpd.err")" = 2 ]
+}
+
+@test "hostile values in the database reach the node as data" {
+  hostile_db
+  get 127.0.0.10 ""
+  [ "$CODE" = 200 ]
+  NET=127.0.0.0/16 check_kickstart "$BODY"
+}
+
+@test "a value that is not text is refused at the door and never reaches a node" {
+  before=$(db_dump)
+  run --separate-stderr rocks set attr Info_ClusterName $'a\x01b'
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: Info_ClusterName: value has the control character U+0001 (byte 2)" ]
+  [ "$(db_dump)" = "$before" ]
+  get 127.0.0.10 ""
+  [ "$CODE" = 200 ]
+  grep -qx 'Rocks cluster Cluster' "$BODY"
 }
 
 @test "install state callbacks record events" {
