@@ -374,6 +374,8 @@ cgi_pxe_dir() {
   rocks set host compute-0-1 action=install
   dbreport pxe "$T/pxe"
   before=$(stat -c '%i %Y' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-11" "$T/pxe/grub/grub.cfg")
+  get 127.0.0.10 ""
+  get 127.0.0.10 "?state=installing"
   get 127.0.0.10 "?state=installed"
   [ "$CODE" = 200 ]
   grep -qx 'default os' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-10"
@@ -391,6 +393,13 @@ cgi_pxe_dir() {
       "$i" "$i" "$((i - 100))" "$((i - 50))"
   done | while read -r line; do $line; done
   dbreport pxe "$T/pxe"
+  # Each install fetched its kickstart and reported installing first.
+  for i in $(seq 100 199); do
+    for q in form=xml state=installing; do
+      REQUEST_METHOD=GET GATEWAY_INTERFACE=CGI/1.1 REMOTE_ADDR=127.0.1.$((i - 50)) \
+        QUERY_STRING=$q ROCKS_CONF=$T/cgi.conf kickstart.cgi >/dev/null
+    done
+  done
   for i in $(seq 100 199); do
     REQUEST_METHOD=GET GATEWAY_INTERFACE=CGI/1.1 REMOTE_ADDR=127.0.1.$((i - 50)) \
       QUERY_STRING=state=installed ROCKS_CONF=$T/cgi.conf kickstart.cgi >"$T/out.$i" 2>&1 &
