@@ -14,7 +14,7 @@ setup() {
   rocks init --frontend=frontend --private-network=127.0.0.0/16 \
     --private-address=127.0.0.1 --private-mac=52:54:00:00:00:01 \
     --public-network=127.1.0.0/16 --public-address=127.1.0.1 \
-    --public-mac=52:54:00:00:01:01
+    --public-mac=52:54:00:00:02:01
   rocks add host compute-0-0 appliance=compute rack=0 rank=0 cpus=4 \
     mac=52:54:00:00:00:10 ip=127.0.0.10
   rocks add host compute-0-1 appliance=compute rack=0 rank=1 cpus=4 \
@@ -146,9 +146,9 @@ refused() {
 
 @test "the frontend gets nothing, by its private or its public address or MAC" {
   refused 127.0.0.1 '' '127.0.0.1: frontend is a frontend, which is not installed over the network'
-  refused 127.1.0.1 'eth1 52:54:00:00:01:01' \
-    "127.1.0.1 (eth1 52:54:00:00:01:01): frontend's address on the public network, which does not serve installs"
-  refused 127.0.0.99 'eth1 52:54:00:00:01:01' '127.0.0.99 (eth1 52:54:00:00:01:01): unknown client'
+  refused 127.1.0.1 'eth1 52:54:00:00:02:01' \
+    "127.1.0.1 (eth1 52:54:00:00:02:01): frontend's address on the public network, which does not serve installs"
+  refused 127.0.0.99 'eth1 52:54:00:00:02:01' '127.0.0.99 (eth1 52:54:00:00:02:01): unknown client'
 }
 
 @test "a node's address on the public network is refused" {
