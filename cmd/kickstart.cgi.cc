@@ -1,6 +1,6 @@
 // kickstart.cgi: the CGI/1.1 program installing nodes fetch their
-// kickstart from. It identifies the node (by its address, then by the MAC
-// anaconda sends, then by ?client= from 127.0.0.1), answers the kickstart
+// kickstart from. It identifies the node by the address its request comes
+// from (the MAC anaconda sends only confirms it), answers the kickstart
 // text (or kpp's XML with ?form=xml) and records install events.
 #include <getopt.h>
 
@@ -16,6 +16,7 @@
 #include "boot.h"
 #include "graph.h"
 #include "kickstart.h"
+#include "ksclient.h"
 #include "net.h"
 #include "profile.h"
 #include "slots.h"
@@ -100,8 +101,9 @@ int main(int argc, char** argv) {
   if (std::getenv("GATEWAY_INTERFACE") == nullptr && std::getenv("REQUEST_METHOD") == nullptr)
     return cli::Fail("not run as a CGI program (no REQUEST_METHOD)");
 
-  // The query: form=kickstart|xml, client=NAME, state=STATE.
-  std::string form = "kickstart", client, state;
+  // The query: form=kickstart|xml, state=STATE. An administrator previews
+  // a kickstart with kpp --host=H | kgen, not here.
+  std::string form = "kickstart", state;
   for (const std::string& pair : Split(Env("QUERY_STRING"), '&')) {
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
@@ -109,8 +111,6 @@ int main(int argc, char** argv) {
     std::string value = eq == std::string::npos ? "" : UrlDecode(pair.substr(eq + 1));
     if (key == "form") {
       form = value;
-    } else if (key == "client") {
-      client = value;
     } else if (key == "state") {
       state = value;
     } else {
@@ -123,8 +123,6 @@ int main(int argc, char** argv) {
     return Refuse("400 Bad Request",
                   "state=" + state + ": expected installing, installed or failed");
   std::string remote = Env("REMOTE_ADDR");
-  if (!client.empty() && remote != "127.0.0.1")
-    return Refuse("403 Forbidden", "client=" + client + ": only accepted from 127.0.0.1");
 
   Config cfg;
   std::unique_ptr<Database> db;
@@ -133,35 +131,28 @@ int main(int argc, char** argv) {
     return Respond("500 Internal Server Error", "kickstart.cgi: cannot open the cluster database\n");
   if (!PrepareCluster(db.get(), &err)) return Refuse("500 Internal Server Error", err);
 
-  // Which node is asking.
+  // Which node is asking: the one with that address on the install
+  // network; a kickstart carries its secrets, so nobody else gets it.
   Host found_host;
-  bool found = false;
   const Host* host = &found_host;
-  if (!client.empty()) {
-    if (!FindHost(db.get(), client, &found_host, &found, &err))
-      return Refuse("500 Internal Server Error", err);
-    if (!found) return Refuse("403 Forbidden", "client=" + client + ": unknown host");
-  } else {
-    std::string header = Env("HTTP_X_RHN_PROVISIONING_MAC_0");
-    std::string mac;
-    std::vector<std::string> words = SplitBlanks(header);
-    if (!words.empty() && !ParseMac(words.back(), &mac)) mac.clear();
-    if (!FindHostByAddress(db.get(), remote, mac, &found_host, &found, &err))
-      return Refuse("500 Internal Server Error", err);
-    if (!found) {
-      std::string who = remote.empty() ? "no REMOTE_ADDR" : remote;
-      if (!header.empty()) who += " (" + header + ")";
-      return Refuse("403 Forbidden", who + ": unknown client");
-    }
-  }
+  std::string refusal;
+  if (!IdentifyClient(db.get(), remote, Env("HTTP_X_RHN_PROVISIONING_MAC_0"), &found_host,
+                      &refusal, &err))
+    return Refuse("500 Internal Server Error", err);
+  if (!refusal.empty()) return Refuse("403 Forbidden", refusal);
 
   InstallEvent event;
   event.host = host->name;
   event.time = static_cast<int64_t>(std::time(nullptr));
   if (!state.empty()) {
+    bool record;
+    if (!CheckInstallState(db.get(), host->name, state, &record, &refusal, &err))
+      return Refuse("500 Internal Server Error", err);
+    if (!refusal.empty()) return Refuse("409 Conflict", refusal);
+    if (!record) return Respond("200 OK", host->name + ": " + state + " (already recorded)\n");
     event.state = state;
     event.detail = "from " + remote;
-    if (!AddInstallEvent(db.get(), event, &err))
+    if (!RecordInstallEvent(db.get(), event, &err))
       return Refuse("500 Internal Server Error", err);
     if (state == "installed") {
       // From now on the node boots from its disk, whoever started the
@@ -218,7 +209,7 @@ int main(int argc, char** argv) {
   }
   event.state = "profile-sent";
   event.detail = form + " to " + remote;
-  if (!AddInstallEvent(db.get(), event, &err))
+  if (!RecordInstallEvent(db.get(), event, &err))
     return Refuse("500 Internal Server Error", err);
   return Respond("200 OK", body, form == "xml" ? "application/xml" : "text/plain");
 }

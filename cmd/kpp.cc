@@ -16,6 +16,7 @@
 #include "batch_write.h"
 #include "file.h"
 #include "graph.h"
+#include "kstext.h"
 #include "profile.h"
 
 namespace {
@@ -123,6 +124,8 @@ int main(int argc, char** argv) {
   KeyValues kv;
   std::string err;
   if (!ParseKeyValues(attr_words, &kv, &err)) return cli::Fail("--attr: " + err);
+  for (const auto& [k, v] : kv)
+    if (!CheckAttrValue(v, &err)) return cli::Fail("--attr: " + k + ": " + err);
   if (!appliance.empty() && !hosts.empty())
     return cli::Fail("--appliance and hosts are exclusive");
   if (output_dir.empty() && hosts.size() > 1)

@@ -11,6 +11,7 @@
 #include "cluster.h"
 #include "frontend.h"
 #include "hostsel.h"
+#include "kstext.h"
 #include "net.h"
 #include "run_host.h"
 #include "roll.h"
@@ -64,6 +65,7 @@ const char kUsage[] =
     "     --fanout=N                run host: hosts at once (32)\n"
     "     --timeout=TIME            run host: time limit per host, e.g. 30s, 5m (none)\n"
     "     --collate                 run host: identical outputs together, not by host\n"
+    "     --secrets                 list attr: show the values of secret attributes\n"
     "     --frontend=NAME           init: frontend host name (frontend)\n"
     "     --private-network=NET     init: private network (10.0.0.0/8)\n"
     "     --private-address=IP      init: frontend private address (10.1.1.1)\n"
@@ -84,6 +86,7 @@ const char kUsage[] =
 
 enum {
   kOptDb = 256,
+  kOptSecrets,
   kOptFrontend,
   kOptPrivateNetwork,
   kOptPrivateAddress,
@@ -109,6 +112,7 @@ struct Options {
   std::string appliance;
   bool dry_run = false;
   bool verbose = false;
+  bool secrets = false;
   InitOptions init;
   bool init_given = false;
   std::vector<std::string> args;
@@ -226,6 +230,8 @@ int ListAliasCmd(Database* db, const Options& o) {
   return Print(o, t);
 }
 
+const char kMasked[] = "********";
+
 int ListAttrCmd(Database* db, const Options& o, const std::vector<std::string>& names) {
   AttrScope scope;
   std::string owner, err;
@@ -242,7 +248,10 @@ int ListAttrCmd(Database* db, const Options& o, const std::vector<std::string>& 
   for (const Attr& a : attrs) {
     if (!names.empty() && std::find(names.begin(), names.end(), a.name) == names.end())
       continue;
-    t.rows.push_back({a.name, a.value, AttrScopeName(a.scope)});
+    // Secrets (password hashes, keys, communities) stay off terminals and
+    // logs unless asked for.
+    bool mask = !o.secrets && IsSecretAttr(a.name);
+    t.rows.push_back({a.name, mask ? std::string(kMasked) : a.value, AttrScopeName(a.scope)});
   }
   return Print(o, t);
 }
@@ -597,6 +606,7 @@ int main(int argc, char** argv) {
       {"appliance", required_argument, nullptr, 'A'},
       {"dry-run", no_argument, nullptr, 'n'},
       {"verbose", no_argument, nullptr, 'v'},
+      {"secrets", no_argument, nullptr, kOptSecrets},
       {"frontend", required_argument, nullptr, kOptFrontend},
       {"private-network", required_argument, nullptr, kOptPrivateNetwork},
       {"private-address", required_argument, nullptr, kOptPrivateAddress},
@@ -641,6 +651,7 @@ int main(int argc, char** argv) {
       case 'A': o.appliance = optarg; break;
       case 'n': o.dry_run = true; break;
       case 'v': o.verbose = true; break;
+      case kOptSecrets: o.secrets = true; break;
       case kOptFrontend: in.frontend = optarg; break;
       case kOptPrivateNetwork:
         in.private_network = optarg;

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "kstext.h"
 #include "net.h"
 #include "schema.h"
 #include "strutil.h"
@@ -982,6 +983,11 @@ bool SetAttr(Database* db, AttrScope scope, const std::string& owner,
              bool create_only, std::string* err) {
   if (!ValidAttrName(name)) {
     *err = name + ": invalid attribute name";
+    return false;
+  }
+  std::string why;
+  if (!CheckAttrValue(value, &why)) {
+    *err = name + ": " + why;
     return false;
   }
   Transaction tx(db);

@@ -1,11 +1,13 @@
 #include "kickstart.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <vector>
 
 #include "cond.h"
 #include "file.h"
+#include "kstext.h"
 #include "strutil.h"
 #include "xml_tree.h"
 
@@ -47,7 +49,14 @@ std::string TidyScript(const std::string& s) {
   return s.substr(start, end - start) + "\n";
 }
 
-std::string FileSnippet(const XmlNode& f) {
+// The shell lines that write a <file>. The content goes in a
+// here-document when the installer sees only its lines in it; otherwise
+// (a line that begins with %, a line break only Python knows) it goes in a
+// form whose lines cannot be anything but data: base64 for a literal file,
+// and for an expanding one each line behind a '|' that sed takes off
+// again, the odd line breaks written as $(printf ...).
+bool FileSnippet(const XmlNode& f, const std::string& where, std::string* out,
+                 std::string* err) {
   std::string name = f.AttrOr("name", "");
   std::string content = f.Text();
   if (!content.empty() && content[0] == '\n') content.erase(0, 1);
@@ -57,6 +66,38 @@ std::string FileSnippet(const XmlNode& f) {
       content.find_first_not_of(" \t", last_nl + 1) == std::string::npos)
     content.erase(last_nl + 1);
   if (!content.empty() && content.back() != '\n') content += '\n';
+  bool expanded = f.AttrOr("vars", "literal") == "expanded";
+  std::string q = ShellWord(name);
+  std::string redirect = std::string(f.AttrOr("mode", "create") == "append" ? ">>" : ">") + q;
+  std::string writer = "cat " + redirect;
+  if (!SafeSectionBody(content)) {
+    if (!expanded) {
+      writer = "base64 -d " + redirect;
+      content = Base64Lines(content);
+    } else {
+      std::string lines = "|";
+      for (size_t i = 0; i < content.size();) {
+        size_t br = LineBreakAt(content, i);
+        if (br == 0) {
+          lines += content[i++];
+        } else if (content[i] == '\n') {
+          lines += i + 1 < content.size() ? "\n|" : "\n";
+          ++i;
+        } else {
+          lines += "$(printf '";
+          for (size_t k = 0; k < br; ++k) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\%03o", static_cast<unsigned char>(content[i + k]));
+            lines += buf;
+          }
+          lines += "')";
+          i += br;
+        }
+      }
+      content = lines;
+      writer = "sed 's/^|//' " + redirect;
+    }
+  }
   std::string eof = "ROCKS_EOF";
   for (int n = 1;; ++n) {
     bool clash = content == eof + "\n" || StartsWith(content, eof + "\n") ||
@@ -64,15 +105,20 @@ std::string FileSnippet(const XmlNode& f) {
     if (!clash) break;
     eof = "ROCKS_EOF_" + std::to_string(n);
   }
-  std::string q = ShellQuote(name);
-  std::string s = "mkdir -p " + ShellQuote(DirName(name)) + "\n";
-  s += "cat " + std::string(f.AttrOr("mode", "create") == "append" ? ">>" : ">") + q;
-  s += f.AttrOr("vars", "literal") == "expanded" ? " <<" + eof + "\n"
-                                                 : " <<'" + eof + "'\n";
+  std::string& s = *out;
+  s += "mkdir -p " + ShellWord(DirName(name)) + "\n";
+  s += writer + (expanded ? " <<" + eof + "\n" : " <<'" + eof + "'\n");
   s += content + eof + "\n";
-  if (const std::string* owner = f.Attr("owner")) s += "chown " + ShellQuote(*owner) + " " + q + "\n";
-  if (const std::string* perms = f.Attr("perms")) s += "chmod " + *perms + " " + q + "\n";
-  return s;
+  if (const std::string* owner = f.Attr("owner")) s += "chown " + ShellWord(*owner) + " " + q + "\n";
+  if (const std::string* perms = f.Attr("perms")) {
+    if (perms->empty() || perms->size() > 4 ||
+        perms->find_first_not_of("01234567") != std::string::npos) {
+      *err = where + ": <file perms=\"" + OneLine(*perms) + "\">: expected an octal mode";
+      return false;
+    }
+    s += "chmod " + *perms + " " + q + "\n";
+  }
+  return true;
 }
 
 }  // namespace
@@ -137,11 +183,21 @@ bool GenerateKickstart(const std::string& xml, const std::string& source,
       }
     } else if (tag == "package") {
       std::string name = Trim(el.Text());
+      if (name.empty() || OneLine(name).find_first_of(" %") != std::string::npos) {
+        *err = Loc(source, el.line) + ": <package>" + OneLine(name) +
+               "</package>: not a package name";
+        return false;
+      }
       if (el.AttrOr("type", "") == "meta") name = "@" + name;
       (el.Attr("disable") ? disabled : enabled).insert(name);
     } else if (tag == "pre" || tag == "post" || tag == "onerror") {
       std::string interpreter = el.AttrOr("interpreter", "/bin/bash");
-      std::string arg = el.AttrOr("arg", "");
+      std::string arg = OneLine(el.AttrOr("arg", ""));
+      if (interpreter.empty() || OneLine(interpreter).find(' ') != std::string::npos) {
+        *err = Loc(source, el.line) + ": <" + tag + " interpreter=\"" + OneLine(interpreter) +
+               "\">: expected one program";
+        return false;
+      }
       std::string& dst = tag == "pre" ? pre : tag == "post" ? post : onerror;
       std::string head = "%" + tag + " --interpreter=" + interpreter;
       if (!arg.empty()) head += " " + arg;
@@ -154,6 +210,15 @@ bool GenerateKickstart(const std::string& xml, const std::string& source,
       std::string body;
       for (const XmlNode& c : el.children) {
         if (c.is_text) {
+          // What node files say in scripts is theirs, but it cannot open
+          // or close a section.
+          if (!SafeSectionBody(c.text)) {
+            *err = Loc(source, el.line) + ": " + tag + " script of " + OneLine(node) + " (" +
+                   OneLine(file) +
+                   "): a line begins with % or breaks where only the installer "
+                   "breaks lines; the installer would read it as kickstart";
+            return false;
+          }
           body += c.text;
         } else if (c.name == "file") {
           if (!IsShell(interpreter)) {
@@ -162,16 +227,17 @@ bool GenerateKickstart(const std::string& xml, const std::string& source,
             return false;
           }
           if (!body.empty() && body.back() != '\n') body += '\n';
-          body += FileSnippet(c);
+          if (!FileSnippet(c, Loc(source, c.line), &body, err)) return false;
         } else {
           *err = Loc(source, c.line) + ": unknown element <" + c.name + "> in <" +
                  tag + ">";
           return false;
         }
       }
-      std::string what = tag + " " + node + " (" + file + ")";
-      std::string begin = "echo \"$(date '+%F %T') rocks: begin " + what + "\" >>" + log + "\n";
-      std::string end = "echo \"$(date '+%F %T') rocks: end " + what + "\" >>" + log + "\n";
+      // Node and file names are data in the log lines too.
+      std::string what = ShellWord(tag + " " + node + " (" + file + ")");
+      std::string begin = "echo \"$(date '+%F %T') rocks: begin\" " + what + " >>" + log + "\n";
+      std::string end = "echo \"$(date '+%F %T') rocks: end\" " + what + " >>" + log + "\n";
       body = TidyScript(body);
       if (!dst.empty()) dst += "\n";
       if (IsShell(interpreter)) {
@@ -198,18 +264,20 @@ bool GenerateKickstart(const std::string& xml, const std::string& source,
   };
   if (want("main")) {
     std::string who = root.AttrOr("host", "");
-    o += "# Kickstart for " + (who.empty() ? "appliance " : who + ": appliance ") +
-         root.AttrOr("appliance", "?") + ", graph " + root.AttrOr("graph", "?") +
-         ", " + arch + ".\n";
+    o += OneLine("# Kickstart for " + (who.empty() ? "appliance " : who + ": appliance ") +
+                 root.AttrOr("appliance", "?") + ", graph " + root.AttrOr("graph", "?") +
+                 ", " + arch + ".") + "\n";
     o += "# Generated by kgen from kpp output: do not edit.\n#\n# Node files, in order:\n";
     size_t width = 0;
     for (const auto& [n, f] : node_files) width = std::max(width, n.size());
     for (const auto& [n, f] : node_files)
-      o += "#   " + n + std::string(width - n.size() + 2, ' ') + f + "\n";
+      o += OneLine("#   " + n + std::string(width - n.size() + 2, ' ') + f) + "\n";
     o += "\n";
     for (const Command& c : commands) {
-      std::string text = Trim(c.text);
-      o += c.name + (text.empty() ? "" : " " + text) + "\n";
+      std::string text = Trim(OneLine(c.text));
+      // <include> in <main> is the installer's %include (a file a %pre
+      // script wrote).
+      o += (c.name == "include" ? "%include" : c.name) + (text.empty() ? "" : " " + text) + "\n";
     }
   }
   if (want("packages")) {

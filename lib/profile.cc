@@ -5,6 +5,7 @@
 
 #include "file.h"
 #include "process.h"
+#include "kstext.h"
 #include "strutil.h"
 
 #ifndef ROCKS_DATADIR
@@ -131,7 +132,10 @@ class Expander {
         return false;
       }
       std::string name = in.substr(start, close - start);
-      auto it = attrs_.find(name);
+      // &Name:q; is the value as one quoted word (see Insert).
+      bool quoted = EndsWith(name, ":q");
+      std::string key = quoted ? name.substr(0, name.size() - 2) : name;
+      auto it = attrs_.find(key);
       if (it == attrs_.end()) {
         *err = Where(RefLine(name, line)) + ": unknown entity &" + name + ";";
         std::vector<std::string> names;
@@ -140,18 +144,45 @@ class Expander {
         if (!near.empty()) *err += " (did you mean &" + near + ";?)";
         return false;
       }
-      out->append(it->second);
+      if (!Insert(it->first, it->second, quoted, Where(RefLine(name, line)), out, err))
+        return false;
       pos = close + sizeof(kEntityClose) - 1;
     }
   }
 
+  // Appends an attribute's value as the context where it lands needs it:
+  // a kickstart command gets it as one shlex word, script text on one
+  // line, an expanding here-document with nothing the shell expands;
+  // quoted (&Name:q;), it is one shell word (or one kickstart word in a
+  // command). A value that is not text is an error naming it.
+  bool Insert(const std::string& name, const std::string& value, bool quoted,
+              const std::string& where, std::string* out, std::string* err) {
+    std::string why;
+    if (!CheckAttrValue(value, &why)) {
+      *err = where + ": &" + name + ";: " + why;
+      return false;
+    }
+    switch (ctx_) {
+      case Ctx::kMain: *out += KickstartWord(value); break;
+      case Ctx::kScript: *out += quoted ? ShellWord(value) : OneLine(value); break;
+      case Ctx::kExpandedFile: *out += quoted ? ShellWord(value) : HereDocLiteral(value); break;
+      case Ctx::kPlain: *out += quoted ? ShellWord(value) : value; break;
+    }
+    return true;
+  }
+
+  // Element attributes (names, modes, <var val=>) take values as they are.
   bool AttrValue(const XmlNode& el, const char* key, std::string* out, bool* present,
                  std::string* err) {
     const std::string* v = el.Attr(key);
     *present = v != nullptr;
     out->clear();
     if (!v) return true;
-    return Subst(*v, el.line, out, err);
+    Ctx saved = ctx_;
+    ctx_ = Ctx::kPlain;
+    bool ok = Subst(*v, el.line, out, err);
+    ctx_ = saved;
+    return ok;
   }
 
   bool Filter(const XmlNode& el, bool* ok, std::string* err) {
@@ -191,7 +222,9 @@ class Expander {
           *err = Where(c.line) + ": <var name=\"" + name + "\">: unknown variable";
           return false;
         }
-        *out += xml ? XmlEscape(it->second) : it->second;
+        std::string text;
+        if (!Insert(name, it->second, false, Where(c.line), &text, err)) return false;
+        *out += xml ? XmlEscape(text) : text;
       } else if (c.name == "include") {
         std::string text;
         if (!Include(c, &text, err)) return false;
@@ -251,13 +284,21 @@ class Expander {
       return false;
     }
     std::string script;
-    if (!Content(c, false, &script, err)) return false;
+    Ctx saved = ctx_;
+    ctx_ = Ctx::kPlain;
+    bool ok = Content(c, false, &script, err);
+    ctx_ = saved;
+    if (!ok) return false;
     std::string shell, why;
     bool has;
     if (!AttrValue(c, "shell", &shell, &has, err)) return false;
     if (shell.empty()) shell = "/bin/sh";
     if (!RunEval(shell, script, attrs_, text, &why)) {
       *err = Where(c.line) + ": <eval>: " + why;
+      return false;
+    }
+    if (!CheckAttrValue(*text, &why)) {
+      *err = Where(c.line) + ": <eval>: output " + why.substr(std::string("value ").size());
       return false;
     }
     return true;
@@ -298,7 +339,11 @@ class Expander {
     if (has_perms) *out += " perms=\"" + perms + "\"";
     *out += " vars=\"" + vars + "\">";
     std::string content;
-    if (!Content(c, false, &content, err)) return false;
+    Ctx saved = ctx_;
+    ctx_ = vars == "expanded" ? Ctx::kExpandedFile : Ctx::kPlain;
+    bool ok = Content(c, false, &content, err);
+    ctx_ = saved;
+    if (!ok) return false;
     *out += XmlEscape(content) + "</file>";
     return true;
   }
@@ -324,6 +369,7 @@ class Expander {
         arch_attr = " arch=\"" + XmlEscapeAttr(*a) + "\"";
       if (tag == "package") {
         std::string text;
+        ctx_ = Ctx::kPlain;
         if (!Content(el, false, &text, err)) return false;
         std::string type = el.AttrOr("type", "");
         if (!type.empty() && type != "meta") {
@@ -355,7 +401,10 @@ class Expander {
           if (!Filter(cmd, &cmd_ok, err)) return false;
           if (!cmd_ok) continue;
           std::string text;
-          if (!Content(cmd, false, &text, err)) return false;
+          ctx_ = Ctx::kMain;
+          bool ok = Content(cmd, false, &text, err);
+          ctx_ = Ctx::kPlain;
+          if (!ok) return false;
           *o += "<main" + Origin() + arch_attr + " name=\"" + XmlEscapeAttr(cmd.name) +
                 "\">" + XmlEscape(Trim(ReplaceNewlines(text))) + "</main>\n";
         }
@@ -368,7 +417,10 @@ class Expander {
           if (has) *o += std::string(" ") + key + "=\"" + XmlEscapeAttr(v) + "\"";
         }
         *o += ">";
-        if (!Content(el, true, o, err)) return false;
+        ctx_ = Ctx::kScript;
+        bool ok = Content(el, true, o, err);
+        ctx_ = Ctx::kPlain;
+        if (!ok) return false;
         *o += "</" + tag + ">\n";
       } else if (tag == "file") {
         *o += "<post" + Origin() + arch_attr + ">";
@@ -405,11 +457,10 @@ class Expander {
     return true;
   }
 
-  static std::string ReplaceNewlines(std::string s) {
-    for (char& c : s)
-      if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    return s;
-  }
+  // The installer splits lines where Python's str.splitlines() does.
+  static std::string ReplaceNewlines(const std::string& s) { return OneLine(s); }
+
+  enum class Ctx { kPlain, kMain, kScript, kExpandedFile };
 
   ProfileTree* tree_;
   const ProfileOptions& options_;
@@ -417,6 +468,7 @@ class Expander {
   Selection sel_;
   const NodeFile* node_ = nullptr;
   const NodePart* part_ = nullptr;
+  Ctx ctx_ = Ctx::kPlain;
 };
 
 }  // namespace
@@ -425,6 +477,7 @@ bool ExpandProfile(ProfileTree* tree, const ProfileOptions& options,
                    const Attributes& attrs, std::string* xml, std::string* err) {
   Attributes all = tree->defaults();
   for (const auto& [k, v] : attrs) all[k] = v;
+  all["Node_Release"] = options.selection.release;
   Expander e(tree, options, all);
   return e.Run(xml, err);
 }
@@ -472,6 +525,15 @@ bool HostProfileInput(Database* db, const Host& host, ProfileOptions* options,
   options->host = host.name;
   options->selection.arch = host.arch;
   options->selection.os = host.os;
+  // The release (its kickstart syntax) is the host's attribute, or 9.
+  if (auto it = attrs->find("release"); it != attrs->end()) {
+    int64_t n;
+    if (!ParseInt(it->second, &n) || n < 1) {
+      *err = host.name + ": release=" + it->second + ": expected a release number (8, 9)";
+      return false;
+    }
+    options->selection.release = it->second;
+  }
   *graph = app.graph;
   return true;
 }

@@ -32,7 +32,8 @@ bool ExpandProfile(ProfileTree* tree, const ProfileOptions& options,
 /// resolved attributes (host over appliance over global) plus
 /// Node_Hostname, Node_Address, Node_MAC, Node_Interface, Node_Appliance,
 /// Node_Membership, Node_Architecture, Node_OS, Node_Rack, Node_Rank,
-/// Node_CPUs and Node_Graph.
+/// Node_CPUs and Node_Graph. The attribute `release` (8, 9) selects the
+/// OS release; ExpandProfile gives it to node files as Node_Release.
 bool HostProfileInput(Database* db, const Host& host, ProfileOptions* options,
                       std::string* graph, Attributes* attrs, std::string* err);
 

@@ -6,12 +6,15 @@
 
 bats_require_minimum_version 1.5.0
 load helper
+load data/graph/injection
 
 setup() {
   rocks_setup
   PROFILE=$(shipped_profile)
-  rocks init --frontend=frontend --private-network=127.0.0.0/8 \
-    --private-address=127.0.0.1 --private-mac=52:54:00:00:00:01
+  rocks init --frontend=frontend --private-network=127.0.0.0/16 \
+    --private-address=127.0.0.1 --private-mac=52:54:00:00:00:01 \
+    --public-network=127.1.0.0/16 --public-address=127.1.0.1 \
+    --public-mac=52:54:00:00:02:01
   rocks add host compute-0-0 appliance=compute rack=0 rank=0 cpus=4 \
     mac=52:54:00:00:00:10 ip=127.0.0.10
   rocks add host compute-0-1 appliance=compute rack=0 rank=1 cpus=4 \
@@ -106,33 +109,60 @@ events() {
   [ "$(events)" = "$(printf 'compute-0-1\tprofile-sent\txml to 127.0.0.11')" ]
 }
 
-@test "an unknown address is identified by the MAC anaconda sends" {
-  get 127.0.0.99 "" -H 'X-RHN-Provisioning-MAC-0: eth0 52:54:00:00:00:11'
+@test "a MAC header that agrees with the address is accepted" {
+  get 127.0.0.11 "" -H 'X-RHN-Provisioning-MAC-0: eth0 52:54:00:00:00:11'
   [ "$CODE" = 200 ]
   kpp --profile="$PROFILE" --host=compute-0-1 | kgen | cmp - "$BODY"
-  [ "$(events)" = "$(printf 'compute-0-1\tprofile-sent\tkickstart to 127.0.0.99')" ]
+  [ "$(events)" = "$(printf 'compute-0-1\tprofile-sent\tkickstart to 127.0.0.11')" ]
 }
 
-@test "?client= names the node, from 127.0.0.1" {
-  get 127.0.0.1 "?client=compute-0-1"
-  [ "$CODE" = 200 ]
-  kpp --profile="$PROFILE" --host=compute-0-1 | kgen | cmp - "$BODY"
-  [ "$(events)" = "$(printf 'compute-0-1\tprofile-sent\tkickstart to 127.0.0.1')" ]
+# Each refusal: 403, one line in the answer and in the server's log, and
+# the database as it was.
+refused() {
+  local addr=$1 header=$2 expected=$3
+  before=$(db_dump)
+  if [ -n "$header" ]; then
+    get "$addr" "${4:-}" -H "X-RHN-Provisioning-MAC-0: $header"
+  else
+    get "$addr" "${4:-}"
+  fi
+  [ "$CODE" = 403 ]
+  [ "$TYPE" = "text/plain" ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: $expected" ]
+  [ "$(db_dump)" = "$before" ]
+  grep -qxF "kickstart.cgi: $expected" "$T/lighttpd.err"
 }
 
-@test "?client= from any other address is refused" {
+@test "a known MAC from another address gets nothing: the header only confirms" {
+  refused 127.0.0.99 'eth0 52:54:00:00:00:11' '127.0.0.99 (eth0 52:54:00:00:00:11): unknown client'
+  refused 127.0.0.99 'eth0 52:54:00:00:00:11' \
+    '127.0.0.99 (eth0 52:54:00:00:00:11): unknown client' '?state=installed'
+}
+
+@test "a MAC header that disagrees with the address is refused" {
+  refused 127.0.0.10 'eth0 52:54:00:00:00:11' '127.0.0.10 (eth0 52:54:00:00:00:11): the MAC is not compute-0-0'"'"'s'
+  refused 127.0.0.10 'eth0 nonsense' '127.0.0.10 (eth0 nonsense): the MAC is not compute-0-0'"'"'s'
+}
+
+@test "the frontend gets nothing, by its private or its public address or MAC" {
+  refused 127.0.0.1 '' '127.0.0.1: frontend is a frontend, which is not installed over the network'
+  refused 127.1.0.1 'eth1 52:54:00:00:02:01' \
+    "127.1.0.1 (eth1 52:54:00:00:02:01): frontend's address on the public network, which does not serve installs"
+  refused 127.0.0.99 'eth1 52:54:00:00:02:01' '127.0.0.99 (eth1 52:54:00:00:02:01): unknown client'
+}
+
+@test "a node's address on the public network is refused" {
+  rocks add host interface compute-0-0 device=eth1 ip=127.1.0.10 subnet=public
+  refused 127.1.0.10 '' "127.1.0.10: compute-0-0's address on the public network, which does not serve installs"
+  refused 127.1.0.10 '' "127.1.0.10: compute-0-0's address on the public network, which does not serve installs" \
+    '?state=installing'
+}
+
+@test "?client= is no more: an administrator runs kpp --host | kgen" {
   before=$(db_dump)
   get 127.0.0.10 "?client=compute-0-1"
-  [ "$CODE" = 403 ]
-  [ "$(cat "$BODY")" = "kickstart.cgi: client=compute-0-1: only accepted from 127.0.0.1" ]
-  [ "$(db_dump)" = "$before" ]
-}
-
-@test "an unknown ?client= is refused" {
-  before=$(db_dump)
-  get 127.0.0.1 "?client=compute-9-9"
-  [ "$CODE" = 403 ]
-  [ "$(cat "$BODY")" = "kickstart.cgi: client=compute-9-9: unknown host" ]
+  [ "$CODE" = 400 ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: client: unknown query field" ]
   [ "$(db_dump)" = "$before" ]
 }
 
@@ -149,7 +179,27 @@ events() {
   [ "$(grep -c '^kickstart.cgi: 127.0.0.99.*: unknown client$' "$T/lighttpd.err")" = 2 ]
 }
 
+@test "hostile values in the database reach the node as data" {
+  hostile_db
+  get 127.0.0.10 ""
+  [ "$CODE" = 200 ]
+  NET=127.0.0.0/16 check_kickstart "$BODY"
+}
+
+@test "a value that is not text is refused at the door and never reaches a node" {
+  before=$(db_dump)
+  run --separate-stderr rocks set attr Info_ClusterName $'a\x01b'
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: Info_ClusterName: value has the control character U+0001 (byte 2)" ]
+  [ "$(db_dump)" = "$before" ]
+  get 127.0.0.10 ""
+  [ "$CODE" = 200 ]
+  grep -qx 'Rocks cluster Cluster' "$BODY"
+}
+
 @test "install state callbacks record events" {
+  get 127.0.0.10 ""
+  get 127.0.0.11 ""
   get 127.0.0.10 "?state=installing"
   [ "$CODE" = 200 ]
   [ "$(cat "$BODY")" = "compute-0-0: installing" ]
@@ -161,11 +211,56 @@ events() {
   [ "$CODE" = 200 ]
   [ "$(cat "$BODY")" = "compute-0-0: installed" ]
   [ "$(events)" = "$(printf '%s\t%s\t%s\n' \
+    compute-0-0 profile-sent 'kickstart to 127.0.0.10' \
+    compute-0-1 profile-sent 'kickstart to 127.0.0.11' \
     compute-0-0 installing 'from 127.0.0.10' \
     compute-0-1 failed 'from 127.0.0.11' \
     compute-0-0 installed 'from 127.0.0.10')" ]
   # An installed node boots from its disk from now on.
   [ "$(rocks list host --format=tsv compute-0-0 | cut -f6)" = os ]
+}
+
+# A state callback refused for its order: 409, one line, nothing recorded.
+out_of_order() {
+  local addr=$1 state=$2 expected=$3
+  before=$(db_dump)
+  get "$addr" "?state=$state"
+  [ "$CODE" = 409 ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: $expected" ]
+  [ "$(db_dump)" = "$before" ]
+}
+
+@test "state callbacks follow the install: installing after the kickstart, installed after installing" {
+  rocks set host compute-0-0 action=install
+  out_of_order 127.0.0.10 installing 'compute-0-0: state=installing comes only after its kickstart was sent (last: none)'
+  out_of_order 127.0.0.10 installed 'compute-0-0: state=installed comes only after installing (last: none)'
+  out_of_order 127.0.0.10 failed 'compute-0-0: state=failed comes only during an install (last: none)'
+  get 127.0.0.10 ""
+  out_of_order 127.0.0.10 installed 'compute-0-0: state=installed comes only after installing (last: profile-sent)'
+  # A spoofed or early installed leaves a pending reinstall pending.
+  [ "$(rocks list host --format=tsv compute-0-0 | cut -f6)" = install ]
+  get 127.0.0.10 "?state=installing"
+  [ "$CODE" = 200 ]
+  # A retried callback is answered and not recorded twice.
+  get 127.0.0.10 "?state=installing"
+  [ "$CODE" = 200 ]
+  [ "$(cat "$BODY")" = "compute-0-0: installing (already recorded)" ]
+  get 127.0.0.10 "?state=installed"
+  [ "$CODE" = 200 ]
+  out_of_order 127.0.0.10 installing 'compute-0-0: state=installing comes only after its kickstart was sent (last: installed)'
+  out_of_order 127.0.0.10 failed 'compute-0-0: state=failed comes only during an install (last: installed)'
+  [ "$(events)" = "$(printf '%s\t%s\t%s\n' \
+    compute-0-0 profile-sent 'kickstart to 127.0.0.10' \
+    compute-0-0 installing 'from 127.0.0.10' \
+    compute-0-0 installed 'from 127.0.0.10')" ]
+}
+
+@test "each host keeps at most 64 events, the newest" {
+  local i
+  for i in $(seq 70); do get 127.0.0.10 "?form=xml"; done
+  get 127.0.0.11 ""
+  [ "$(events | grep -c '^compute-0-0	profile-sent	xml to 127.0.0.10$')" = 64 ]
+  [ "$(events | grep -c '^compute-0-1	')" = 1 ]
 }
 
 # The CGI's sync configuration: PXE files in DIR.
@@ -180,6 +275,8 @@ cgi_pxe_dir() {
   rocks set host compute-0-0 action=install
   dbreport pxe "$T/pxe"
   grep -q 'inst.ks=' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-10"
+  get 127.0.0.10 ""
+  get 127.0.0.10 "?state=installing"
   get 127.0.0.10 "?state=installed"
   [ "$CODE" = 200 ]
   [ "$(cat "$BODY")" = "compute-0-0: installed" ]
@@ -189,11 +286,13 @@ cgi_pxe_dir() {
 
 @test "installed: a PXE directory it cannot write is reported, the event still counts" {
   cgi_pxe_dir "$T/no/such/dir"
+  get 127.0.0.10 ""
+  get 127.0.0.10 "?state=installing"
   get 127.0.0.10 "?state=installed"
   [ "$CODE" = 200 ]
   [ "$(cat "$BODY")" = "compute-0-0: installed (resetting the boot action to os failed: $T/no/such/dir: No such file or directory)" ]
   [ "$(grep -c "^kickstart.cgi: compute-0-0: resetting the boot action to os failed: $T/no/such/dir: No such file or directory\$" "$T/lighttpd.err")" = 1 ]
-  [ "$(events)" = "$(printf '%s\t%s\t%s\n' compute-0-0 installed 'from 127.0.0.10')" ]
+  [ "$(events | tail -n 1)" = "$(printf '%s\t%s\t%s' compute-0-0 installed 'from 127.0.0.10')" ]
 }
 
 @test "a bad state is refused with 400" {
@@ -221,6 +320,8 @@ cgi_pxe_dir() {
 }
 
 @test "past 2 x CPUs generations at once: 503 with Retry-After" {
+  get 127.0.0.10 ""
+  [ "$CODE" = 200 ]
   local n=$((2 * $(nproc))) i fd fds=()
   for ((i = 0; i < n; i++)); do
     exec {fd}>"$T/state/slot.$i"
@@ -243,6 +344,7 @@ cgi_pxe_dir() {
   [ "$CODE" = 200 ]
   for fd in "${fds[@]:1}"; do exec {fd}>&-; done
   [ "$(events)" = "$(printf '%s\t%s\t%s\n' \
+    compute-0-0 profile-sent 'kickstart to 127.0.0.10' \
     compute-0-0 installing 'from 127.0.0.10' \
     compute-0-0 profile-sent 'kickstart to 127.0.0.10')" ]
 }
@@ -272,6 +374,8 @@ cgi_pxe_dir() {
   rocks set host compute-0-1 action=install
   dbreport pxe "$T/pxe"
   before=$(stat -c '%i %Y' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-11" "$T/pxe/grub/grub.cfg")
+  get 127.0.0.10 ""
+  get 127.0.0.10 "?state=installing"
   get 127.0.0.10 "?state=installed"
   [ "$CODE" = 200 ]
   grep -qx 'default os' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-10"
@@ -289,6 +393,13 @@ cgi_pxe_dir() {
       "$i" "$i" "$((i - 100))" "$((i - 50))"
   done | while read -r line; do $line; done
   dbreport pxe "$T/pxe"
+  # Each install fetched its kickstart and reported installing first.
+  for i in $(seq 100 199); do
+    for q in form=xml state=installing; do
+      REQUEST_METHOD=GET GATEWAY_INTERFACE=CGI/1.1 REMOTE_ADDR=127.0.1.$((i - 50)) \
+        QUERY_STRING=$q ROCKS_CONF=$T/cgi.conf kickstart.cgi >/dev/null
+    done
+  done
   # Wait for these 100 only: the test's web server is a child too.
   local pids=()
   for i in $(seq 100 199); do

@@ -6,6 +6,8 @@
 bats_require_minimum_version 1.5.0
 load helper
 
+load data/graph/injection
+
 setup() {
   rocks_setup
   PROFILE=$(shipped_profile)
@@ -61,6 +63,8 @@ copy_profile() {
   kpp --profile="$PROFILE" --host=compute-0-1 >"$T/c01.xml"
   run --separate-stderr kgen --postonly "$T/c01.xml"
   [ "$status" -eq 0 ]
+  # ROCKS_UPDATE_GOLDEN=1 rewrites the golden file.
+  if [ -n "${ROCKS_UPDATE_GOLDEN:-}" ]; then printf '%s\n' "$output" >"$EXPECTED/compute-0-1.post"; fi
   [ "$output" = "$(cat "$EXPECTED/compute-0-1.post")" ]
   kpp --profile="$PROFILE" --host=compute-0-0 >"$T/c00.xml"
   run grep -x 'nas-0-0:/export/home.*' "$T/c00.xml"
@@ -262,6 +266,69 @@ XML
   run --separate-stderr kpp --profile="$PROFILE" --dot --appliance=nas
   [ "$status" -eq 0 ]
   [ "$output" = "$(cat "$EXPECTED/nas.dot")" ]
+}
+
+@test "hostile values through the database stay data: no section, command or shell word opens" {
+  rocks_fixture
+  hostile_db
+  kpp --profile="$PROFILE" --host=compute-0-0 >"$T/hostile.xml"
+  run --separate-stderr kgen "$T/hostile.xml"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  printf '%s\n' "$output" >"$T/hostile.ks"
+  check_kickstart "$T/hostile.ks"
+}
+
+@test "--attr refuses a value that is not text, naming the attribute" {
+  fails_with "kpp: --attr: Info_ClusterName: value has the control character U+0007 (byte 2)" \
+    --profile="$PROFILE" --appliance=compute --attr=Info_ClusterName=$'a\ab'
+  fails_with "kpp: --attr: Info_ClusterName: value is not valid UTF-8 (byte 2)" \
+    --profile="$PROFILE" --appliance=compute --attr=Info_ClusterName=$'a\xffb'
+  fails_with "kpp: --attr: Info_ClusterName: value has the control character U+0085 (byte 1)" \
+    --profile="$PROFILE" --appliance=compute --attr=Info_ClusterName=$'\xc2\x85'
+}
+
+@test "a value that is not text in the database is an error naming it, not broken XML" {
+  rocks_fixture
+  # As an older version, or SQL by hand, could have stored it.
+  rocks set attr Info_ClusterName x
+  local q="UPDATE attributes SET value = %s WHERE name = 'Info_ClusterName'"
+  if [ "${ROCKS_TEST_ENGINE:-sqlite}" = mysql ]; then
+    mariadb --socket="$ROCKS_TEST_MYSQL_SOCKET" -u root "$ROCKS_TEST_DBNAME" \
+      -e "$(printf "$q" "CONCAT('a', CHAR(27), 'b')")"
+  else
+    sqlite3 "${ROCKS_DB#sqlite:}" "$(printf "$q" "'a' || char(27) || 'b'")"
+  fi
+  line=$(grep -n 'Info_ClusterName' "$PROFILE/nodes/base.xml" | head -n 1 | cut -d: -f1)
+  fails_with "kpp: $PROFILE/nodes/base.xml:$line: &Info_ClusterName;: value has the control character U+001B (byte 2)" \
+    --profile="$PROFILE" --host=compute-0-0
+}
+
+@test "an expanding file gets values the shell does not expand; &Name:q; is one shell word" {
+  copy_profile
+  mkdir "$P/site-nodes"
+  cat >"$P/site-nodes/extend-compute.xml" <<'XML'
+<kickstart>
+  <post>
+<file name="/etc/site.conf" vars="expanded">
+host $(echo live) &Site_X;
+</file>
+printf '%s\n' &Site_X:q; &Site_X:q; >/etc/site.words
+  </post>
+</kickstart>
+XML
+  local x=$'`touch /PWNED` $(touch /PWNED) \\ $HOME \'; touch /PWNED; \'\n%post'
+  kpp --profile="$P" --appliance=compute --attr=Kickstart_PublicKey=k --attr="Site_X=$x" >"$T/site.xml"
+  kgen "$T/site.xml" >"$T/site.ks"
+  mkdir "$T/split"
+  "$GRAPHDATA/ks-split" "$T/site.ks" "$T/split" >/dev/null
+  last=$(grep -l site.words "$T/split"/*-post.sh)
+  bash -n "$last"
+  "$GRAPHDATA/ks-sandbox" "$T/root" "$last"
+  [ ! -e "$T/root/PWNED" ]
+  [ "$(cat "$T/root/etc/site.conf")" = "host live $x" ]
+  [ "$(cat "$T/root/etc/site.words")" = "$x
+$x" ]
 }
 
 @test "kpp never changes the database" {

@@ -407,6 +407,52 @@ nas-0-0" ]
     set attr --appliance=computer Site_Color red
 }
 
+@test "add/set attr: a value that is not text is refused, naming the attribute" {
+  rocks_fixture
+  rocks set attr Site_Color blue
+  local cases=(
+    $'a\ab' 'value has the control character U+0007 (byte 2)'
+    $'a\rb' 'value has the control character U+000D (byte 2)'
+    $'\x1b[31m' 'value has the control character U+001B (byte 1)'
+    $'a\x7f' 'value has the control character U+007F (byte 2)'
+    $'a\xc2\x85' 'value has the control character U+0085 (byte 2)'
+    $'\xef\xbf\xbe' 'value has the control character U+FFFE (byte 1)'
+    $'ab\xff' 'value is not valid UTF-8 (byte 3)'
+    $'\xc0\xaf' 'value is not valid UTF-8 (byte 1)'
+    $'\xed\xa0\x80' 'value is not valid UTF-8 (byte 1)'
+    $'caf\xc3' 'value is not valid UTF-8 (byte 4)'
+  )
+  set -- "${cases[@]}"
+  while [ "$#" -gt 0 ]; do
+    fails_unchanged "rocks: Site_Color: $2" set attr Site_Color "$1"
+    fails_unchanged "rocks: Site_Size: $2" add attr --host=compute-0-0 Site_Size "$1"
+    shift 2
+  done
+  # Tabs, line feeds and any other UTF-8 text are values like others.
+  rocks set attr Site_Color $'r\tg\nb \xe2\x80\xa8 caf\xc3\xa9'
+  [ "$(rocks list attr --format=tsv Site_Color | head -n 1 | cut -f1)" = Site_Color ]
+}
+
+@test "list attr masks secret attributes unless --secrets" {
+  rocks_fixture
+  rocks set attr Kickstart_RootPassword '$6$salt$hash'
+  rocks set attr --host=compute-0-0 ipmi_password calvin
+  rocks set attr Kickstart_SNMPCommunity s3cret
+  rocks set attr munge_key abc
+  rocks set attr Kickstart_PublicKey 'ssh-ed25519 AAAA root@frontend'
+  run --separate-stderr rocks list attr --host=compute-0-0 --format=tsv \
+    Kickstart_RootPassword ipmi_password Kickstart_SNMPCommunity munge_key Kickstart_PublicKey
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf '%s\t%s\t%s\n' Kickstart_PublicKey 'ssh-ed25519 AAAA root@frontend' global \
+    Kickstart_RootPassword '********' global Kickstart_SNMPCommunity '********' global \
+    ipmi_password '********' host munge_key '********' global)" ]
+  run --separate-stderr rocks list attr --host=compute-0-0 --format=tsv --secrets \
+    Kickstart_RootPassword ipmi_password
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf '%s\t%s\t%s\n' Kickstart_RootPassword '$6$salt$hash' global \
+    ipmi_password calvin host)" ]
+}
+
 @test "set attr: an invalid attribute name" {
   rocks_fixture
   fails_unchanged "rocks: bad name: invalid attribute name" set attr "bad name" x

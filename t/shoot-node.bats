@@ -9,10 +9,28 @@ load helper
 load sshd
 bats_require_minimum_version 1.5.0
 
+# rocks_fixture's cluster on loopback addresses: kickstart.cgi knows a
+# node by the address it asks from, which curl --interface gives.
+loopback_fixture() {
+  rocks init --frontend=frontend --private-network=127.0.0.0/16 \
+    --private-address=127.0.0.1 --private-mac=52:54:00:00:00:01 \
+    --public-address=192.168.1.1 --public-mac=52:54:00:00:01:01
+  rocks add host compute-0-0 appliance=compute rack=0 rank=0 cpus=4 \
+    mac=52:54:00:00:00:10 ip=127.0.0.10
+  rocks add host compute-0-1 appliance=compute rack=0 rank=1 cpus=4 \
+    mac=52:54:00:00:00:11 ip=127.0.0.11
+  rocks add host compute-1-0 appliance=compute rack=1 rank=0 cpus=8 \
+    mac=52:54:00:00:00:12 ip=127.0.0.12
+  rocks add host login-0-0 appliance=login rack=0 rank=0 \
+    mac=52:54:00:00:00:20 ip=127.0.0.20
+  rocks add host nas-0-0 appliance=nas rack=0 rank=0 \
+    mac=52:54:00:00:00:30 ip=127.0.0.30
+}
+
 setup() {
   rocks_setup
   PIDS=()
-  rocks_fixture
+  loopback_fixture
   mkdir -p "$T/pxe"
   printf 'pxe | %s | |\n' "$T/pxe" >"$T/sync.conf"
   cat >>"$ROCKS_CONF" <<EOF
@@ -142,26 +160,27 @@ EOF
 # $T/booted-HOST), fetches its kickstart from kickstart.cgi ($T/ks-HOST),
 # then posts installing and the outcome.
 node() {
-  local host=$1 trigger=$2 outcome=${3:-installed} mac pxe url
+  local host=$1 trigger=$2 outcome=${3:-installed} mac ip pxe url
   mac=$(rocks list host --format=tsv "$host" | cut -f8)
+  ip=$(rocks list host --format=tsv "$host" | cut -f7)
   pxe=$T/pxe/pxelinux.cfg/01-${mac//:/-}
-  url="http://127.0.0.1:$HTTP_PORT/install/sbin/kickstart.cgi?client=$host"
+  url="http://127.0.0.1:$HTTP_PORT/install/sbin/kickstart.cgi?form=kickstart"
   (
     for _ in $(seq 600); do
       eval "$trigger" && break
       sleep 0.05
     done
     cp "$pxe" "$T/booted-$host"
-    curl -fsS -o "$T/ks-$host" "$url"
+    curl -fsS --interface "$ip" -o "$T/ks-$host" "$url"
     [ "$outcome" = silent ] && exit 0
-    curl -fsS -o /dev/null "$url&state=installing"
+    curl -fsS --interface "$ip" -o /dev/null "$url&state=installing"
     if [ "$outcome" = installed-nopxe ]; then
       # The PXE directory goes away under shoot-node.
       rm -rf "$T/pxe"
       : >"$T/pxe"
       outcome=installed
     fi
-    curl -fsS -o /dev/null "$url&state=$outcome"
+    curl -fsS --interface "$ip" -o /dev/null "$url&state=$outcome"
   ) >"$T/node-$host.log" 2>&1 &
   PIDS+=($!)
 }
@@ -316,9 +335,9 @@ compute-0-0 installed M.M" ]
   grep -qx 'default install' "$T/booted-compute-0-0"
   grep -q '^%packages' "$T/ks-compute-0-0"
   [ "$(events)" = "compute-0-0|rebooting|ipmi
-compute-0-0|profile-sent|kickstart to 127.0.0.1
-compute-0-0|installing|from 127.0.0.1
-compute-0-0|installed|from 127.0.0.1" ]
+compute-0-0|profile-sent|kickstart to 127.0.0.10
+compute-0-0|installing|from 127.0.0.10
+compute-0-0|installed|from 127.0.0.10" ]
   # And its next boot is from its disk.
   [ "$(action compute-0-0)" = os ]
   grep -qx 'default os' "$T/pxe/pxelinux.cfg/01-52-54-00-00-00-10"

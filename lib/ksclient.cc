@@ -1,0 +1,133 @@
+#include "ksclient.h"
+
+#include <vector>
+
+#include "net.h"
+#include "strutil.h"
+
+namespace rocks {
+
+const char kInstallSubnet[] = "private";
+
+namespace {
+
+std::string Text(const std::optional<std::string>& v) { return v ? *v : ""; }
+
+bool HostIdOf(Database* db, const std::string& host, int64_t* id, std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT id FROM hosts WHERE name = ?", {SqlParam::Text(host)}, &rows, err))
+    return false;
+  if (rows.empty()) {
+    *err = host + ": unknown host";
+    return false;
+  }
+  return ParseInt(Text(rows[0][0]), id) || (*err = host + ": bad host id", false);
+}
+
+}  // namespace
+
+bool IdentifyClient(Database* db, const std::string& remote,
+                    const std::string& mac_header, Host* host,
+                    std::string* refusal, std::string* err) {
+  refusal->clear();
+  std::string who = remote.empty() ? "no REMOTE_ADDR" : remote;
+  if (!mac_header.empty()) who += " (" + mac_header + ")";
+  std::vector<SqlRow> rows;
+  if (!remote.empty() &&
+      !db->Query("SELECT h.name, s.name FROM interfaces i JOIN hosts h ON h.id = i.host "
+                 "LEFT JOIN subnets s ON s.id = i.subnet WHERE i.ip = ?",
+                 {SqlParam::Text(remote)}, &rows, err))
+    return false;
+  if (rows.empty()) {
+    *refusal = who + ": unknown client";
+    return true;
+  }
+  std::string name = Text(rows[0][0]);
+  if (Text(rows[0][1]) != kInstallSubnet) {
+    *refusal = who + ": " + name + "'s address on the " +
+               (rows[0][1] ? *rows[0][1] : std::string("(no)")) +
+               " network, which does not serve installs";
+    return true;
+  }
+  Host found;
+  bool ok;
+  if (!FindHost(db, name, &found, &ok, err)) return false;
+  if (!ok) {
+    *refusal = who + ": unknown client";
+    return true;
+  }
+  Appliance app;
+  if (!FindAppliance(db, found.appliance, &app, err)) return false;
+  if (!app.is_public) {
+    *refusal = who + ": " + name + " is a " + app.name +
+               ", which is not installed over the network";
+    return true;
+  }
+  if (!mac_header.empty()) {
+    // The header is "DEVICE MAC"; it may only confirm the address.
+    std::vector<std::string> words = SplitBlanks(mac_header);
+    std::string mac;
+    bool mine = false;
+    if (!words.empty() && ParseMac(words.back(), &mac))
+      for (const Interface& i : found.interfaces) mine = mine || i.mac == mac;
+    if (!mine) {
+      *refusal = who + ": the MAC is not " + name + "'s";
+      return true;
+    }
+  }
+  *host = std::move(found);
+  return true;
+}
+
+bool CheckInstallState(Database* db, const std::string& host, const std::string& state,
+                       bool* record, std::string* refusal, std::string* err) {
+  refusal->clear();
+  *record = false;
+  int64_t id;
+  if (!HostIdOf(db, host, &id, err)) return false;
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT state FROM install_events WHERE host = ? ORDER BY id DESC LIMIT 1",
+                 {SqlParam::Int(id)}, &rows, err))
+    return false;
+  std::string last = rows.empty() ? "" : Text(rows[0][0]);
+  if (last == state) return true;  // a retry of what is recorded
+  bool ok = state == "installing" ? last == "profile-sent"
+            : state == "installed" ? last == "installing"
+            : state == "failed"    ? last == "profile-sent" || last == "installing"
+                                   : false;
+  if (!ok) {
+    const char* after = state == "installing" ? "after its kickstart was sent"
+                        : state == "installed" ? "after installing"
+                                               : "during an install";
+    *refusal = host + ": state=" + state + " comes only " + after + " (last: " +
+               (last.empty() ? "none" : last) + ")";
+    return true;
+  }
+  *record = true;
+  return true;
+}
+
+bool RecordInstallEvent(Database* db, const InstallEvent& e, std::string* err) {
+  Transaction tx(db);
+  if (!tx.Begin(err)) return false;
+  int64_t id;
+  if (!HostIdOf(db, e.host, &id, err)) return false;
+  if (!db->Exec("INSERT INTO install_events (host, time, state, detail) VALUES (?, ?, ?, ?)",
+                {SqlParam::Int(id), SqlParam::Int(e.time), SqlParam::Text(e.state),
+                 SqlParam::Text(e.detail)},
+                err))
+    return false;
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT id FROM install_events WHERE host = ? ORDER BY id DESC LIMIT 1 "
+                 "OFFSET " + std::to_string(kMaxEventsPerHost),
+                 {SqlParam::Int(id)}, &rows, err))
+    return false;
+  int64_t cutoff;
+  if (!rows.empty() && ParseInt(Text(rows[0][0]), &cutoff) &&
+      !db->Exec("DELETE FROM install_events WHERE host = ? AND id <= ?",
+                {SqlParam::Int(id), SqlParam::Int(cutoff)}, err))
+    return false;
+  return tx.Commit(err);
+}
+
+}  // namespace rocks

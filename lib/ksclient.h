@@ -1,0 +1,47 @@
+// Who may ask kickstart.cgi for what: a node is known by the address its
+// request comes from, on a network that serves installs; the MAC header
+// anaconda sends only confirms it. Its install state callbacks follow the
+// order of an install, and each host keeps a bounded number of events.
+#ifndef ROCKS_LIB_KSCLIENT_H_
+#define ROCKS_LIB_KSCLIENT_H_
+
+#include <string>
+
+#include "cluster.h"
+#include "db.h"
+
+namespace rocks {
+
+/// The subnet whose hosts are installed over the network (the one dhcpd,
+/// kea and the PXE files serve).
+extern const char kInstallSubnet[];
+
+/// The most install events kept per host; older ones are dropped.
+constexpr int kMaxEventsPerHost = 64;
+
+/// Finds the host a request from `remote` is for. `mac_header` is the
+/// X-RHN-Provisioning-MAC-0 value ("eth0 52:54:00:..."), "" when not sent.
+/// The host is the one with `remote` on the install subnet, of an
+/// appliance that is installed over the network (not the frontend); a
+/// header that names another MAC refuses it. When the request is refused
+/// `refusal` says why in one line (naming the address) and `host` is not
+/// set; false only on a database error.
+bool IdentifyClient(Database* db, const std::string& remote,
+                    const std::string& mac_header, Host* host,
+                    std::string* refusal, std::string* err);
+
+/// Whether `state` (installing, installed, failed) may be recorded now
+/// for `host`, by its last event: installing after a kickstart was sent,
+/// installed after installing, failed after either. The same state again
+/// (a retried callback) is answered but not recorded (`record` false).
+/// Otherwise `refusal` says why.
+bool CheckInstallState(Database* db, const std::string& host, const std::string& state,
+                       bool* record, std::string* refusal, std::string* err);
+
+/// Records an event and drops the host's oldest beyond kMaxEventsPerHost,
+/// in one transaction.
+bool RecordInstallEvent(Database* db, const InstallEvent& event, std::string* err);
+
+}  // namespace rocks
+
+#endif  // ROCKS_LIB_KSCLIENT_H_
