@@ -28,52 +28,19 @@ EOF
   printf 'database = %s\n' "$ROCKS_DB" >>"$ROCKS_CONF"
   chmod 0644 "$ROCKS_CONF"
   mkdir "$W/install"
-  APACHE_PID=
 }
 
 teardown() {
-  [ -z "$APACHE_PID" ] || kill "$APACHE_PID" 2>/dev/null || true
-  [ -z "$APACHE_PID" ] || wait "$APACHE_PID" 2>/dev/null || true
+  stop_apache "$W"
   rocks_teardown
   rm -rf "$W"
 }
 
-# Starts apache2 in the foreground (as root, serving as www-data) with the
-# shipped configuration included; sets PORT.
+# start_apache (t/helper.bash) on 127.0.0.1 and a free port; sets PORT.
 start_httpd() {
-  local m=/usr/lib/apache2/modules i
   PORT=$((20000 + RANDOM % 40000))
   while ss -Hlnt "sport = :$PORT" | grep -q .; do PORT=$((20000 + RANDOM % 40000)); done
-  cat >"$W/httpd.conf" <<EOF
-ServerRoot $W
-ServerName localhost
-Listen 127.0.0.1:$PORT
-PidFile $W/httpd.pid
-ErrorLog $W/error.log
-LogLevel warn
-User www-data
-Group www-data
-ScriptSock $W/cgid.sock
-LoadModule mpm_event_module $m/mod_mpm_event.so
-LoadModule authz_core_module $m/mod_authz_core.so
-LoadModule alias_module $m/mod_alias.so
-LoadModule env_module $m/mod_env.so
-LoadModule cgid_module $m/mod_cgid.so
-LoadModule autoindex_module $m/mod_autoindex.so
-Define ROCKS_SBINDIR $ROCKS_BUILDDIR
-Define ROCKS_CONF $ROCKS_CONF
-Define ROCKS_INSTALL_ROOT $W/install
-Include $ROCKS_SRCDIR/share/httpd/rocks.conf
-EOF
-  apache2 -f "$W/httpd.conf" -DFOREGROUND >"$W/apache.out" 2>&1 &
-  APACHE_PID=$!
-  for i in $(seq 400); do
-    ss -Hlnt "sport = :$PORT" | grep -q . && return 0
-    kill -0 "$APACHE_PID" 2>/dev/null || break
-    sleep 0.05
-  done
-  cat "$W/apache.out" "$W/error.log"
-  return 1
+  start_apache "$W" 127.0.0.1 "$PORT"
 }
 
 @test "Apache runs kickstart.cgi as its user and answers a known node" {

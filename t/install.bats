@@ -33,6 +33,8 @@ install_default() {
   grep -qx 'ExecStart=/usr/local/sbin/rocks-dist dist' "$p/lib/systemd/system/rocks-dist.service"
   grep -qx 'd /usr/local/var/lock/rocks 0755 root root -' "$p/lib/tmpfiles.d/rocks.conf"
   [ -f "$p/share/rocks/profile/graphs/default/base.xml" ]
+  grep -qx '  Define ROCKS_SBINDIR /usr/local/sbin' "$p/share/rocks/httpd/rocks.conf"
+  grep -qx '  Define ROCKS_CONF /usr/local/etc/rocks/rocks.conf' "$p/share/rocks/httpd/rocks.conf"
 }
 
 @test "the default-prefix install runs a cluster from its built-in paths" {

@@ -50,6 +50,7 @@ files_of() {
     grep -q " /usr/share/man/man8/$tool.8" "$T/files"
     grep -qx " -rw-r--r-- /usr/share/bash-completion/completions/$tool" "$T/files"
   done
+  grep -qx ' -rw-r--r-- /usr/share/rocks/tftp/tftpd-hpa' "$T/files"
   run grep -E ' /(etc|run|var)/| /usr/lib/(systemd|tmpfiles)' "$T/files"
   [ "$output" = " drwxr-xr-x /etc/rocks
 cn -rw-r--r-- /etc/rocks/rocks-dist.conf
@@ -69,9 +70,12 @@ cn -rw-r--r-- /etc/rocks/sync.conf
 
 @test "the rocks-cgi package: kickstart.cgi, its web server setups and slot directory" {
   run files_of "$RPMS/rocks-cgi-$VERSION-1.x86_64.rpm"
-  [ "$output" = " -rwxr-xr-x /usr/sbin/kickstart.cgi
+  [ "$output" = "cn -rw-r--r-- /etc/httpd/conf.d/rocks.conf
+ -rwxr-xr-x /usr/sbin/kickstart.cgi
  -rw-r--r-- /usr/share/bash-completion/completions/kickstart.cgi
 d -rw-r--r-- /usr/share/man/man8/kickstart.cgi.8
+ drwxr-xr-x /usr/share/rocks/httpd
+ -rw-r--r-- /usr/share/rocks/httpd/rocks.conf
  drwxr-xr-x /usr/share/rocks/lighttpd
  -rw-r--r-- /usr/share/rocks/lighttpd/kickstart.conf
  drwxrwx--- /var/lib/rocks/kickstart" ]
@@ -103,6 +107,7 @@ d -rw-r--r-- /usr/share/man/man8/kickstart.cgi.8
   done
   grep -qx '# database = sqlite:/var/lib/rocks/cluster.db' "$T/root/etc/rocks/rocks.conf"
   grep -qx '.It Pa /run/lock/rocks/rocks-dist.lock' "$T/root/usr/share/man/man8/rocks-dist.8"
+  grep -qx '  Define ROCKS_CONF /etc/rocks/rocks.conf' "$T/root/etc/httpd/conf.d/rocks.conf"
   run --separate-stderr installed_ns "$T/root" usr "$(installed_cluster_script /etc)"
   [ "$status" -eq 0 ]
   [ "$output" = "$(installed_cluster_expected /etc)" ]
