@@ -3,7 +3,9 @@
 # as the web server's user (www-data here, apache on EL 9), answers a node
 # the database knows, records the event in a database it shares with root
 # through the group of the state directory, and refuses an unknown client.
-# The server listens on 127.0.0.1 only, on a free port.
+# The server listens on 127.0.0.1 only, on a free port; the private
+# network is 127.0.0.0/16, and a node is told apart by the loopback source
+# address curl binds to.
 
 bats_require_minimum_version 1.5.0
 load helper
@@ -30,6 +32,13 @@ EOF
   mkdir "$W/install"
 }
 
+# The cluster: a frontend and compute-0-0 at 127.0.0.10.
+loopback_cluster() {
+  rocks init --private-network=127.0.0.0/16 --private-address=127.0.0.1
+  rocks add host compute-0-0 appliance=compute rack=0 rank=0 cpus=2 \
+    mac=52:54:00:00:00:10 ip=127.0.0.10
+}
+
 teardown() {
   stop_apache "$W"
   rocks_teardown
@@ -44,10 +53,10 @@ start_httpd() {
 }
 
 @test "Apache runs kickstart.cgi as its user and answers a known node" {
-  rocks_fixture
+  loopback_cluster
   start_httpd
-  run --separate-stderr curl -sS -o "$W/ks" -w '%{http_code}' \
-    "http://127.0.0.1:$PORT/install/sbin/kickstart.cgi?client=compute-0-0"
+  run --separate-stderr curl -sS --interface 127.0.0.10 -o "$W/ks" -w '%{http_code}' \
+    "http://127.0.0.1:$PORT/install/sbin/kickstart.cgi"
   [ "$status" -eq 0 ]
   [ "$output" = 200 ]
   kpp --host=compute-0-0 | kgen | cmp - "$W/ks"
@@ -57,7 +66,7 @@ start_httpd() {
   [ "$(stat -c %U "$W/state/kickstart")" = www-data ]
   [ "$(stat -c %U "$W/state/kickstart/slot.0")" = www-data ]
   run sqlite3 "$W/state/cluster.db" "SELECT state, detail FROM install_events"
-  [ "$output" = "profile-sent|kickstart to 127.0.0.1" ]
+  [ "$output" = "profile-sent|kickstart to 127.0.0.10" ]
 }
 
 @test "Apache serves the distribution under /install/" {
@@ -71,12 +80,12 @@ start_httpd() {
 }
 
 @test "Apache: kickstart.cgi refuses a client the database does not know" {
-  rocks_fixture
+  loopback_cluster
   start_httpd
-  run --separate-stderr curl -sS -o "$W/body" -w '%{http_code}' \
-    "http://127.0.0.1:$PORT/install/sbin/kickstart.cgi?client=compute-9-9"
+  run --separate-stderr curl -sS --interface 127.0.0.99 -o "$W/body" -w '%{http_code}' \
+    "http://127.0.0.1:$PORT/install/sbin/kickstart.cgi"
   [ "$output" = 403 ]
-  [ "$(cat "$W/body")" = "kickstart.cgi: client=compute-9-9: unknown host" ]
+  [ "$(cat "$W/body")" = "kickstart.cgi: 127.0.0.99: unknown client" ]
   run sqlite3 "$W/state/cluster.db" "SELECT count(*) FROM install_events"
   [ "$output" = 0 ]
 }

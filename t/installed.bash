@@ -60,7 +60,7 @@ machines | $sysconf/rocks/machines |                 |
 CONF
 rocks init --public-address=192.168.1.1
 echo "== init"
-rocks list attr --format=tsv Kickstart_RootPassword | cut -f2
+rocks list attr --secrets --format=tsv Kickstart_RootPassword | cut -f2
 [ "\$(rocks list attr --format=tsv Kickstart_PublicKey | cut -f2)" = "\$(cat /root/.ssh/id_ed25519.pub)" ] && echo "root's key made and stored"
 echo "== insert-ethers"
 insert-ethers --batch --interface=rkv0 - <"$ROCKS_SRCDIR/t/data/insert-ethers/dhcpd.log"

@@ -51,6 +51,7 @@ files_of() {
     grep -qx " -rw-r--r-- /usr/share/bash-completion/completions/$tool" "$T/files"
   done
   grep -qx ' -rw-r--r-- /usr/share/rocks/tftp/tftpd-hpa' "$T/files"
+  grep -qx ' -rw-r--r-- /usr/share/rocks/rolls/hpc-9.0-1.x86_64.disk1.iso' "$T/files"
   run grep -E ' /(etc|run|var)/| /usr/lib/(systemd|tmpfiles)' "$T/files"
   [ "$output" = " drwxr-xr-x /etc/rocks
 cn -rw-r--r-- /etc/rocks/rocks-dist.conf
@@ -64,7 +65,8 @@ cn -rw-r--r-- /etc/rocks/sync.conf
  drwxr-xr-x /var/lib/rocks" ]
   grep -qx 'l -rw-r--r-- /usr/share/licenses/rocks-'"$VERSION"'/LICENSE' "$T/files"
   [ "$(grep -c ' -rw-r--r-- /usr/share/rocks/profile/' "$T/files")" = \
-    "$(ls "$ROCKS_SRCDIR"/graphs/default/*.xml "$ROCKS_SRCDIR"/graphs/nodes/*.xml | wc -l)" ]
+    "$(ls "$ROCKS_SRCDIR"/graphs/default/*.xml "$ROCKS_SRCDIR"/graphs/nodes/*.xml \
+      "$ROCKS_SRCDIR"/graphs/include/* | wc -l)" ]
   ! grep -q kickstart.cgi "$T/files"
 }
 

@@ -80,7 +80,8 @@ run_pre() {
   shift
   for a in "$@"; do attrs+=(--attr="$a"); done
   kpp --profile="$PROFILE" --appliance="$app" --attr="Kickstart_RootPassword=$ROOTPW" \
-    --attr="Kickstart_SystemDisk=$DISK" "${attrs[@]}" | kgen >"$T/$app.ks"
+    --attr="Kickstart_SystemDisk=$DISK" --attr=Kickstart_DistURL=http://10.1.1.1/install/rocks-dist \
+    "${attrs[@]}" | kgen >"$T/$app.ks"
   KS=$T/$app.ks
   mkdir -p "$T/split"
   "$GRAPHDATA/ks-split" "$KS" "$T/split" >/dev/null
