@@ -83,14 +83,19 @@ get() {
 }
 
 # The install events: host, state, detail, oldest first.
-events() {
-  local q="SELECT h.name, e.state, e.detail FROM install_events e
-    JOIN hosts h ON h.id = e.host ORDER BY e.id"
+# sql QUERY: runs QUERY on the test's database, either engine; rows as
+# tab-separated lines.
+sql() {
   if [ "${ROCKS_TEST_ENGINE:-sqlite}" = mysql ]; then
-    mariadb --socket="$ROCKS_TEST_MYSQL_SOCKET" -u root -N -B -e "$q" "$ROCKS_TEST_DBNAME"
+    mariadb --socket="$ROCKS_TEST_MYSQL_SOCKET" -u root -N -B -e "$1" "$ROCKS_TEST_DBNAME"
   else
-    sqlite3 -separator "$(printf '\t')" "${ROCKS_DB#sqlite:}" "$q"
+    sqlite3 -separator "$(printf '\t')" "${ROCKS_DB#sqlite:}" "$1"
   fi
+}
+
+events() {
+  sql "SELECT h.name, e.state, e.detail FROM install_events e
+    JOIN hosts h ON h.id = e.host ORDER BY e.id"
 }
 
 @test "a node gets its kickstart by its address; profile-sent is recorded" {
@@ -256,10 +261,16 @@ out_of_order() {
 }
 
 @test "each host keeps at most 64 events, the newest" {
-  local i
-  for i in $(seq 70); do get 127.0.0.10 "?form=xml"; done
+  local i values=()
+  # 63 events of an earlier install, oldest first, then two kickstarts.
+  for i in $(seq 63); do values+=("((SELECT id FROM hosts WHERE name = 'compute-0-0'), $i, 'profile-sent', 'old $i')"); done
+  sql "INSERT INTO install_events (host, time, state, detail) VALUES $(IFS=,; echo "${values[*]}")"
+  get 127.0.0.10 "?form=xml"
+  get 127.0.0.10 "?form=xml"
   get 127.0.0.11 ""
-  [ "$(events | grep -c '^compute-0-0	profile-sent	xml to 127.0.0.10$')" = 64 ]
+  [ "$(events | grep -c '^compute-0-0	')" = 64 ]
+  [ "$(events | grep '^compute-0-0	' | head -1)" = "compute-0-0	profile-sent	old 2" ]
+  [ "$(events | grep -c '^compute-0-0	profile-sent	xml to 127.0.0.10$')" = 2 ]
   [ "$(events | grep -c '^compute-0-1	')" = 1 ]
 }
 
@@ -393,13 +404,19 @@ cgi_pxe_dir() {
       "$i" "$i" "$((i - 100))" "$((i - 50))"
   done | while read -r line; do $line; done
   dbreport pxe "$T/pxe"
-  # Each install fetched its kickstart and reported installing first.
-  for i in $(seq 100 199); do
+  # Each install fetched its kickstart and reported installing first,
+  # two nodes at a time (the CGI's limit is 2 x CPUs generations at once).
+  cgi_installing() {
+    local q
     for q in form=xml state=installing; do
-      REQUEST_METHOD=GET GATEWAY_INTERFACE=CGI/1.1 REMOTE_ADDR=127.0.1.$((i - 50)) \
+      REQUEST_METHOD=GET GATEWAY_INTERFACE=CGI/1.1 REMOTE_ADDR=127.0.1.$(($1 - 50)) \
         QUERY_STRING=$q ROCKS_CONF=$T/cgi.conf kickstart.cgi >/dev/null
     done
-  done
+  }
+  export -f cgi_installing
+  export T
+  seq 100 199 | xargs -P 2 -I{} bash -c 'cgi_installing {}'
+  [ "$(events | grep -c '^compute-2-[0-9]*	installing	')" = 100 ]
   # Wait for these 100 only: the test's web server is a child too.
   local pids=()
   for i in $(seq 100 199); do

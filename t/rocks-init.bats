@@ -85,7 +85,7 @@ in_ns() { ip netns exec "$NS" "$@"; }
   [ "$stderr" = "" ]
   [ -s "$T/ssh/id_ed25519" ]
   [ "$(stat -c %a "$T/ssh")" = 700 ]
-  run --separate-stderr rocks list attr --format=tsv Kickstart_RootPassword Kickstart_PublicKey
+  run --separate-stderr rocks list attr --secrets --format=tsv Kickstart_RootPassword Kickstart_PublicKey
   [ "$output" = "$(printf 'Kickstart_PublicKey\t%s\tglobal\nKickstart_RootPassword\t$6$salt$hash\tglobal' "$(cat "$T/ssh/id_ed25519.pub")")" ]
 }
 

@@ -27,6 +27,7 @@ setup() {
   mkdir -p "$T/profile/graphs"
   cp -R "$ROCKS_SRCDIR/graphs/default" "$T/profile/graphs/"
   cp -R "$ROCKS_SRCDIR/graphs/nodes" "$T/profile/nodes"
+  cp -R "$ROCKS_SRCDIR/graphs/include" "$T/profile/include"
 }
 teardown() { rocks_teardown; }
 
@@ -366,7 +367,7 @@ sci  1.0     x86_64 no" ]
   rocks-dist --profile "$T/profile" dist >/dev/null
   printf 'profile = %s/build\n' "$ROOT" >>"$ROCKS_CONF"
   run --separate-stderr kpp --host=compute-0-0
-  [ "$status" -eq 0 ]
+  [ "$status" -eq 0 ] || { echo "$stderr"; false; }
   [[ "$output" == *'<package node="sci" file="nodes/sci.xml">sci-tools</package>'* ]]
   run --separate-stderr kpp --host=nas-0-0
   [ "$status" -eq 0 ]
