@@ -12,9 +12,14 @@
 #   boot_frontend_prepare   namespace, distribution, rocks init, configs
 #   (the caller adds hosts and attributes)
 #   boot_frontend_start     sync, then the servers
-#   boot_guest NAME bios|uefi MAC   starts a guest on a tap of its own;
-#                           its serial console is $W/NAME.serial, its
-#                           monitor the socket $W/NAME.monitor
+#   boot_guest NAME bios|uefi MAC [PORT]   starts a guest on a tap of its
+#                           own; its serial console is $W/NAME.serial, its
+#                           monitor the socket $W/NAME.monitor. With PORT,
+#                           the guest has a BMC: OpenIPMI's ipmi_sim, in
+#                           the namespace, answers IPMI on 127.0.0.1:PORT
+#                           and runs the guest itself, which it reaches
+#                           through QEMU's ipmi-bmc-extern device, so a
+#                           power cycle really stops and starts the guest
 #   boot_frontend_down      stops everything and removes $W and $NS
 
 boot_in_ns() { ip netns exec "$NS" "$@"; }
@@ -91,38 +96,67 @@ boot_frontend_start() {
 }
 
 boot_guest() {
-  local name=$1 firmware=$2 mac=$3 tap=tap${#BOOT_GUESTS[@]}
+  local name=$1 firmware=$2 mac=$3 bmc_port=${4:-} tap=tap${#BOOT_GUESTS[@]}
   BOOT_GUESTS+=("$name")
   boot_in_ns ip tuntap add dev "$tap" mode tap
   boot_in_ns ip link set "$tap" master br0 up
-  local common=(-m 512 -display none -monitor "unix:$W/$name.monitor,server,nowait"
-    -serial "file:$W/$name.serial" -netdev "tap,id=n0,ifname=$tap,script=no,downscript=no")
+  # The console is appended to, so that it keeps every boot of the guest.
+  local qemu=(qemu-system-x86_64 -m 512 -display none
+    -monitor "unix:$W/$name.monitor,server,nowait"
+    -chardev "file,id=console,path=$W/$name.serial,append=on" -serial chardev:console
+    -netdev "tap,id=n0,ifname=$tap,script=no,downscript=no")
   cp "$W/disk-$firmware.img" "$W/$name-disk.img"
   if [ "$firmware" = bios ]; then
-    boot_in_ns qemu-system-x86_64 -machine pc "${common[@]}" \
-      -device "e1000,netdev=n0,mac=$mac,bootindex=1" \
-      -drive "file=$W/$name-disk.img,format=raw,if=none,id=d0" \
-      -device ide-hd,drive=d0,bootindex=2 >"$W/$name.qemu" 2>&1 3>&- &
+    qemu+=(-machine pc -device "e1000,netdev=n0,mac=$mac,bootindex=1"
+      -drive "file=$W/$name-disk.img,format=raw,if=none,id=d0"
+      -device ide-hd,drive=d0,bootindex=2)
   else
     cp /usr/share/OVMF/OVMF_VARS_4M.fd "$W/$name-vars.fd"
-    boot_in_ns qemu-system-x86_64 -machine q35 "${common[@]}" \
-      -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
-      -drive "if=pflash,format=raw,file=$W/$name-vars.fd" \
-      -device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1" \
-      -drive "file=$W/$name-disk.img,format=raw,if=none,id=d0" \
-      -device virtio-blk-pci,drive=d0,bootindex=2 >"$W/$name.qemu" 2>&1 3>&- &
+    qemu+=(-machine q35
+      -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
+      -drive "if=pflash,format=raw,file=$W/$name-vars.fd"
+      -device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1"
+      -drive "file=$W/$name-disk.img,format=raw,if=none,id=d0"
+      -device virtio-blk-pci,drive=d0,bootindex=2)
   fi
+  if [ -z "$bmc_port" ]; then
+    boot_in_ns "${qemu[@]}" >"$W/$name.qemu" 2>&1 3>&- &
+    echo $! >"$W/$name.bg"
+    return
+  fi
+  # The BMC's side of ipmi-bmc-extern: ipmi_sim's VM serial interface on
+  # the port above the LAN one; QEMU connects to it and reconnects.
+  local d=$W/$name-bmc
+  mkdir -p "$d/state"
+  qemu+=(-chardev "socket,id=ipmi0,host=127.0.0.1,port=$((bmc_port + 1)),reconnect=1"
+    -device ipmi-bmc-extern,id=bmc0,chardev=ipmi0 -device isa-ipmi-kcs,bmc=bmc0)
+  cat >"$d/lan.conf" <<EOF
+name "$name"
+set_working_mc 0x20
+  startlan 1
+    addr 127.0.0.1 $bmc_port
+    priv_limit admin
+    allowed_auths_callback none md2 md5 straight
+    allowed_auths_user none md2 md5 straight
+    allowed_auths_operator none md2 md5 straight
+    allowed_auths_admin none md2 md5 straight
+    guid a123456789abcdefa123456789abcdef
+  endlan
+  serial 15 127.0.0.1 $((bmc_port + 1)) codec VM
+  startcmd "${qemu[*]}"
+  startnow true
+  poweroff_wait 2
+  kill_wait 2
+  user 2 true "admin" "bmcpass" admin 10 none md2 md5 straight
+EOF
+  cat >"$d/bmc.emu" <<EOF
+mc_setbmc 0x20
+mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02
+mc_enable 0x20
+EOF
+  boot_in_ns ipmi_sim -n -c "$d/lan.conf" -f "$d/bmc.emu" -s "$d/state" \
+    </dev/null >"$W/$name.qemu" 2>&1 3>&- &
   echo $! >"$W/$name.bg"
-}
-
-# Presses guest NAME's reset button.
-boot_reset_guest() {
-  python3 -c 'import socket, sys, time
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.recv(4096)
-s.sendall(b"system_reset\n")
-time.sleep(0.5)' "$W/$1.monitor"
 }
 
 boot_frontend_down() {
