@@ -84,13 +84,7 @@ bool FileSnippet(const XmlNode& f, const std::string& where, std::string* out,
           lines += i + 1 < content.size() ? "\n|" : "\n";
           ++i;
         } else {
-          lines += "$(printf '";
-          for (size_t k = 0; k < br; ++k) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\%03o", static_cast<unsigned char>(content[i + k]));
-            lines += buf;
-          }
-          lines += "')";
+          lines += "$(printf '" + OctalEscapes(std::string_view(content).substr(i, br)) + "')";
           i += br;
         }
       }

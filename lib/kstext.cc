@@ -147,13 +147,7 @@ std::string ShellWord(std::string_view s) {
     if (n > 0) {
       if (open) out += '\'';
       open = false;
-      out += "$'";
-      for (size_t k = 0; k < n; ++k) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\%03o", static_cast<unsigned char>(s[i + k]));
-        out += buf;
-      }
-      out += '\'';
+      out += "$'" + OctalEscapes(s.substr(i, n)) + "'";
       i += n;
       continue;
     }
@@ -187,6 +181,16 @@ std::string HereDocLiteral(std::string_view s) {
   for (char c : s) {
     if (c == '\\' || c == '$' || c == '`') out += '\\';
     out += c;
+  }
+  return out;
+}
+
+std::string OctalEscapes(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\%03o", c);
+    out += buf;
   }
   return out;
 }

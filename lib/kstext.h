@@ -52,6 +52,10 @@ std::string KickstartWord(std::string_view s);
 /// the shell expands nothing in it.
 std::string HereDocLiteral(std::string_view s);
 
+/// Each byte of `s` as a backslash and three octal digits (\ooo), the form
+/// both bash's $'...' and printf(1) read back.
+std::string OctalEscapes(std::string_view s);
+
 /// `s` in base64, in lines of 76 characters, each ended by \n.
 std::string Base64Lines(std::string_view s);
 

@@ -85,6 +85,35 @@ rocks_fixture() {
     mac=52:54:00:00:00:30 ip=10.255.255.250
 }
 
+# ipmi_sim_files DIR NAME PORT USER PASSWORD [LINE...]: DIR/lan.conf and
+# DIR/bmc.emu for an OpenIPMI ipmi_sim BMC that answers IPMI 1.5 and 2.0
+# on 127.0.0.1:PORT for USER, with the LINEs (chassis_control, serial,
+# startcmd ...) in its configuration.
+ipmi_sim_files() {
+  local d=$1 name=$2 port=$3 user=$4 password=$5 line
+  shift 5
+  {
+    printf 'name "%s"\nset_working_mc 0x20\n  startlan 1\n    addr 127.0.0.1 %s\n' \
+      "$name" "$port"
+    cat <<'EOF'
+    priv_limit admin
+    allowed_auths_callback none md2 md5 straight
+    allowed_auths_user none md2 md5 straight
+    allowed_auths_operator none md2 md5 straight
+    allowed_auths_admin none md2 md5 straight
+    guid a123456789abcdefa123456789abcdef
+  endlan
+EOF
+    for line; do printf '  %s\n' "$line"; done
+    printf '  user 2 true "%s" "%s" admin 10 none md2 md5 straight\n' "$user" "$password"
+  } >"$d/lan.conf"
+  cat >"$d/bmc.emu" <<'EOF'
+mc_setbmc 0x20
+mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02
+mc_enable 0x20
+EOF
+}
+
 # start_apache DIR ADDR PORT [WRAPPER]: Apache httpd with the shipped
 # share/httpd/rocks.conf, serving DIR/install as /install/ and running the
 # built kickstart.cgi with ROCKS_CONF; its logs are DIR/httpd-error.log

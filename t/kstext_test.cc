@@ -91,6 +91,13 @@ TEST(HereDocLiteralTest, NothingExpands) {
   EXPECT_EQ(HereDocLiteral("$HOME `x` \\n"), "\\$HOME \\`x\\` \\\\n");
 }
 
+TEST(OctalEscapesTest, EveryByteThreeDigits) {
+  EXPECT_EQ(OctalEscapes(""), "");
+  EXPECT_EQ(OctalEscapes("\n"), "\\012");
+  EXPECT_EQ(OctalEscapes("\xe2\x80\xa8"), "\\342\\200\\250");
+  EXPECT_EQ(OctalEscapes(std::string("a\0", 2)), "\\141\\000");
+}
+
 TEST(Base64LinesTest, PaddingAndLines) {
   EXPECT_EQ(Base64Lines(""), "");
   EXPECT_EQ(Base64Lines("f"), "Zg==\n");

@@ -78,26 +78,7 @@ esac
 exit 0
 EOF
   chmod +x "$d/chassis"
-  cat >"$d/lan.conf" <<EOF
-name "$1"
-set_working_mc 0x20
-  startlan 1
-    addr 127.0.0.1 $BMC_PORT
-    priv_limit admin
-    allowed_auths_callback none md2 md5 straight
-    allowed_auths_user none md2 md5 straight
-    allowed_auths_operator none md2 md5 straight
-    allowed_auths_admin none md2 md5 straight
-    guid a123456789abcdefa123456789abcdef
-  endlan
-  chassis_control "$d/chassis 0x20"
-  user 2 true "$2" "$3" admin 10 none md2 md5 straight
-EOF
-  cat >"$d/bmc.emu" <<EOF
-mc_setbmc 0x20
-mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02
-mc_enable 0x20
-EOF
+  ipmi_sim_files "$d" "$1" "$BMC_PORT" "$2" "$3" "chassis_control \"$d/chassis 0x20\""
   ipmi_sim -n -c "$d/lan.conf" -f "$d/bmc.emu" -s "$d/state" </dev/null >"$d/sim.log" 2>&1 &
   PIDS+=($!)
   wait_listen udp "$BMC_PORT"

@@ -130,30 +130,9 @@ boot_guest() {
   mkdir -p "$d/state"
   qemu+=(-chardev "socket,id=ipmi0,host=127.0.0.1,port=$((bmc_port + 1)),reconnect=1"
     -device ipmi-bmc-extern,id=bmc0,chardev=ipmi0 -device isa-ipmi-kcs,bmc=bmc0)
-  cat >"$d/lan.conf" <<EOF
-name "$name"
-set_working_mc 0x20
-  startlan 1
-    addr 127.0.0.1 $bmc_port
-    priv_limit admin
-    allowed_auths_callback none md2 md5 straight
-    allowed_auths_user none md2 md5 straight
-    allowed_auths_operator none md2 md5 straight
-    allowed_auths_admin none md2 md5 straight
-    guid a123456789abcdefa123456789abcdef
-  endlan
-  serial 15 127.0.0.1 $((bmc_port + 1)) codec VM
-  startcmd "${qemu[*]}"
-  startnow true
-  poweroff_wait 2
-  kill_wait 2
-  user 2 true "admin" "bmcpass" admin 10 none md2 md5 straight
-EOF
-  cat >"$d/bmc.emu" <<EOF
-mc_setbmc 0x20
-mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02
-mc_enable 0x20
-EOF
+  ipmi_sim_files "$d" "$name" "$bmc_port" admin bmcpass \
+    "serial 15 127.0.0.1 $((bmc_port + 1)) codec VM" "startcmd \"${qemu[*]}\"" \
+    "startnow true" "poweroff_wait 2" "kill_wait 2"
   boot_in_ns ipmi_sim -n -c "$d/lan.conf" -f "$d/bmc.emu" -s "$d/state" \
     </dev/null >"$W/$name.qemu" 2>&1 3>&- &
   echo $! >"$W/$name.bg"
