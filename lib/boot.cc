@@ -16,7 +16,7 @@
 #include "distconf.h"
 #include "file.h"
 #include "strutil.h"
-#include "sync.h"
+#include "syncconf.h"
 
 namespace rocks {
 

@@ -1,16 +1,7 @@
 // `rocks sync config`: rewrites every service file listed in the sync
-// configuration from its report, validates each new file with the real
-// daemon's checker before it replaces the old one, and reloads a service
-// only when its file changed.
-//
-// The sync configuration (sync.conf) has one line per file, four fields
-// separated by '|', blanks around them ignored, '#' starting a comment line:
-//
-//   REPORT [ARG] | OUTPUT | VALIDATE | RELOAD
-//
-// VALIDATE and RELOAD are shell commands (sh -c) and may be empty. In
-// VALIDATE, %f is the new file (shell-quoted) and %% a literal '%'. The
-// `pxe` report's OUTPUT is a directory and takes no VALIDATE.
+// configuration (see syncconf.h) from its report, validates each new file
+// with the real daemon's checker before it replaces the old one, and
+// reloads a service only when its file changed.
 #ifndef ROCKS_LIB_SYNC_H_
 #define ROCKS_LIB_SYNC_H_
 
@@ -19,27 +10,9 @@
 
 #include "config.h"
 #include "db.h"
+#include "syncconf.h"
 
 namespace rocks {
-
-/// One line of sync.conf.
-struct SyncEntry {
-  std::string report;
-  std::vector<std::string> args;
-  std::string output;
-  std::string validate;
-  std::string reload;
-  std::string where;  ///< "FILE:LINE", for messages
-};
-
-/// The sync configuration file: the `sync_conf` key, default
-/// $(sysconfdir)/rocks/sync.conf.
-std::string SyncConfPath(const Config& cfg);
-
-/// Parses sync.conf text; `source` names it in errors ("FILE:LINE: reason").
-/// Unknown reports, missing outputs and a relative OUTPUT are errors.
-bool ParseSyncConf(const std::string& text, const std::string& source,
-                   std::vector<SyncEntry>* out, std::string* err);
 
 struct SyncOptions {
   bool dry_run = false;
@@ -55,10 +28,6 @@ struct SyncOptions {
 /// others are still processed.
 bool SyncConfig(Database* db, const Config& cfg, const SyncOptions& options,
                 std::string* out, std::string* log, std::string* err);
-
-/// Expands %f (to `file`, shell-quoted) and %% in a VALIDATE command.
-bool ExpandValidate(const std::string& command, const std::string& file,
-                    std::string* out, std::string* err);
 
 }  // namespace rocks
 

@@ -1,0 +1,106 @@
+#include "syncconf.h"
+
+#include <map>
+
+#include "report.h"
+#include "strutil.h"
+
+namespace rocks {
+
+std::string SyncConfPath(const Config& cfg) {
+  return cfg.Get("sync_conf");
+}
+
+bool ExpandValidate(const std::string& command, const std::string& file,
+                    std::string* out, std::string* err) {
+  std::string result;
+  for (size_t i = 0; i < command.size(); ++i) {
+    if (command[i] != '%') {
+      result += command[i];
+      continue;
+    }
+    if (i + 1 < command.size() && command[i + 1] == 'f') {
+      result += ShellQuote(file);
+    } else if (i + 1 < command.size() && command[i + 1] == '%') {
+      result += '%';
+    } else {
+      *err = "'" + command + "': unknown escape '" + command.substr(i, 2) +
+             "' (expected %f or %%)";
+      return false;
+    }
+    ++i;
+  }
+  *out = std::move(result);
+  return true;
+}
+
+bool ParseSyncConf(const std::string& text, const std::string& source,
+                   std::vector<SyncEntry>* out, std::string* err) {
+  std::vector<std::string> lines = Split(text, '\n');
+  std::map<std::string, std::string> outputs;
+  for (size_t n = 0; n < lines.size(); ++n) {
+    std::string line = Trim(lines[n]);
+    if (line.empty() || line[0] == '#') continue;
+    std::string where = source + ":" + std::to_string(n + 1);
+    // RELOAD takes the rest of the line, so it may hold a pipe or '||'.
+    std::vector<std::string> fields;
+    size_t start = 0;
+    while (fields.size() < 3) {
+      size_t bar = line.find('|', start);
+      if (bar == std::string::npos) break;
+      fields.push_back(Trim(line.substr(start, bar - start)));
+      start = bar + 1;
+    }
+    fields.push_back(Trim(line.substr(start)));
+    if (fields.size() < 2) {
+      *err = where + ": expected 'REPORT | OUTPUT | VALIDATE | RELOAD'";
+      return false;
+    }
+    fields.resize(4);
+    SyncEntry e;
+    e.where = where;
+    std::vector<std::string> words = SplitBlanks(fields[0]);
+    if (words.empty()) {
+      *err = where + ": missing report";
+      return false;
+    }
+    e.report = words[0];
+    e.args.assign(words.begin() + 1, words.end());
+    std::vector<std::string> args = e.args;
+    // pxe's DIR is OUTPUT.
+    if (e.report == "pxe") args.push_back(fields[1]);
+    if (!CheckReport(e.report, args, err)) {
+      *err = where + ": " + *err;
+      return false;
+    }
+    e.output = fields[1];
+    e.validate = fields[2];
+    e.reload = fields[3];
+    if (e.output.empty()) {
+      *err = where + ": missing OUTPUT";
+      return false;
+    }
+    if (e.output[0] != '/') {
+      *err = where + ": " + e.output + ": OUTPUT must be an absolute path";
+      return false;
+    }
+    if (e.report == "pxe" && !e.validate.empty()) {
+      *err = where + ": pxe writes a directory: VALIDATE must be empty";
+      return false;
+    }
+    std::string ignored;
+    if (!ExpandValidate(e.validate, "", &ignored, err)) {
+      *err = where + ": " + *err;
+      return false;
+    }
+    auto [it, fresh] = outputs.emplace(e.output, where);
+    if (!fresh) {
+      *err = where + ": " + e.output + ": already written by " + it->second;
+      return false;
+    }
+    out->push_back(std::move(e));
+  }
+  return true;
+}
+
+}  // namespace rocks
