@@ -239,3 +239,21 @@ $(dbreport slurm-conf | grep '^NodeName=')" ]
   cmp "$T/before" "$T/out/slurm.conf"
 }
 
+@test "the munge key is a secret: masked by list attr, in a compute node's kickstart only with Slurm" {
+  slurm_cluster
+  key=$(head -c 1024 /dev/urandom | base64 -w0)
+  rocks set attr Slurm_MungeKey "$key"
+  run --separate-stderr rocks list attr --format=tsv Slurm_MungeKey
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'Slurm_MungeKey\t********\tglobal')" ]
+  PROFILE=$(shipped_profile)
+  kpp --profile="$PROFILE" --host=compute-0-0 >"$T/plain.xml"
+  run grep -c -F "$key" "$T/plain.xml"
+  [ "$output" = 0 ]
+  rocks set attr Slurm_Enabled yes
+  kpp --profile="$PROFILE" --host=compute-0-0 | kgen --postonly >"$T/post"
+  # The key is the body of a file (data in a quoted here-document), never shell.
+  grep -qxF "cat >/etc/munge/munge.key.b64 <<'ROCKS_EOF'" "$T/post"
+  grep -qxF "$key" "$T/post"
+  grep -qxF '  (umask 077 && base64 -d /etc/munge/munge.key.b64 >/etc/munge/munge.key)' "$T/post"
+}
