@@ -40,16 +40,6 @@ golden_ks() {
   [ "$output" = "" ]
 }
 
-# Checks that a command failed with exactly one error line and no output.
-fails_with() {
-  local expected=$1
-  shift
-  run --separate-stderr "$@"
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "$expected" ]
-}
-
 @test "compute kickstarts for EL 9 and EL 8 match their golden files and what anaconda accepts" {
   golden_ks compute 9 compute.ks
   golden_ks compute 8 compute-el8.ks

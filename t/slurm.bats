@@ -6,6 +6,7 @@
 # partitions. Bad input is one line naming it, and no output.
 
 load helper
+load report-fixture
 load sshd
 bats_require_minimum_version 1.5.0
 
@@ -31,27 +32,11 @@ teardown() {
   rocks_teardown
 }
 
-# Checks that a command failed with exactly one error line and no output.
-fails_with() {
-  local expected=$1
-  shift
-  run --separate-stderr "$@"
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "$expected" ]
-}
-
-# Compares $output with t/expected/dbreport/NAME (ROCKS_UPDATE_GOLDEN=1
-# rewrites it).
-golden() {
-  local file=$ROCKS_SRCDIR/t/expected/dbreport/$1
-  if [ -n "${ROCKS_UPDATE_GOLDEN:-}" ]; then printf '%s\n' "$output" >"$file"; fi
-  diff -u "$file" <(printf '%s\n' "$output")
-}
-
 # A cluster whose frontend is this machine (slurmctld runs only where
-# SlurmctldHost names it) on 127.0.0.1, with two compute appliances'
-# worth of nodes on loopback addresses and Slurm's paths in $T/slurm.
+# SlurmctldHost names it) on 127.0.0.1: three compute hosts on loopback
+# addresses, one of them in its own partition (Slurm_Partition) with its
+# memory known, a login host that Slurm does not see, and Slurm's paths
+# in $T/slurm.
 slurm_cluster() {
   local h
   h=$(hostname -s)
