@@ -144,7 +144,12 @@ $(dbreport slurm-conf | grep '^NodeName=')" ]
 
 @test "a host with no CPU count is an error naming it, in both reports" {
   slurm_cluster
+  dbreport -o "$T/slurm.conf" slurm-conf
+  cp "$T/slurm.conf" "$T/before"
   rocks set host compute-0-1 cpus=0
+  fails_with "dbreport: compute-0-1: CPU count unknown (set it with 'rocks set host compute-0-1 cpus=N')" \
+    dbreport -o "$T/slurm.conf" slurm-conf
+  cmp "$T/before" "$T/slurm.conf"
   fails_with "dbreport: compute-0-1: CPU count unknown (set it with 'rocks set host compute-0-1 cpus=N')" \
     dbreport slurm-conf
   fails_with "dbreport: compute-0-1: CPU count unknown (set it with 'rocks set host compute-0-1 cpus=N')" \
@@ -187,10 +192,46 @@ $(dbreport slurm-conf | grep '^NodeName=')" ]
     dbreport slurm-conf
 }
 
+@test "a cluster without a name is an error naming the attribute" {
+  slurm_cluster
+  rocks remove attr Info_ClusterName
+  fails_with "dbreport: Info_ClusterName: global attribute not set (run 'rocks set attr Info_ClusterName VALUE')" \
+    dbreport slurm-conf
+}
+
+@test "a controller name that is not a short host name is an error" {
+  slurm_cluster
+  rocks set attr Kickstart_PrivateHostname frontend.local
+  fails_with "dbreport: Kickstart_PrivateHostname=frontend.local: not a short host name" \
+    dbreport slurm-conf
+}
+
+@test "a controller address that is not one is an error" {
+  slurm_cluster
+  rocks set attr Kickstart_PrivateAddress 127.0.0
+  fails_with "dbreport: Kickstart_PrivateAddress=127.0.0: invalid IPv4 address" dbreport slurm-conf
+}
+
+@test "a bad Slurm_MungeSocket is an error" {
+  slurm_cluster
+  rocks set attr Slurm_MungeSocket 'munge#socket'
+  fails_with "dbreport: Slurm_MungeSocket=munge#socket: not an absolute path without blanks, quotes or '#'" \
+    dbreport slurm-conf
+}
+
+@test "a Slurm_RealMemory of zero is an error" {
+  slurm_cluster
+  rocks set attr --appliance=compute Slurm_RealMemory 0
+  fails_with "dbreport: compute-0-0: Slurm_RealMemory=0: not a whole number of MiB" dbreport slurm-conf
+}
+
 @test "a bad Slurm port is an error" {
   slurm_cluster
   rocks set attr Slurm_SlurmdPort 70000
   fails_with "dbreport: Slurm_SlurmdPort=70000: not a port number" dbreport slurm-conf
+  rocks set attr Slurm_SlurmdPort 6818
+  rocks set attr Slurm_SlurmctldPort x
+  fails_with "dbreport: Slurm_SlurmctldPort=x: not a port number" dbreport slurm-conf
 }
 
 @test "a Slurm path that is relative or holds a blank is an error" {
