@@ -344,22 +344,50 @@ bool LoadReportContext(const Config& cfg, ReportContext* ctx, std::string* err) 
   return true;
 }
 
+namespace {
+
+// The table's adapters: every report takes the same arguments.
+template <bool (*F)(Database*, const ReportContext&, std::string*, std::string*)>
+bool Plain(Database* db, const ReportContext& ctx, const std::vector<std::string>&,
+           std::string* out, std::string* err) {
+  return F(db, ctx, out, err);
+}
+
+template <bool (*F)(Database*, const ReportContext&, const std::string&, std::string*,
+                    std::string*)>
+bool OfSubnet(Database* db, const ReportContext& ctx, const std::vector<std::string>& args,
+              std::string* out, std::string* err) {
+  return F(db, ctx, args.empty() ? "private" : args[0], out, err);
+}
+
+}  // namespace
+
 const std::vector<ReportInfo>& Reports() {
   static const std::vector<ReportInfo> kReports = {
-      {"hosts", "", "/etc/hosts: every interface's address and names, aliases"},
-      {"ethers", "", "/etc/ethers: MAC address and name of every interface"},
-      {"dhcpd", "", "/etc/dhcp/dhcpd.conf: ISC dhcpd, the private subnet"},
-      {"kea", "", "/etc/kea/kea-dhcp4.conf: Kea DHCPv4, the private subnet"},
-      {"dns", "[SUBNET]", "BIND forward zone of a subnet (default private)"},
-      {"dns-reverse", "[SUBNET]", "BIND reverse zone of a subnet (default private)"},
-      {"pxe", "DIR", "pxelinux, GRUB and iPXE boot files per host, written into DIR"},
-      {"machines", "", "compute hosts by rack and rank (MPI machine file)"},
-      {"slurm-conf", "", "/etc/slurm/slurm.conf: controller, compute nodes, partitions"},
-      {"slurm-nodes", "", "Slurm NodeName lines for the compute hosts"},
-      {"pbs-nodes", "", "PBS qmgr create node lines for the compute hosts"},
-      {"resolv", "", "/etc/resolv.conf for the nodes"},
-      {"genders", "", "/etc/genders: groups by appliance, rack and all (pdsh -g)"},
-      {"clustershell", "", "ClusterShell groups.d YAML: groups by appliance, rack and all"},
+      {"hosts", "", "/etc/hosts: every interface's address and names, aliases",
+       Plain<ReportHosts>},
+      {"ethers", "", "/etc/ethers: MAC address and name of every interface",
+       Plain<ReportEthers>},
+      {"dhcpd", "", "/etc/dhcp/dhcpd.conf: ISC dhcpd, the private subnet", Plain<ReportDhcpd>},
+      {"kea", "", "/etc/kea/kea-dhcp4.conf: Kea DHCPv4, the private subnet", Plain<ReportKea>},
+      {"dns", "[SUBNET]", "BIND forward zone of a subnet (default private)",
+       OfSubnet<ReportDns>},
+      {"dns-reverse", "[SUBNET]", "BIND reverse zone of a subnet (default private)",
+       OfSubnet<ReportDnsReverse>},
+      {"pxe", "DIR", "pxelinux, GRUB and iPXE boot files per host, written into DIR", nullptr},
+      {"machines", "", "compute hosts by rack and rank (MPI machine file)",
+       Plain<ReportMachines>},
+      {"slurm-conf", "", "/etc/slurm/slurm.conf: controller, compute nodes, partitions",
+       Plain<ReportSlurmConf>},
+      {"slurm-nodes", "", "Slurm NodeName lines for the compute hosts",
+       Plain<ReportSlurmNodes>},
+      {"pbs-nodes", "", "PBS qmgr create node lines for the compute hosts",
+       Plain<ReportPbsNodes>},
+      {"resolv", "", "/etc/resolv.conf for the nodes", Plain<ReportResolv>},
+      {"genders", "", "/etc/genders: groups by appliance, rack and all (pdsh -g)",
+       Plain<ReportGenders>},
+      {"clustershell", "", "ClusterShell groups.d YAML: groups by appliance, rack and all",
+       Plain<ReportClusterShell>},
   };
   return kReports;
 }
@@ -395,24 +423,15 @@ bool RunReport(Database* db, const ReportContext& ctx, const std::string& name,
                const std::vector<std::string>& args, std::string* out,
                std::string* err) {
   if (!CheckReport(name, args, err)) return false;
-  if (name == "pxe") {
-    *err = "pxe: writes a directory, not one file";
-    return false;
+  for (const ReportInfo& r : Reports()) {
+    if (name != r.name) continue;
+    if (!r.run) {
+      *err = name + ": writes a directory, not one file";
+      return false;
+    }
+    return r.run(db, ctx, args, out, err);
   }
-  std::string subnet = args.empty() ? "private" : args[0];
-  if (name == "hosts") return ReportHosts(db, ctx, out, err);
-  if (name == "ethers") return ReportEthers(db, ctx, out, err);
-  if (name == "dhcpd") return ReportDhcpd(db, ctx, out, err);
-  if (name == "kea") return ReportKea(db, ctx, out, err);
-  if (name == "dns") return ReportDns(db, ctx, subnet, out, err);
-  if (name == "dns-reverse") return ReportDnsReverse(db, ctx, subnet, out, err);
-  if (name == "machines") return ReportMachines(db, ctx, out, err);
-  if (name == "slurm-conf") return ReportSlurmConf(db, ctx, out, err);
-  if (name == "slurm-nodes") return ReportSlurmNodes(db, ctx, out, err);
-  if (name == "pbs-nodes") return ReportPbsNodes(db, ctx, out, err);
-  if (name == "genders") return ReportGenders(db, ctx, out, err);
-  if (name == "clustershell") return ReportClusterShell(db, ctx, out, err);
-  return ReportResolv(db, ctx, out, err);
+  return false;  // CheckReport knows every name
 }
 
 bool ReportHosts(Database* db, const ReportContext& ctx, std::string* out,

@@ -39,11 +39,17 @@ struct ReportContext {
 /// (for reproducible output), otherwise the current time.
 bool LoadReportContext(const Config& cfg, ReportContext* ctx, std::string* err);
 
+/// Makes one report's file from its arguments (already checked).
+using ReportFn = bool (*)(Database* db, const ReportContext& ctx,
+                          const std::vector<std::string>& args, std::string* out,
+                          std::string* err);
+
 /// One entry of the list `dbreport` prints without a report.
 struct ReportInfo {
   const char* name;         ///< "hosts"
   const char* args;         ///< "" or "[SUBNET]", "DIR"
   const char* description;  ///< "/etc/hosts: ..."
+  ReportFn run;             ///< nullptr for pxe, which writes a directory
 };
 
 /// Every report, in the order they are listed.
