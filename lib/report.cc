@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include <unordered_set>
 
 #include "boot.h"
+#include "cond.h"
 #include "file.h"
 #include "hostsel.h"
 #include "net.h"
@@ -342,21 +344,50 @@ bool LoadReportContext(const Config& cfg, ReportContext* ctx, std::string* err) 
   return true;
 }
 
+namespace {
+
+// The table's adapters: every report takes the same arguments.
+template <bool (*F)(Database*, const ReportContext&, std::string*, std::string*)>
+bool Plain(Database* db, const ReportContext& ctx, const std::vector<std::string>&,
+           std::string* out, std::string* err) {
+  return F(db, ctx, out, err);
+}
+
+template <bool (*F)(Database*, const ReportContext&, const std::string&, std::string*,
+                    std::string*)>
+bool OfSubnet(Database* db, const ReportContext& ctx, const std::vector<std::string>& args,
+              std::string* out, std::string* err) {
+  return F(db, ctx, args.empty() ? "private" : args[0], out, err);
+}
+
+}  // namespace
+
 const std::vector<ReportInfo>& Reports() {
   static const std::vector<ReportInfo> kReports = {
-      {"hosts", "", "/etc/hosts: every interface's address and names, aliases"},
-      {"ethers", "", "/etc/ethers: MAC address and name of every interface"},
-      {"dhcpd", "", "/etc/dhcp/dhcpd.conf: ISC dhcpd, the private subnet"},
-      {"kea", "", "/etc/kea/kea-dhcp4.conf: Kea DHCPv4, the private subnet"},
-      {"dns", "[SUBNET]", "BIND forward zone of a subnet (default private)"},
-      {"dns-reverse", "[SUBNET]", "BIND reverse zone of a subnet (default private)"},
-      {"pxe", "DIR", "pxelinux, GRUB and iPXE boot files per host, written into DIR"},
-      {"machines", "", "compute hosts by rack and rank (MPI machine file)"},
-      {"slurm-nodes", "", "Slurm NodeName lines for the compute hosts"},
-      {"pbs-nodes", "", "PBS qmgr create node lines for the compute hosts"},
-      {"resolv", "", "/etc/resolv.conf for the nodes"},
-      {"genders", "", "/etc/genders: groups by appliance, rack and all (pdsh -g)"},
-      {"clustershell", "", "ClusterShell groups.d YAML: groups by appliance, rack and all"},
+      {"hosts", "", "/etc/hosts: every interface's address and names, aliases",
+       Plain<ReportHosts>},
+      {"ethers", "", "/etc/ethers: MAC address and name of every interface",
+       Plain<ReportEthers>},
+      {"dhcpd", "", "/etc/dhcp/dhcpd.conf: ISC dhcpd, the private subnet", Plain<ReportDhcpd>},
+      {"kea", "", "/etc/kea/kea-dhcp4.conf: Kea DHCPv4, the private subnet", Plain<ReportKea>},
+      {"dns", "[SUBNET]", "BIND forward zone of a subnet (default private)",
+       OfSubnet<ReportDns>},
+      {"dns-reverse", "[SUBNET]", "BIND reverse zone of a subnet (default private)",
+       OfSubnet<ReportDnsReverse>},
+      {"pxe", "DIR", "pxelinux, GRUB and iPXE boot files per host, written into DIR", nullptr},
+      {"machines", "", "compute hosts by rack and rank (MPI machine file)",
+       Plain<ReportMachines>},
+      {"slurm-conf", "", "/etc/slurm/slurm.conf: controller, compute nodes, partitions",
+       Plain<ReportSlurmConf>},
+      {"slurm-nodes", "", "Slurm NodeName lines for the compute hosts",
+       Plain<ReportSlurmNodes>},
+      {"pbs-nodes", "", "PBS qmgr create node lines for the compute hosts",
+       Plain<ReportPbsNodes>},
+      {"resolv", "", "/etc/resolv.conf for the nodes", Plain<ReportResolv>},
+      {"genders", "", "/etc/genders: groups by appliance, rack and all (pdsh -g)",
+       Plain<ReportGenders>},
+      {"clustershell", "", "ClusterShell groups.d YAML: groups by appliance, rack and all",
+       Plain<ReportClusterShell>},
   };
   return kReports;
 }
@@ -392,23 +423,15 @@ bool RunReport(Database* db, const ReportContext& ctx, const std::string& name,
                const std::vector<std::string>& args, std::string* out,
                std::string* err) {
   if (!CheckReport(name, args, err)) return false;
-  if (name == "pxe") {
-    *err = "pxe: writes a directory, not one file";
-    return false;
+  for (const ReportInfo& r : Reports()) {
+    if (name != r.name) continue;
+    if (!r.run) {
+      *err = name + ": writes a directory, not one file";
+      return false;
+    }
+    return r.run(db, ctx, args, out, err);
   }
-  std::string subnet = args.empty() ? "private" : args[0];
-  if (name == "hosts") return ReportHosts(db, ctx, out, err);
-  if (name == "ethers") return ReportEthers(db, ctx, out, err);
-  if (name == "dhcpd") return ReportDhcpd(db, ctx, out, err);
-  if (name == "kea") return ReportKea(db, ctx, out, err);
-  if (name == "dns") return ReportDns(db, ctx, subnet, out, err);
-  if (name == "dns-reverse") return ReportDnsReverse(db, ctx, subnet, out, err);
-  if (name == "machines") return ReportMachines(db, ctx, out, err);
-  if (name == "slurm-nodes") return ReportSlurmNodes(db, ctx, out, err);
-  if (name == "pbs-nodes") return ReportPbsNodes(db, ctx, out, err);
-  if (name == "genders") return ReportGenders(db, ctx, out, err);
-  if (name == "clustershell") return ReportClusterShell(db, ctx, out, err);
-  return ReportResolv(db, ctx, out, err);
+  return false;  // CheckReport knows every name
 }
 
 bool ReportHosts(Database* db, const ReportContext& ctx, std::string* out,
@@ -769,12 +792,252 @@ bool ReportMachines(Database* db, const ReportContext& ctx, std::string* out,
   return true;
 }
 
+namespace {
+
+// A value written bare in slurm.conf, whose parser splits at blanks and
+// reads '#' as a comment: printable, no blank, no quote, no '#'.
+bool SlurmWord(const std::string& v) {
+  if (v.empty()) return false;
+  for (char c : v) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == '#' || c == '"' || c == '\'') return false;
+  }
+  return true;
+}
+
+// A partition or cluster name: letters, digits, '-' and '_'.
+bool SlurmName(const std::string& v) {
+  if (v.empty()) return false;
+  for (char c : v)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  return true;
+}
+
+// One compute host as slurm.conf describes it.
+struct SlurmNode {
+  std::string name;
+  std::string addr;  // its private address, "" when it has none
+  int64_t cpus = 0;
+  int64_t memory = 0;  // MiB, 0 = unknown
+  std::vector<std::string> partitions;
+};
+
+// The compute hosts by rack and rank with their private address and the
+// Slurm_Partition and Slurm_RealMemory attributes in force (host over
+// appliance over global): two queries for any number of hosts. A host
+// whose CPU count is unknown (0) is an error naming every such host.
+bool LoadSlurmNodes(Database* db, std::vector<SlurmNode>* out, std::string* err) {
+  std::vector<SqlRow> hosts, attrs;
+  if (!db->Query(
+          "SELECT h.id, h.name, h.cpus, a.id, a.name, i.ip "
+          "FROM hosts h JOIN appliances a ON a.id = h.appliance "
+          "LEFT JOIN interfaces i ON i.host = h.id AND i.ip IS NOT NULL AND "
+          "i.subnet = (SELECT id FROM subnets WHERE name = 'private') "
+          "WHERE a.compute <> 0 ORDER BY h.rack, h.`rank`, h.name, i.device",
+          {}, &hosts, err) ||
+      !db->Query("SELECT scope, owner, name, value FROM attributes "
+                 "WHERE name IN ('Slurm_Partition', 'Slurm_RealMemory')",
+                 {}, &attrs, err))
+    return false;
+  // scope + owner + name -> value
+  std::map<std::tuple<std::string, int64_t, std::string>, std::string> set;
+  for (auto& r : attrs) set[{Str(r[0]), Int(r[1]), Str(r[2])}] = Str(r[3]);
+  auto resolve = [&](int64_t host, int64_t appliance, const char* name,
+                     const std::string& fallback) {
+    for (auto key : {std::make_tuple(std::string("host"), host, std::string(name)),
+                     std::make_tuple(std::string("appliance"), appliance, std::string(name)),
+                     std::make_tuple(std::string("global"), int64_t{0}, std::string(name))}) {
+      auto it = set.find(key);
+      if (it != set.end() && !it->second.empty()) return it->second;
+    }
+    return fallback;
+  };
+  std::vector<std::string> unknown;
+  int64_t last = -1;
+  for (auto& r : hosts) {
+    int64_t id = Int(r[0]);
+    if (id == last) continue;
+    last = id;
+    SlurmNode n;
+    n.name = Str(r[1]);
+    n.cpus = Int(r[2]);
+    n.addr = Str(r[5]);
+    int64_t appliance = Int(r[3]);
+    if (n.cpus <= 0) unknown.push_back(n.name);
+    std::string memory = resolve(id, appliance, "Slurm_RealMemory", "");
+    if (!memory.empty() && (!ParseInt(memory, &n.memory) || n.memory <= 0)) {
+      *err = n.name + ": Slurm_RealMemory=" + memory + ": not a whole number of MiB";
+      return false;
+    }
+    std::string parts = resolve(id, appliance, "Slurm_Partition", Str(r[4]));
+    n.partitions = ListWords(parts);
+    for (const std::string& p : n.partitions) {
+      if (!SlurmName(p)) {
+        *err = n.name + ": Slurm_Partition=" + parts +
+               ": not a partition name (letters, digits, - and _)";
+        return false;
+      }
+    }
+    if (!ValidHostName(n.name)) {
+      *err = n.name + ": not a host name slurm.conf can hold";
+      return false;
+    }
+    out->push_back(std::move(n));
+  }
+  if (!unknown.empty()) {
+    *err = Join(unknown, ", ") + ": CPU count unknown (set it with 'rocks set host " +
+           unknown[0] + " cpus=N')";
+    return false;
+  }
+  return true;
+}
+
+std::string SlurmNodeLines(const std::vector<SlurmNode>& nodes) {
+  std::string text;
+  for (const SlurmNode& n : nodes) {
+    text += "NodeName=" + n.name;
+    if (!n.addr.empty()) text += " NodeAddr=" + n.addr;
+    text += " CPUs=" + std::to_string(n.cpus);
+    if (n.memory > 0) text += " RealMemory=" + std::to_string(n.memory);
+    text += " State=UNKNOWN\n";
+  }
+  return text;
+}
+
+// The cluster-wide settings of slurm.conf, from the global attributes.
+struct SlurmSettings {
+  std::string cluster;
+  std::string controller;
+  std::string controller_addr;
+  std::string ctld_port, slurmd_port;
+  std::string user;
+  std::string munge_socket;
+  std::string state_dir, spool_dir, log_dir, run_dir;
+};
+
+bool LoadSlurmSettings(const Attrs& attrs, SlurmSettings* s, std::string* err) {
+  std::string cluster = AttrOr(attrs, "Slurm_ClusterName", "");
+  const char* cluster_attr = "Slurm_ClusterName";
+  if (cluster.empty()) {
+    cluster_attr = "Info_ClusterName";
+    if (!NeedAttr(attrs, cluster_attr, &cluster, err)) return false;
+  }
+  if (!SlurmName(cluster)) {
+    *err = std::string(cluster_attr) + "=" + cluster +
+           ": not a Slurm cluster name (letters, digits, - and _; set Slurm_ClusterName)";
+    return false;
+  }
+  // Slurm folds the name to lower case itself, and warns.
+  s->cluster = ToLower(cluster);
+  uint32_t addr;
+  if (!NeedAttr(attrs, "Kickstart_PrivateHostname", &s->controller, err) ||
+      !NeedAttr(attrs, "Kickstart_PrivateAddress", &s->controller_addr, err))
+    return false;
+  if (!ValidHostName(s->controller) || s->controller.find('.') != std::string::npos) {
+    *err = "Kickstart_PrivateHostname=" + s->controller + ": not a short host name";
+    return false;
+  }
+  if (!ParseIPv4(s->controller_addr, &addr)) {
+    *err = "Kickstart_PrivateAddress=" + s->controller_addr + ": invalid IPv4 address";
+    return false;
+  }
+  auto port = [&](const char* attr, const char* fallback, std::string* out) {
+    *out = AttrOr(attrs, attr, fallback);
+    int64_t n;
+    if (!ParseInt(*out, &n) || n < 1 || n > 65535) {
+      *err = std::string(attr) + "=" + *out + ": not a port number";
+      return false;
+    }
+    return true;
+  };
+  auto path = [&](const char* attr, const char* fallback, std::string* out) {
+    *out = AttrOr(attrs, attr, fallback);
+    if (out->empty() || (*out)[0] != '/' || !SlurmWord(*out)) {
+      *err = std::string(attr) + "=" + *out +
+             ": not an absolute path without blanks, quotes or '#'";
+      return false;
+    }
+    return true;
+  };
+  if (!port("Slurm_SlurmctldPort", "6817", &s->ctld_port) ||
+      !port("Slurm_SlurmdPort", "6818", &s->slurmd_port) ||
+      !path("Slurm_StateDir", "/var/spool/slurmctld", &s->state_dir) ||
+      !path("Slurm_SpoolDir", "/var/spool/slurmd", &s->spool_dir) ||
+      !path("Slurm_LogDir", "/var/log/slurm", &s->log_dir) ||
+      !path("Slurm_RunDir", "/run", &s->run_dir))
+    return false;
+  if (AttrOr(attrs, "Slurm_MungeSocket", "") != "" &&
+      !path("Slurm_MungeSocket", "", &s->munge_socket))
+    return false;
+  s->user = AttrOr(attrs, "Slurm_User", "slurm");
+  if (!SlurmName(s->user)) {
+    *err = "Slurm_User=" + s->user + ": not a user name";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool ReportSlurmNodes(Database* db, const ReportContext& ctx, std::string* out,
                       std::string* err) {
-  std::vector<SqlRow> rows;
-  if (!LoadComputeHosts(db, &rows, err)) return false;
-  std::string text = Header("#", "slurm-nodes");
-  for (auto& r : rows) text += "NodeName=" + Str(r[0]) + " CPUs=" + Str(r[1]) + "\n";
+  std::vector<SlurmNode> nodes;
+  if (!LoadSlurmNodes(db, &nodes, err)) return false;
+  *out = Header("#", "slurm-nodes") + SlurmNodeLines(nodes);
+  return true;
+}
+
+bool ReportSlurmConf(Database* db, const ReportContext& ctx, std::string* out,
+                     std::string* err) {
+  Attrs attrs;
+  SlurmSettings s;
+  std::vector<SlurmNode> nodes;
+  if (!LoadGlobalAttrs(db, &attrs, err) || !LoadSlurmSettings(attrs, &s, err) ||
+      !LoadSlurmNodes(db, &nodes, err))
+    return false;
+  std::string text = Header("#", "slurm-conf");
+  text += "ClusterName=" + s.cluster + "\n";
+  text += "SlurmctldHost=" + s.controller + "(" + s.controller_addr + ")\n";
+  text += "SlurmctldPort=" + s.ctld_port + "\n";
+  text += "SlurmdPort=" + s.slurmd_port + "\n";
+  text += "SlurmUser=" + s.user + "\n";
+  text += "AuthType=auth/munge\n";
+  if (!s.munge_socket.empty()) text += "AuthInfo=socket=" + s.munge_socket + "\n";
+  text += "StateSaveLocation=" + s.state_dir + "\n";
+  text += "SlurmdSpoolDir=" + s.spool_dir + "\n";
+  text += "SlurmctldLogFile=" + s.log_dir + "/slurmctld.log\n";
+  text += "SlurmdLogFile=" + s.log_dir + "/slurmd.log\n";
+  text += "SlurmctldPidFile=" + s.run_dir + "/slurmctld.pid\n";
+  text += "SlurmdPidFile=" + s.run_dir + "/slurmd.pid\n";
+  // The nodes fetch this file from slurmctld (slurmd --conf-server), so
+  // it lives on the frontend only.
+  text += "SlurmctldParameters=enable_configless\n";
+  text += "ProctrackType=proctrack/linuxproc\n";
+  text += "TaskPlugin=task/none\n";
+  text += "SelectType=select/cons_tres\n";
+  text += "SelectTypeParameters=CR_CPU\n";
+  text += "MpiDefault=none\n";
+  text += "ReturnToService=2\n";
+  if (Truthy(AttrOr(attrs, "Slurm_Accounting", "no"))) {
+    // slurmdbd runs beside slurmctld (the frontend's slurm-server node).
+    text += "AccountingStorageType=accounting_storage/slurmdbd\n";
+    text += "AccountingStorageHost=" + s.controller + "\n";
+  }
+  text += "\n# Nodes: the compute hosts.\n";
+  text += SlurmNodeLines(nodes);
+  // Partitions in the order their first node comes; the first is the default.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<std::string>> members;
+  for (const SlurmNode& n : nodes)
+    for (const std::string& p : n.partitions) {
+      auto [it, fresh] = members.try_emplace(p);
+      if (fresh) order.push_back(p);
+      it->second.push_back(n.name);
+    }
+  text += "\n# Partitions: by appliance, or the Slurm_Partition attribute.\n";
+  for (const std::string& p : order)
+    text += "PartitionName=" + p + " Nodes=" + FoldHostNames(members[p]) +
+            (p == order[0] ? " Default=YES" : "") + " MaxTime=INFINITE State=UP\n";
   *out = std::move(text);
   return true;
 }

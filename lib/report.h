@@ -39,11 +39,17 @@ struct ReportContext {
 /// (for reproducible output), otherwise the current time.
 bool LoadReportContext(const Config& cfg, ReportContext* ctx, std::string* err);
 
+/// Makes one report's file from its arguments (already checked).
+using ReportFn = bool (*)(Database* db, const ReportContext& ctx,
+                          const std::vector<std::string>& args, std::string* out,
+                          std::string* err);
+
 /// One entry of the list `dbreport` prints without a report.
 struct ReportInfo {
   const char* name;         ///< "hosts"
   const char* args;         ///< "" or "[SUBNET]", "DIR"
   const char* description;  ///< "/etc/hosts: ..."
+  ReportFn run;             ///< nullptr for pxe, which writes a directory
 };
 
 /// Every report, in the order they are listed.
@@ -107,9 +113,25 @@ bool ReverseZoneName(const std::string& network, int prefix, std::string* zone,
 bool ReportMachines(Database* db, const ReportContext& ctx, std::string* out,
                     std::string* err);
 
-/// Slurm `NodeName=NAME CPUs=N` lines for the compute hosts.
+/// Slurm `NodeName=NAME NodeAddr=IP CPUs=N [RealMemory=MiB]` lines for the
+/// compute hosts: the private address, the hosts table's CPU count and the
+/// Slurm_RealMemory attribute (host over appliance over global). A host
+/// whose CPU count is unknown (0) is an error naming it, never CPUs=1.
 bool ReportSlurmNodes(Database* db, const ReportContext& ctx, std::string* out,
                       std::string* err);
+
+/// slurm.conf: ClusterName (Slurm_ClusterName, else Info_ClusterName),
+/// SlurmctldHost (the frontend: Kickstart_PrivateHostname and
+/// Kickstart_PrivateAddress), munge authentication, the state, spool, log
+/// and PID paths (Slurm_StateDir, Slurm_SpoolDir, Slurm_LogDir,
+/// Slurm_RunDir), the ports (Slurm_SlurmctldPort, Slurm_SlurmdPort),
+/// SlurmUser (Slurm_User, default slurm), the munge socket (Slurm_MungeSocket),
+/// configless nodes, slurmdbd accounting when Slurm_Accounting is true,
+/// the NodeName lines of ReportSlurmNodes, and one
+/// partition per appliance or per Slurm_Partition value, the first being
+/// the default. Every value is checked against slurm.conf's syntax.
+bool ReportSlurmConf(Database* db, const ReportContext& ctx, std::string* out,
+                     std::string* err);
 
 /// PBS `create node NAME np=N` lines (qmgr input) for the compute hosts.
 bool ReportPbsNodes(Database* db, const ReportContext& ctx, std::string* out,

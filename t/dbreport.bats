@@ -114,6 +114,11 @@ OK" ]
   check_report slurm-nodes slurm-nodes
 }
 
+@test "dbreport slurm-conf: the fixture's compute hosts, one partition" {
+  report_fixture
+  check_report slurm-conf-fixture slurm-conf
+}
+
 @test "dbreport pbs-nodes" {
   report_fixture
   check_report pbs-nodes pbs-nodes

@@ -29,6 +29,16 @@ rocks_teardown() {
   fi
 }
 
+# Checks that a command failed with exactly one error line and no output.
+fails_with() {
+  local expected=$1
+  shift
+  run --separate-stderr "$@"
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "$expected" ]
+}
+
 # Holds an flock(2) on FILE through fd 8, with this shell's PID written in
 # it, as a running holder does; `exec 8>&-` lets go.
 hold_lock() {

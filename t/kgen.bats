@@ -26,7 +26,8 @@ profile() {
 # (ROCKS_UPDATE_GOLDEN=1 rewrites it) and the lint of that release.
 golden_ks() {
   local app=$1 release=$2 golden=$EXPECTED/$3
-  kpp --profile="$PROFILE" --appliance="$app" --release="$release" \
+  shift 3
+  kpp --profile="$PROFILE" --appliance="$app" --release="$release" "$@" \
     --attr="Kickstart_RootPassword=$ROOTPW" \
     --attr=Kickstart_DistURL=http://192.168.1.2/install/rocks-dist >"$T/$app-$release.xml"
   run --separate-stderr kgen "$T/$app-$release.xml"
@@ -37,16 +38,6 @@ golden_ks() {
   run "$LINT" -v release="$release" "$golden"
   [ "$status" -eq 0 ]
   [ "$output" = "" ]
-}
-
-# Checks that a command failed with exactly one error line and no output.
-fails_with() {
-  local expected=$1
-  shift
-  run --separate-stderr "$@"
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "$expected" ]
 }
 
 @test "compute kickstarts for EL 9 and EL 8 match their golden files and what anaconda accepts" {
@@ -67,6 +58,30 @@ fails_with() {
 @test "nas kickstarts for EL 9 and EL 8 match their golden files and what anaconda accepts" {
   golden_ks nas 9 nas.ks
   golden_ks nas 8 nas-el8.ks
+}
+
+# What the database gives once the frontend has published its accounts and
+# made its munge key (both base64; these are test values).
+USERS_KEY=--attr=Users_Key=ZGVtby11c2Vycy1rZXktZGVtby11c2Vycy1rZXktMzI=
+MUNGE_KEY=--attr=Slurm_MungeKey=ZGVtby1tdW5nZS1rZXktZGVtby1tdW5nZS1rZXktZGVtby1tdW5nZS1rZXk=
+
+@test "a compute kickstart with Slurm and the users key matches its golden file and what anaconda accepts" {
+  golden_ks compute 9 compute-slurm.ks --attr=Slurm_Enabled=yes "$USERS_KEY" "$MUNGE_KEY"
+}
+
+@test "a frontend kickstart with Slurm and accounting matches its golden file and what anaconda accepts" {
+  golden_ks frontend 9 frontend-slurm.ks --attr=Slurm_Enabled=yes --attr=Slurm_Accounting=yes
+}
+
+@test "a login kickstart with Slurm gets munge and the client commands, not slurmd" {
+  kpp --profile="$PROFILE" --appliance=login --attr=Slurm_Enabled=yes "$MUNGE_KEY" \
+    --attr="Kickstart_RootPassword=$ROOTPW" >"$T/login.xml"
+  run --separate-stderr kgen --section=packages "$T/login.xml"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *$'\nmunge\n'* ]]
+  [[ "$output" == *$'\nslurm\n'* ]]
+  [[ "$output" != *slurm-slurmd* ]]
+  [[ "$output" != *slurm-slurmctld* ]]
 }
 
 @test "the kickstart lint catches what anaconda would refuse" {

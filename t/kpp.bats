@@ -54,6 +54,25 @@ copy_profile() {
   [ "$output" = "$(cat "$EXPECTED/compute-0-0.ks")" ]
 }
 
+@test "with the users key in the database a node pulls the accounts at install and on a timer" {
+  rocks_fixture
+  rocks set attr Users_Key ZGVtby11c2Vycy1rZXktZGVtby11c2Vycy1rZXktMzI=
+  kpp --profile="$PROFILE" --host=compute-0-0 >"$T/c00.xml"
+  run --separate-stderr kgen --postonly "$T/c00.xml"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  # Only the users node's %post (ROCKS_UPDATE_GOLDEN=1 rewrites the golden file).
+  output=$(printf '%s\n' "$output" | awk '/^%post/ { keep = 0 } /rocks: begin. .post users \(nodes\/users.xml\)/ { keep = 1; print prev } keep { print } { prev = $0 }')
+  if [ -n "${ROCKS_UPDATE_GOLDEN:-}" ]; then printf '%s\n' "$output" >"$EXPECTED/compute-0-0-users.post"; fi
+  diff -u "$EXPECTED/compute-0-0-users.post" <(printf '%s\n' "$output")
+  run grep -c '^rocks$' <(kgen --section=packages "$T/c00.xml")
+  [ "$output" = 1 ]
+  # Without the key (no frontend published yet) a node gets none of it.
+  rocks remove attr Users_Key
+  run grep -c 'rocks-pull-users' <(kpp --profile="$PROFILE" --host=compute-0-0 | kgen --postonly)
+  [ "$output" = 0 ]
+}
+
 @test "attributes resolve host over appliance over global" {
   rocks_fixture
   rocks set attr Kickstart_NFSHome nas-0-0:/export/home --appliance=compute
@@ -218,7 +237,7 @@ nas-0-0.xml" ]
   copy_profile
   sed -i 's|<order head="TAIL" tail="install-done"/>|&\n  <order head="compute" tail="client"/>|' \
     "$P/default/base.xml"
-  fails_with "kpp: $P/default/base.xml:51: <order> cycle: client -> compute -> client" \
+  fails_with "kpp: $P/default/base.xml:54: <order> cycle: client -> compute -> client" \
     --profile="$P" --appliance=compute
 }
 
