@@ -92,9 +92,14 @@ class Transaction {
     open_ = db_->Begin(err);
     return open_;
   }
+  /// Commits; a COMMIT that fails is rolled back, so that the connection
+  /// is out of the transaction and the next Begin works.
   bool Commit(std::string* err) {
+    if (!open_) return db_->Commit(err);
     open_ = false;
-    return db_->Commit(err);
+    if (db_->Commit(err)) return true;
+    db_->Rollback();
+    return false;
   }
 
  private:

@@ -313,6 +313,73 @@ TEST_P(DbTest, TransactionRollsBackUnlessCommitted) {
   EXPECT_EQ(rows, (Rows{{"2", "b"}}));
 }
 
+/// The engine underneath, except that COMMIT fails (as a Galera
+/// certification failure or a lost connection would) and leaves the
+/// transaction open.
+class CommitFails : public Database {
+ public:
+  explicit CommitFails(Database* db) : db_(db) {}
+  Engine engine() const override { return db_->engine(); }
+  const std::string& url() const override { return db_->url(); }
+  bool Exec(std::string_view sql, const std::vector<SqlParam>& params, std::string* err,
+            int64_t* last_id = nullptr, int64_t* affected = nullptr) override {
+    return db_->Exec(sql, params, err, last_id, affected);
+  }
+  bool Query(std::string_view sql, const std::vector<SqlParam>& params,
+             std::vector<SqlRow>* rows, std::string* err) override {
+    return db_->Query(sql, params, rows, err);
+  }
+  bool ExecDdl(std::string_view sql, std::string* err) override { return db_->ExecDdl(sql, err); }
+  bool HasTable(const std::string& name, bool* exists, std::string* err) override {
+    return db_->HasTable(name, exists, err);
+  }
+  bool Begin(std::string* err) override { return db_->Begin(err); }
+  bool Commit(std::string* err) override {
+    if (fail_) {
+      fail_ = false;
+      *err = "commit failed";
+      return false;
+    }
+    return db_->Commit(err);
+  }
+  void Rollback() override {
+    ++rollbacks_;
+    db_->Rollback();
+  }
+  int rollbacks_ = 0;
+
+ private:
+  Database* db_;
+  bool fail_ = true;
+};
+
+TEST_P(DbTest, TransactionRollsBackACommitThatFailed) {
+  ASSERT_NO_FATAL_FAILURE(CreateTable());
+  CommitFails db(db_.get());
+  std::string err;
+  {
+    Transaction tx(&db);
+    ASSERT_TRUE(tx.Begin(&err)) << err;
+    ASSERT_TRUE(db.Exec("INSERT INTO t (n, s) VALUES (1, 'a')", {}, &err)) << err;
+    EXPECT_FALSE(tx.Commit(&err));
+    EXPECT_EQ(err, "commit failed");
+    EXPECT_EQ(db.rollbacks_, 1);
+  }
+  EXPECT_EQ(db.rollbacks_, 1);
+  EXPECT_EQ(Count(), "0");
+  // The connection is out of the failed transaction: the next one works.
+  {
+    Transaction tx(&db);
+    ASSERT_TRUE(tx.Begin(&err)) << err;
+    ASSERT_TRUE(db.Exec("INSERT INTO t (n, s) VALUES (2, 'b')", {}, &err)) << err;
+    ASSERT_TRUE(tx.Commit(&err)) << err;
+  }
+  EXPECT_EQ(db.rollbacks_, 1);
+  Rows rows;
+  ASSERT_TRUE(db_->Query("SELECT n, s FROM t", {}, &rows, &err)) << err;
+  EXPECT_EQ(rows, (Rows{{"2", "b"}}));
+}
+
 TEST_P(DbTest, RollbackAfterAFailedStatementDiscardsTheWholeTransaction) {
   ASSERT_NO_FATAL_FAILURE(CreateTable());
   std::string err;
@@ -522,6 +589,43 @@ TEST_F(SqliteLockTest, SecondWriterWaitsForTheFirst) {
   Rows rows;
   ASSERT_TRUE(second->Query("SELECT n FROM t ORDER BY n", {}, &rows, &err)) << err;
   EXPECT_EQ(rows, (Rows{{"1"}, {"2"}}));
+}
+
+// A COMMIT that SQLite itself refuses: a deferred foreign key still
+// violated at the end of the transaction. The transaction is rolled back,
+// not left open, so that a long-running writer (insert-ethers) goes on.
+TEST_F(SqliteLockTest, ACommitThatFailsIsRolledBackAndTheNextBeginWorks) {
+  auto db = Connect(0.2);
+  ASSERT_TRUE(db);
+  std::string err;
+  ASSERT_TRUE(db->ExecDdl("CREATE TABLE p (id INTEGER PRIMARY KEY); "
+                          "CREATE TABLE c (p INTEGER REFERENCES p (id) "
+                          "DEFERRABLE INITIALLY DEFERRED)",
+                          &err))
+      << err;
+  {
+    Transaction tx(db.get());
+    ASSERT_TRUE(tx.Begin(&err)) << err;
+    ASSERT_TRUE(db->Exec("INSERT INTO c (p) VALUES (7)", {}, &err)) << err;
+    EXPECT_FALSE(tx.Commit(&err));
+    EXPECT_EQ(err, dir_ + "/cluster.db: FOREIGN KEY constraint failed");
+  }
+  Rows rows;
+  ASSERT_TRUE(db->Query("SELECT count(*) FROM c", {}, &rows, &err)) << err;
+  EXPECT_EQ(rows, (Rows{{"0"}}));
+  // Another connection can write: no lock is left behind.
+  auto other = Connect(0.2);
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(other->Begin(&err)) << err;
+  ASSERT_TRUE(other->Exec("INSERT INTO p (id) VALUES (1)", {}, &err)) << err;
+  ASSERT_TRUE(other->Commit(&err)) << err;
+  Transaction tx(db.get());
+  ASSERT_TRUE(tx.Begin(&err)) << err;
+  ASSERT_TRUE(db->Exec("INSERT INTO c (p) VALUES (1)", {}, &err)) << err;
+  ASSERT_TRUE(tx.Commit(&err)) << err;
+  rows.clear();
+  ASSERT_TRUE(other->Query("SELECT p FROM c", {}, &rows, &err)) << err;
+  EXPECT_EQ(rows, (Rows{{"1"}}));
 }
 
 TEST_F(SqliteLockTest, ReaderSeesCommittedStateDuringAWrite) {
