@@ -55,6 +55,39 @@ bool HostId(Database* db, const std::string& name, int64_t* id,
   return true;
 }
 
+// The host whose appliance is the frontend: its id (0 when there is none)
+// and name.
+bool FrontendHost(Database* db, int64_t* id, std::string* name, std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT h.id, h.name FROM hosts h JOIN appliances a ON a.id = h.appliance "
+                 "WHERE a.name = 'frontend' ORDER BY h.id",
+                 {}, &rows, err))
+    return false;
+  *id = rows.empty() ? 0 : Int(rows[0][0]);
+  *name = rows.empty() ? "" : Str(rows[0][1]);
+  return true;
+}
+
+// One frontend per cluster: a host may be given the frontend appliance
+// only while there is none, and the frontend keeps it (`label` names the
+// appliance= given).
+bool CheckFrontendAppliance(Database* db, int64_t id, const std::string& appliance,
+                            const std::string& label, std::string* err) {
+  int64_t frontend_id;
+  std::string frontend;
+  if (!FrontendHost(db, &frontend_id, &frontend, err)) return false;
+  bool is_frontend = frontend_id != 0 && frontend_id == id;
+  if (is_frontend && appliance != "frontend") {
+    *err = label + ": the frontend's appliance cannot be changed";
+    return false;
+  }
+  if (!is_frontend && appliance == "frontend" && frontend_id != 0) {
+    *err = label + ": the cluster already has a frontend (" + frontend + ")";
+    return false;
+  }
+  return true;
+}
+
 bool ApplianceByName(Database* db, const std::string& name, Appliance* out,
                      const std::string& label, std::string* err) {
   std::vector<SqlRow> rows;
@@ -746,7 +779,8 @@ bool AddHost(Database* db, const NewHost& given, std::string* err) {
   }
   if (!CheckNotAlias(db, h.name, h.name, err)) return false;
   Appliance app;
-  if (!ApplianceByName(db, h.appliance, &app, "appliance=" + h.appliance, err))
+  if (!ApplianceByName(db, h.appliance, &app, "appliance=" + h.appliance, err) ||
+      !CheckFrontendAppliance(db, 0, app.name, "appliance=" + h.appliance, err))
     return false;
   int64_t rack = h.rack.value_or(0);
   int64_t rank = 0;
@@ -806,7 +840,9 @@ bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
     SqlParam param;
     if (key == "appliance") {
       Appliance app;
-      if (!ApplianceByName(db, value, &app, "appliance=" + value, err)) return false;
+      if (!ApplianceByName(db, value, &app, "appliance=" + value, err) ||
+          !CheckFrontendAppliance(db, id, app.name, "appliance=" + value, err))
+        return false;
       column = "appliance";
       param = SqlParam::Int(app.id);
     } else if (key == "rack" || key == "rank" || key == "cpus") {
@@ -868,10 +904,17 @@ bool RemoveHosts(Database* db, const std::vector<std::string>& names,
                  std::string* err) {
   Transaction tx(db);
   if (!tx.Begin(err)) return false;
+  int64_t frontend_id;
+  std::string frontend;
+  if (!FrontendHost(db, &frontend_id, &frontend, err)) return false;
   std::vector<int64_t> ids;
   for (const std::string& n : names) {
     int64_t id;
     if (!HostId(db, n, &id, err)) return false;
+    if (id == frontend_id) {
+      *err = n + ": the frontend cannot be removed";
+      return false;
+    }
     ids.push_back(id);
   }
   for (int64_t id : ids) {

@@ -326,6 +326,35 @@ nas-0-0" ]
   fails_unchanged "rocks: compute-0-9: unknown host (did you mean 'compute-0-0'?)" remove host compute-0-0 compute-0-9
 }
 
+@test "remove host: the frontend cannot be removed" {
+  rocks_fixture
+  fails_unchanged "rocks: frontend: the frontend cannot be removed" remove host compute-0-0 frontend
+  fails_unchanged "rocks: Frontend: the frontend cannot be removed" remove host Frontend
+}
+
+@test "add host: appliance=frontend makes no second frontend" {
+  rocks_fixture
+  fails_unchanged "rocks: appliance=frontend: the cluster already has a frontend (frontend)" \
+    add host head2 appliance=frontend mac=52:54:00:00:00:99
+}
+
+@test "set host: appliance=frontend makes no second frontend" {
+  rocks_fixture
+  fails_unchanged "rocks: appliance=frontend: the cluster already has a frontend (frontend)" \
+    set host compute-0-0 appliance=frontend
+}
+
+@test "set host: the frontend stays the frontend" {
+  rocks_fixture
+  fails_unchanged "rocks: appliance=compute: the frontend's appliance cannot be changed" \
+    set host frontend appliance=compute
+  run --separate-stderr rocks set host frontend appliance=frontend comment=head
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  run --separate-stderr rocks list host --format=tsv frontend
+  [ "$output" = "$(printf 'frontend\tfrontend\t0\t0\t1\tos\t10.1.1.1\t52:54:00:00:00:01')" ]
+}
+
 @test "set host changes fields" {
   rocks_fixture
   run --separate-stderr rocks set host compute-0-0 action=install cpus=16 rack=2 rank=3 comment="GPU node"
