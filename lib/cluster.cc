@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "kstext.h"
 #include "net.h"
@@ -142,6 +143,10 @@ bool ParseCount(const std::string& key, const std::string& value, int64_t* out,
     *err = key + "=" + value + ": not a whole number";
     return false;
   }
+  if (key == "cpus" && *out == 0) {
+    *err = key + "=" + value + ": must be at least 1";
+    return false;
+  }
   return true;
 }
 
@@ -262,8 +267,9 @@ bool ParseInterfaceKeys(const KeyValues& kv, Interface* ifc, bool* any,
   *any = false;
   for (const auto& [key, value] : kv) {
     if (key == "mac") {
-      if (!ParseMac(value, &ifc->mac)) {
-        *err = "mac=" + value + ": invalid MAC address";
+      std::string why;
+      if (!ParseHostMac(value, &ifc->mac, &why)) {
+        *err = "mac=" + value + ": " + why;
         return false;
       }
     } else if (key == "ip") {
@@ -412,6 +418,10 @@ bool InitCluster(Database* db, const InitOptions& o, std::string* err) {
     *err = "--frontend=" + o.frontend + ": invalid host name";
     return false;
   }
+  if (ReservedHostName(o.frontend)) {
+    *err = "--frontend=" + o.frontend + ": reserved host name";
+    return false;
+  }
   for (const auto& [flag, device] : {std::pair{"private device ", &o.private_device},
                                       std::pair{"public device ", &o.public_device}}) {
     if (!ValidDeviceName(*device)) {
@@ -428,6 +438,20 @@ bool InitCluster(Database* db, const InitOptions& o, std::string* err) {
   }
   if (!ParseNetwork(o.public_network, &pub_net, &pub_prefix, &why)) {
     *err = "--public-network=" + o.public_network + ": " + why;
+    return false;
+  }
+  // A /31 or /32 holds no frontend and node; a /0 would be every address.
+  for (const auto& [flag, text, prefix] :
+       {std::tuple{"--private-network=", &o.private_network, priv_prefix},
+        std::tuple{"--public-network=", &o.public_network, pub_prefix}}) {
+    if (prefix < 1 || prefix > 30) {
+      *err = flag + *text + ": prefix length must be 1-30";
+      return false;
+    }
+  }
+  if (InNetwork(priv_net, pub_net, pub_prefix) || InNetwork(pub_net, priv_net, priv_prefix)) {
+    *err = "--public-network=" + o.public_network + ": overlaps the private network " +
+           o.private_network;
     return false;
   }
   if (!ParseIPv4(o.private_address, &priv_ip)) {
@@ -450,12 +474,16 @@ bool InitCluster(Database* db, const InitOptions& o, std::string* err) {
   }
   Interface priv{0, o.frontend, o.private_device, "", FormatIPv4(priv_ip), "private", "", ""};
   Interface pub{0, o.frontend, o.public_device, "", FormatIPv4(pub_ip), "public", "", ""};
-  if (!o.private_mac.empty() && !ParseMac(o.private_mac, &priv.mac)) {
-    *err = "--private-mac=" + o.private_mac + ": invalid MAC address";
+  if (!o.private_mac.empty() && !ParseHostMac(o.private_mac, &priv.mac, &why)) {
+    *err = "--private-mac=" + o.private_mac + ": " + why;
     return false;
   }
-  if (!o.public_mac.empty() && !ParseMac(o.public_mac, &pub.mac)) {
-    *err = "--public-mac=" + o.public_mac + ": invalid MAC address";
+  if (!o.public_mac.empty() && !ParseHostMac(o.public_mac, &pub.mac, &why)) {
+    *err = "--public-mac=" + o.public_mac + ": " + why;
+    return false;
+  }
+  if (!priv.mac.empty() && priv.mac == pub.mac) {
+    *err = "--public-mac=" + o.public_mac + ": the same as --private-mac";
     return false;
   }
   if (!ValidHostName(o.domain)) {
@@ -763,6 +791,10 @@ bool AddHost(Database* db, const NewHost& given, std::string* err) {
     *err = h.name + ": invalid host name";
     return false;
   }
+  if (ReservedHostName(h.name)) {
+    *err = h.name + ": reserved host name";
+    return false;
+  }
   if (h.appliance.empty()) {
     *err = h.name + ": missing appliance=";
     return false;
@@ -859,6 +891,10 @@ bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
     } else if (key == "name") {
       if (!ValidHostName(value)) {
         *err = "name=" + value + ": invalid host name";
+        return false;
+      }
+      if (ReservedHostName(value)) {
+        *err = "name=" + value + ": reserved host name";
         return false;
       }
       std::vector<SqlRow> rows;
@@ -985,6 +1021,10 @@ bool AddAlias(Database* db, const std::string& host, const std::string& given,
   const std::string alias = ToLower(given);
   if (!ValidHostName(alias)) {
     *err = alias + ": invalid alias name";
+    return false;
+  }
+  if (ReservedHostName(alias)) {
+    *err = alias + ": reserved host name";
     return false;
   }
   Transaction tx(db);

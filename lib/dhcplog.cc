@@ -47,9 +47,12 @@ DhcpLine Malformed(std::string* why, const std::string& text) {
 DhcpLine ReadMac(std::string_view token, const char* server, DhcpRequest* out,
                  std::string* why) {
   if (token.empty()) return Malformed(why, std::string(server) + ": no MAC address");
-  if (!ParseMac(token, &out->mac))
+  std::string mac, problem;
+  if (!ParseMac(token, &mac))
     return Malformed(why, std::string(server) + ": unreadable MAC address '" +
                               EscapeControl(token) + "'");
+  if (!ParseHostMac(token, &out->mac, &problem))
+    return Malformed(why, std::string(server) + ": " + mac + ": " + problem);
   return DhcpLine::kRequest;
 }
 

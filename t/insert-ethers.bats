@@ -340,6 +340,29 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
   fails_unchanged "insert-ethers: --mac=52:54:zz: invalid MAC address" --mac=52:54:zz
 }
 
+@test "one-shot: the all-zero and broadcast MACs, a reserved name change nothing" {
+  rocks_fixture
+  fails_unchanged "insert-ethers: --mac=00:00:00:00:00:00: the all-zero MAC address is no interface's" \
+    --mac=00:00:00:00:00:00
+  fails_unchanged "insert-ethers: --mac=ff:ff:ff:ff:ff:ff: the broadcast MAC address is no interface's" \
+    --mac=ff:ff:ff:ff:ff:ff
+  fails_unchanged "insert-ethers: --hostname=localhost: reserved host name" \
+    --mac=52:54:00:00:00:99 --hostname=localhost
+}
+
+@test "requests from the all-zero or broadcast MAC are skipped" {
+  rocks_fixture
+  local before
+  before=$(snapshot)
+  run --separate-stderr insert-ethers -v --batch - < <(discover 00:00:00:00:00:00;
+    discover ff:ff:ff:ff:ff:ff)
+  [ "$status" -eq 0 ]
+  [ "$output" = "summary new=0 replaced=0 known=0 other-interface=0 malformed=2" ]
+  [ "$stderr" = "insert-ethers: -:1: skipped: dhcpd: 00:00:00:00:00:00: the all-zero MAC address is no interface's
+insert-ethers: -:2: skipped: dhcpd: ff:ff:ff:ff:ff:ff: the broadcast MAC address is no interface's" ]
+  [ "$(snapshot)" = "$before" ]
+}
+
 @test "an unknown appliance changes nothing" {
   rocks_fixture
   fails_unchanged "insert-ethers: --appliance=compte: unknown appliance (did you mean 'compute'?)" \

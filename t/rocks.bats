@@ -87,6 +87,51 @@ power     pdu   default -        yes    no" ]
   [ "$stderr" = "rocks: --private-mac=52:54:00:00:00: invalid MAC address" ]
 }
 
+@test "init rejects /0, /31 and /32 networks" {
+  local net
+  for net in --private-network=0.0.0.0/0 --private-network=10.1.1.0/31 \
+      --private-network=10.1.1.1/32 --private-network=10.1.1.0/255.255.255.254; do
+    run --separate-stderr rocks init "$net" --private-address=10.1.1.1
+    [ "$status" -eq 1 ]
+    [ "$output" = "" ]
+    [ "$stderr" = "rocks: $net: prefix length must be 1-30" ]
+  done
+  run --separate-stderr rocks init --public-network=192.168.1.0/31
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: --public-network=192.168.1.0/31: prefix length must be 1-30" ]
+}
+
+@test "init rejects overlapping private and public networks" {
+  run --separate-stderr rocks init --public-network=10.9.0.0/16 --public-address=10.9.0.1
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: --public-network=10.9.0.0/16: overlaps the private network 10.0.0.0/8" ]
+  run --separate-stderr rocks init --private-network=10.1.0.0/16 --private-address=10.1.0.1 \
+    --public-network=10.0.0.0/8 --public-address=10.2.0.1
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: --public-network=10.0.0.0/8: overlaps the private network 10.1.0.0/16" ]
+}
+
+@test "init rejects the same MAC for both interfaces, the all-zero and broadcast MACs" {
+  run --separate-stderr rocks init --private-mac=52:54:00:00:00:01 --public-mac=52-54-00-00-00-01
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: --public-mac=52-54-00-00-00-01: the same as --private-mac" ]
+  run --separate-stderr rocks init --private-mac=00:00:00:00:00:00
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: --private-mac=00:00:00:00:00:00: the all-zero MAC address is no interface's" ]
+  run --separate-stderr rocks init --public-mac=ff:ff:ff:ff:ff:ff
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: --public-mac=ff:ff:ff:ff:ff:ff: the broadcast MAC address is no interface's" ]
+}
+
+@test "init rejects a reserved frontend name" {
+  run --separate-stderr rocks init --frontend=localhost
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: --frontend=localhost: reserved host name" ]
+}
+
 @test "init options are refused with other commands" {
   rocks init
   fails_unchanged "rocks: --frontend, --private-*, --public-* and the other init options go with 'init' only" \
@@ -209,6 +254,32 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30" ]
 @test "add host: a rank that is not a number" {
   rocks_fixture
   fails_unchanged "rocks: rank=x: not a whole number" add host compute-0-9 appliance=compute rank=x
+}
+
+@test "add host: the all-zero and broadcast MACs are no interface's" {
+  rocks_fixture
+  fails_unchanged "rocks: mac=00:00:00:00:00:00: the all-zero MAC address is no interface's" \
+    add host compute-0-9 appliance=compute mac=00:00:00:00:00:00
+  fails_unchanged "rocks: mac=FF-FF-FF-FF-FF-FF: the broadcast MAC address is no interface's" \
+    add host compute-0-9 appliance=compute mac=FF-FF-FF-FF-FF-FF
+  fails_unchanged "rocks: mac=ffffffffffff: the broadcast MAC address is no interface's" \
+    add host interface compute-0-0 device=eth1 mac=ffffffffffff
+}
+
+@test "add host, set host, add alias: localhost and other loopback names are reserved" {
+  rocks_fixture
+  fails_unchanged "rocks: localhost: reserved host name" add host localhost appliance=compute
+  fails_unchanged "rocks: localhost.localdomain: reserved host name" \
+    add host LocalHost.localdomain appliance=compute
+  fails_unchanged "rocks: node.localhost: reserved host name" add host node.localhost appliance=compute
+  fails_unchanged "rocks: name=ip6-localhost: reserved host name" set host compute-0-0 name=ip6-localhost
+  fails_unchanged "rocks: localhost6: reserved host name" add alias compute-0-0 localhost6
+}
+
+@test "add host, set host: cpus=0" {
+  rocks_fixture
+  fails_unchanged "rocks: cpus=0: must be at least 1" add host compute-0-9 appliance=compute cpus=0
+  fails_unchanged "rocks: cpus=0: must be at least 1" set host compute-0-0 cpus=0
 }
 
 @test "add host: an invalid host name" {
