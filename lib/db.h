@@ -38,6 +38,10 @@ using SqlRow = std::vector<std::optional<std::string>>;
 struct DbOptions {
   /// How long a writer waits for another writer's lock before failing.
   double lock_timeout_seconds = 5.0;
+  /// SQLite: create a missing database file. Without it a missing file is
+  /// "no cluster database here", and nothing is created (a mistyped path
+  /// leaves no file, -wal or -shm behind).
+  bool create = true;
 };
 
 class Database {
@@ -70,6 +74,13 @@ class Database {
   virtual bool Begin(std::string* err) = 0;
   virtual bool Commit(std::string* err) = 0;
   virtual void Rollback() = 0;
+
+  /// For a `rocks init` that failed: closes the connection and removes
+  /// the database file it created, with its -wal and -shm, so that no
+  /// empty database is left behind. Nothing when the file was there
+  /// before, and nothing on MySQL (init drops its own tables there). The
+  /// database cannot be used afterwards.
+  virtual void RemoveCreated() {}
 };
 
 /// Opens `url`: `sqlite:PATH`, `mysql://USER[:PASS]@HOST[:PORT]/DB` or

@@ -417,6 +417,37 @@ TEST_F(OpenDatabaseTest, SqliteCreatesTheFile) {
   EXPECT_TRUE(PathExists(dir_ + "/new.db"));
 }
 
+TEST_F(OpenDatabaseTest, SqliteWithoutCreateReportsAMissingFileAndCreatesNothing) {
+  DbOptions options;
+  options.create = false;
+  std::string err;
+  EXPECT_FALSE(OpenDatabase("sqlite:" + dir_ + "/typo.db", options, &db_, &err));
+  EXPECT_EQ(err, "sqlite:" + dir_ + "/typo.db: no cluster database here (run 'rocks init')");
+  for (const char* suffix : {"", "-wal", "-shm"})
+    EXPECT_FALSE(PathExists(dir_ + "/typo.db" + suffix)) << suffix;
+  // An existing file opens as before.
+  ASSERT_TRUE(Open("sqlite:" + dir_ + "/there.db", &err)) << err;
+  db_.reset();
+  ASSERT_TRUE(OpenDatabase("sqlite:" + dir_ + "/there.db", options, &db_, &err)) << err;
+}
+
+TEST_F(OpenDatabaseTest, SqliteRemoveCreatedRemovesOnlyWhatThisOpenCreated) {
+  std::string err;
+  ASSERT_TRUE(Open("sqlite:" + dir_ + "/new.db", &err)) << err;
+  ASSERT_TRUE(db_->ExecDdl("CREATE TABLE t (n INTEGER)", &err)) << err;
+  db_->RemoveCreated();
+  db_.reset();
+  for (const char* suffix : {"", "-wal", "-shm"})
+    EXPECT_FALSE(PathExists(dir_ + "/new.db" + suffix)) << suffix;
+  ASSERT_TRUE(Open("sqlite:" + dir_ + "/new.db", &err)) << err;
+  ASSERT_TRUE(db_->ExecDdl("CREATE TABLE t (n INTEGER)", &err)) << err;
+  db_.reset();
+  ASSERT_TRUE(Open("sqlite:" + dir_ + "/new.db", &err)) << err;
+  db_->RemoveCreated();
+  db_.reset();
+  EXPECT_TRUE(PathExists(dir_ + "/new.db"));
+}
+
 TEST_F(OpenDatabaseTest, SqliteDoubleSlashForm) {
   std::string err;
   ASSERT_TRUE(Open("sqlite://" + dir_ + "/new.db", &err)) << err;

@@ -145,6 +145,56 @@ power     pdu   default -        yes    no" ]
   [ "$stderr" = "rocks: $ROCKS_DB: no cluster database here (run 'rocks init')" ]
 }
 
+# No file, -wal or -shm at PATH.
+no_database() { [ ! -e "$1" ] && [ ! -e "$1-wal" ] && [ ! -e "$1-shm" ]; }
+
+@test "a mistyped database path: reported missing, no file created" {
+  sqlite_only "SQLite files"
+  rocks_fixture
+  local cmd
+  for cmd in "list host" "list appliance" "list attr" "add host compute-0-9 appliance=compute" \
+      "set host compute-0-0 cpus=2" "remove host compute-0-0" "sync config"; do
+    # shellcheck disable=SC2086
+    run --separate-stderr rocks --db="sqlite:$T/clustr.db" $cmd
+    [ "$status" -eq 1 ]
+    [ "$output" = "" ]
+    [ "$stderr" = "rocks: sqlite:$T/clustr.db: no cluster database here (run 'rocks init')" ]
+    no_database "$T/clustr.db"
+  done
+  run --separate-stderr dbreport --db="sqlite:$T/clustr.db" hosts
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "dbreport: sqlite:$T/clustr.db: no cluster database here (run 'rocks init')" ]
+  no_database "$T/clustr.db"
+  run --separate-stderr kpp --db="sqlite:$T/clustr.db" --host=compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "kpp: sqlite:$T/clustr.db: no cluster database here (run 'rocks init')" ]
+  no_database "$T/clustr.db"
+}
+
+@test "a failed init leaves no database behind" {
+  sqlite_only "SQLite files"
+  run --separate-stderr rocks init --private-network=10.1.1.0/31
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: --private-network=10.1.1.0/31: prefix length must be 1-30" ]
+  no_database "${ROCKS_DB#sqlite:}"
+  printf 'shadow = %s/nope\n' "$T" >>"$ROCKS_CONF"
+  run --separate-stderr rocks init
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: init: root password: $T/nope: No such file or directory" ]
+  no_database "${ROCKS_DB#sqlite:}"
+}
+
+@test "a failed init keeps the database that was there" {
+  sqlite_only "SQLite files"
+  rocks init
+  local before
+  before=$(db_dump)
+  run --separate-stderr rocks init --private-network=10.1.1.0/31
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: $ROCKS_DB: already holds a cluster" ]
+  [ "$(db_dump)" = "$before" ]
+}
+
 @test "add host stores a host and its interface" {
   rocks_fixture
   run --separate-stderr rocks list host --format=table
