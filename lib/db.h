@@ -49,7 +49,8 @@ class Database {
   virtual ~Database() = default;
 
   virtual Engine engine() const = 0;
-  /// The URL the database was opened with, for messages.
+  /// The URL the database was opened with, for messages: without its
+  /// password (RedactDbUrl).
   virtual const std::string& url() const = 0;
 
   /// Runs one prepared statement that returns no rows. `last_id` gets the
@@ -88,6 +89,13 @@ class Database {
 /// "URL: reason".
 bool OpenDatabase(const std::string& url, const DbOptions& options,
                   std::unique_ptr<Database>* db, std::string* err);
+
+/// `url` without its credentials, for messages: a URL other than sqlite:
+/// loses the password of `//USER:PASSWORD@` (all of the user part up to
+/// the last '@' before any '?', so that a password holding '/' or '@' goes
+/// too) and its `password=` parameter. A sqlite: URL is a file name and is
+/// returned as it is.
+std::string RedactDbUrl(const std::string& url);
 
 /// A write transaction that rolls back unless committed.
 class Transaction {

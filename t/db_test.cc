@@ -556,6 +556,43 @@ TEST_F(OpenDatabaseTest, MysqlSocketDoesNotExist) {
   EXPECT_EQ(db_, nullptr);
 }
 
+TEST(RedactDbUrlTest, DropsThePasswordAndKeepsTheRest) {
+  EXPECT_EQ(RedactDbUrl("mysql://rocks:s3cret@db.example.org:3307/cluster"),
+            "mysql://rocks@db.example.org:3307/cluster");
+  EXPECT_EQ(RedactDbUrl("mysql://:s3cret@db/cluster"), "mysql://db/cluster");
+  EXPECT_EQ(RedactDbUrl("mysql://rocks:p@ss/w:rd@db/cluster"), "mysql://rocks@db/cluster");
+  EXPECT_EQ(RedactDbUrl("mysql:///cluster?socket=/run/m.sock&user=rocks&password=s3cret"),
+            "mysql:///cluster?socket=/run/m.sock&user=rocks");
+  EXPECT_EQ(RedactDbUrl("mysql:///cluster?password=s3cret&socket=/run/m.sock"),
+            "mysql:///cluster?socket=/run/m.sock");
+  EXPECT_EQ(RedactDbUrl("mysql:///cluster?password=s3cret"), "mysql:///cluster");
+  EXPECT_EQ(RedactDbUrl("mysql://rocks@db/cluster"), "mysql://rocks@db/cluster");
+  EXPECT_EQ(RedactDbUrl("mysql:cluster"), "mysql:cluster");
+  EXPECT_EQ(RedactDbUrl("postgres://rocks:s3cret@db/cluster"), "postgres://rocks@db/cluster");
+  EXPECT_EQ(RedactDbUrl("sqlite:/var/lib/rocks/a:b@c.db"), "sqlite:/var/lib/rocks/a:b@c.db");
+}
+
+// Every message names the URL without its password, which would otherwise
+// reach standard error and, through kickstart.cgi, the web server's log.
+TEST_F(OpenDatabaseTest, MysqlErrorsNeverRepeatThePassword) {
+  std::string err;
+  EXPECT_FALSE(Open("mysql://rocks:s3cret@db.example.org:0/cluster", &err));
+  EXPECT_EQ(err, "mysql://rocks@db.example.org:0/cluster: invalid port");
+  EXPECT_FALSE(Open("mysql://rocks:s3/cret@db.example.org/cluster", &err));
+  EXPECT_EQ(err.find("s3"), std::string::npos) << err;
+  EXPECT_FALSE(Open("mysq://rocks:s3cret@db/cluster", &err));
+  EXPECT_EQ(err, "mysq://rocks@db/cluster: unknown database URL (expected sqlite:PATH or "
+                 "mysql://...)");
+  EXPECT_FALSE(Open("mysql:///cluster?password=s3cret&sock=/x", &err));
+  EXPECT_EQ(err, "mysql:///cluster?sock=/x: unknown parameter 'sock'");
+  std::string url = "mysql://rocks:s3cret@localhost/cluster?socket=" + dir_ + "/no-such.sock";
+  EXPECT_FALSE(Open(url, &err));
+  EXPECT_TRUE(StartsWith(err, "mysql://rocks@localhost/cluster?socket=" + dir_ +
+                                  "/no-such.sock: "))
+      << err;
+  EXPECT_EQ(err.find("s3cret"), std::string::npos) << err;
+}
+
 // SQLite writers -----------------------------------------------------------
 
 class SqliteLockTest : public OpenDatabaseTest {

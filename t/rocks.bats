@@ -656,6 +656,23 @@ nas-0-0" ]
 Try 'rocks --help' for more information." ]
 }
 
+@test "a MySQL error names the URL without its password" {
+  run --separate-stderr rocks --db='mysql://rocks:s3cret@127.0.0.1:1/cluster' list host
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "${#lines[@]}" -eq 0 ]
+  [[ "$stderr" == "rocks: mysql://rocks@127.0.0.1:1/cluster: "* ]]
+  [[ "$stderr" != *s3cret* ]]
+  [ "$(wc -l <<<"$stderr")" -eq 1 ]
+  run --separate-stderr rocks --db="mysql:///cluster?socket=$T/none.sock&password=s3cret" list host
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == "rocks: mysql:///cluster?socket=$T/none.sock: "* ]]
+  [[ "$stderr" != *s3cret* ]]
+  run --separate-stderr rocks --db='mysql://rocks:s3cret@db:http/cluster' list host
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: mysql://rocks@db:http/cluster: invalid port" ]
+}
+
 @test "--db overrides ROCKS_DB" {
   rocks_fixture
   run --separate-stderr rocks --db="sqlite:$T/other.db" list host
