@@ -461,18 +461,23 @@ int Sync(Database* db, const Config& cfg, const Options& o, const std::string& n
 /// `rocks init` on the frontend: its interfaces, root's password hash and
 /// SSH key (rocks.conf `shadow` and `ssh_key`; unset, none) go in too.
 int Init(Database* db, const Config& cfg, InitOptions in) {
+  // A failed init leaves no database behind.
+  auto fail = [db](const std::string& message) {
+    db->RemoveCreated();
+    return cli::Fail(message);
+  };
   std::vector<LocalInterface> local;
   std::string err;
   if (!ListLocalInterfaces(&local, &err) || !ResolveInitInterfaces(local, &in, &err))
-    return cli::Fail("init: " + err);
+    return fail("init: " + err);
   std::string shadow = cfg.Get("shadow");
   if (!shadow.empty() && !ReadRootPasswordHash(shadow, &in.root_password, &err))
-    return cli::Fail("init: root password: " + err);
+    return fail("init: root password: " + err);
   std::string key = cfg.Get("ssh_key");
   bool generated = false;
   if (!key.empty() && !LoadOrMakeSshKey(key, &in.public_key, &generated, &err))
-    return cli::Fail("init: root's SSH key: " + err);
-  if (!InitCluster(db, in, &err)) return cli::Fail(err);
+    return fail("init: root's SSH key: " + err);
+  if (!InitCluster(db, in, &err)) return fail(err);
   return 0;
 }
 
@@ -580,7 +585,7 @@ int Run(Options& o) {
     std::vector<std::string> rest(o.args.begin() + 2, o.args.end());
     return verb == "pull" ? PullUsersCmd(cfg, rest) : SyncUsersCmd(cfg, rest);
   }
-  if (!cli::OpenDb(o.db, &cfg, &db)) return 1;
+  if (!cli::OpenDb(o.db, &cfg, &db, verb == "init")) return 1;
   std::string err;
   if (verb == "init") return Init(db.get(), cfg, o.init);
   if (!PrepareCluster(db.get(), &err)) return cli::Fail(err);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "kstext.h"
 #include "net.h"
@@ -52,6 +53,39 @@ bool HostId(Database* db, const std::string& name, int64_t* id,
     return false;
   }
   *id = Int(rows[0][0]);
+  return true;
+}
+
+// The host whose appliance is the frontend: its id (0 when there is none)
+// and name.
+bool FrontendHost(Database* db, int64_t* id, std::string* name, std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT h.id, h.name FROM hosts h JOIN appliances a ON a.id = h.appliance "
+                 "WHERE a.name = 'frontend' ORDER BY h.id",
+                 {}, &rows, err))
+    return false;
+  *id = rows.empty() ? 0 : Int(rows[0][0]);
+  *name = rows.empty() ? "" : Str(rows[0][1]);
+  return true;
+}
+
+// One frontend per cluster: a host may be given the frontend appliance
+// only while there is none, and the frontend keeps it (`label` names the
+// appliance= given).
+bool CheckFrontendAppliance(Database* db, int64_t id, const std::string& appliance,
+                            const std::string& label, std::string* err) {
+  int64_t frontend_id;
+  std::string frontend;
+  if (!FrontendHost(db, &frontend_id, &frontend, err)) return false;
+  bool is_frontend = frontend_id != 0 && frontend_id == id;
+  if (is_frontend && appliance != "frontend") {
+    *err = label + ": the frontend's appliance cannot be changed";
+    return false;
+  }
+  if (!is_frontend && appliance == "frontend" && frontend_id != 0) {
+    *err = label + ": the cluster already has a frontend (" + frontend + ")";
+    return false;
+  }
   return true;
 }
 
@@ -107,6 +141,10 @@ bool ParseCount(const std::string& key, const std::string& value, int64_t* out,
                 std::string* err) {
   if (!ParseInt(value, out) || *out < 0) {
     *err = key + "=" + value + ": not a whole number";
+    return false;
+  }
+  if (key == "cpus" && *out == 0) {
+    *err = key + "=" + value + ": must be at least 1";
     return false;
   }
   return true;
@@ -229,8 +267,9 @@ bool ParseInterfaceKeys(const KeyValues& kv, Interface* ifc, bool* any,
   *any = false;
   for (const auto& [key, value] : kv) {
     if (key == "mac") {
-      if (!ParseMac(value, &ifc->mac)) {
-        *err = "mac=" + value + ": invalid MAC address";
+      std::string why;
+      if (!ParseHostMac(value, &ifc->mac, &why)) {
+        *err = "mac=" + value + ": " + why;
         return false;
       }
     } else if (key == "ip") {
@@ -379,6 +418,10 @@ bool InitCluster(Database* db, const InitOptions& o, std::string* err) {
     *err = "--frontend=" + o.frontend + ": invalid host name";
     return false;
   }
+  if (ReservedHostName(o.frontend)) {
+    *err = "--frontend=" + o.frontend + ": reserved host name";
+    return false;
+  }
   for (const auto& [flag, device] : {std::pair{"private device ", &o.private_device},
                                       std::pair{"public device ", &o.public_device}}) {
     if (!ValidDeviceName(*device)) {
@@ -395,6 +438,20 @@ bool InitCluster(Database* db, const InitOptions& o, std::string* err) {
   }
   if (!ParseNetwork(o.public_network, &pub_net, &pub_prefix, &why)) {
     *err = "--public-network=" + o.public_network + ": " + why;
+    return false;
+  }
+  // A /31 or /32 holds no frontend and node; a /0 would be every address.
+  for (const auto& [flag, text, prefix] :
+       {std::tuple{"--private-network=", &o.private_network, priv_prefix},
+        std::tuple{"--public-network=", &o.public_network, pub_prefix}}) {
+    if (prefix < 1 || prefix > 30) {
+      *err = flag + *text + ": prefix length must be 1-30";
+      return false;
+    }
+  }
+  if (InNetwork(priv_net, pub_net, pub_prefix) || InNetwork(pub_net, priv_net, priv_prefix)) {
+    *err = "--public-network=" + o.public_network + ": overlaps the private network " +
+           o.private_network;
     return false;
   }
   if (!ParseIPv4(o.private_address, &priv_ip)) {
@@ -417,12 +474,16 @@ bool InitCluster(Database* db, const InitOptions& o, std::string* err) {
   }
   Interface priv{0, o.frontend, o.private_device, "", FormatIPv4(priv_ip), "private", "", ""};
   Interface pub{0, o.frontend, o.public_device, "", FormatIPv4(pub_ip), "public", "", ""};
-  if (!o.private_mac.empty() && !ParseMac(o.private_mac, &priv.mac)) {
-    *err = "--private-mac=" + o.private_mac + ": invalid MAC address";
+  if (!o.private_mac.empty() && !ParseHostMac(o.private_mac, &priv.mac, &why)) {
+    *err = "--private-mac=" + o.private_mac + ": " + why;
     return false;
   }
-  if (!o.public_mac.empty() && !ParseMac(o.public_mac, &pub.mac)) {
-    *err = "--public-mac=" + o.public_mac + ": invalid MAC address";
+  if (!o.public_mac.empty() && !ParseHostMac(o.public_mac, &pub.mac, &why)) {
+    *err = "--public-mac=" + o.public_mac + ": " + why;
+    return false;
+  }
+  if (!priv.mac.empty() && priv.mac == pub.mac) {
+    *err = "--public-mac=" + o.public_mac + ": the same as --private-mac";
     return false;
   }
   if (!ValidHostName(o.domain)) {
@@ -730,6 +791,10 @@ bool AddHost(Database* db, const NewHost& given, std::string* err) {
     *err = h.name + ": invalid host name";
     return false;
   }
+  if (ReservedHostName(h.name)) {
+    *err = h.name + ": reserved host name";
+    return false;
+  }
   if (h.appliance.empty()) {
     *err = h.name + ": missing appliance=";
     return false;
@@ -746,7 +811,8 @@ bool AddHost(Database* db, const NewHost& given, std::string* err) {
   }
   if (!CheckNotAlias(db, h.name, h.name, err)) return false;
   Appliance app;
-  if (!ApplianceByName(db, h.appliance, &app, "appliance=" + h.appliance, err))
+  if (!ApplianceByName(db, h.appliance, &app, "appliance=" + h.appliance, err) ||
+      !CheckFrontendAppliance(db, 0, app.name, "appliance=" + h.appliance, err))
     return false;
   int64_t rack = h.rack.value_or(0);
   int64_t rank = 0;
@@ -806,7 +872,9 @@ bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
     SqlParam param;
     if (key == "appliance") {
       Appliance app;
-      if (!ApplianceByName(db, value, &app, "appliance=" + value, err)) return false;
+      if (!ApplianceByName(db, value, &app, "appliance=" + value, err) ||
+          !CheckFrontendAppliance(db, id, app.name, "appliance=" + value, err))
+        return false;
       column = "appliance";
       param = SqlParam::Int(app.id);
     } else if (key == "rack" || key == "rank" || key == "cpus") {
@@ -823,6 +891,10 @@ bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
     } else if (key == "name") {
       if (!ValidHostName(value)) {
         *err = "name=" + value + ": invalid host name";
+        return false;
+      }
+      if (ReservedHostName(value)) {
+        *err = "name=" + value + ": reserved host name";
         return false;
       }
       std::vector<SqlRow> rows;
@@ -868,10 +940,17 @@ bool RemoveHosts(Database* db, const std::vector<std::string>& names,
                  std::string* err) {
   Transaction tx(db);
   if (!tx.Begin(err)) return false;
+  int64_t frontend_id;
+  std::string frontend;
+  if (!FrontendHost(db, &frontend_id, &frontend, err)) return false;
   std::vector<int64_t> ids;
   for (const std::string& n : names) {
     int64_t id;
     if (!HostId(db, n, &id, err)) return false;
+    if (id == frontend_id) {
+      *err = n + ": the frontend cannot be removed";
+      return false;
+    }
     ids.push_back(id);
   }
   for (int64_t id : ids) {
@@ -942,6 +1021,10 @@ bool AddAlias(Database* db, const std::string& host, const std::string& given,
   const std::string alias = ToLower(given);
   if (!ValidHostName(alias)) {
     *err = alias + ": invalid alias name";
+    return false;
+  }
+  if (ReservedHostName(alias)) {
+    *err = alias + ": reserved host name";
     return false;
   }
   Transaction tx(db);

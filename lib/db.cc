@@ -16,8 +16,35 @@ bool OpenDatabase(const std::string& url, const DbOptions& options,
     return OpenSqlite(url, path, options, db, err);
   }
   if (StartsWith(url, "mysql:")) return OpenMysql(url, options, db, err);
-  *err = url + ": unknown database URL (expected sqlite:PATH or mysql://...)";
+  *err = RedactDbUrl(url) + ": unknown database URL (expected sqlite:PATH or mysql://...)";
   return false;
+}
+
+std::string RedactDbUrl(const std::string& url) {
+  // A SQLite path is a file name, whatever it holds.
+  size_t colon = url.find(':');
+  if (StartsWith(url, "sqlite:") || colon == std::string::npos) return url;
+  const std::string scheme = url.substr(0, colon + 1);
+  std::string rest = url.substr(colon + 1);
+  std::string query;
+  bool has_query = false;
+  if (size_t q = rest.find('?'); q != std::string::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+    has_query = true;
+  }
+  if (StartsWith(rest, "//")) {
+    if (size_t at = rest.rfind('@'); at != std::string::npos) {
+      std::string user = rest.substr(2, at - 2);
+      user = user.substr(0, user.find(':'));
+      rest = "//" + user + (user.empty() ? "" : "@") + rest.substr(at + 1);
+    }
+  }
+  if (!has_query) return scheme + rest;
+  std::vector<std::string> kept;
+  for (const std::string& kv : Split(query, '&'))
+    if (kv.substr(0, kv.find('=')) != "password") kept.push_back(kv);
+  return scheme + rest + (kept.empty() ? "" : "?" + Join(kept, "&"));
 }
 
 }  // namespace rocks

@@ -38,6 +38,10 @@ using SqlRow = std::vector<std::optional<std::string>>;
 struct DbOptions {
   /// How long a writer waits for another writer's lock before failing.
   double lock_timeout_seconds = 5.0;
+  /// SQLite: create a missing database file. Without it a missing file is
+  /// "no cluster database here", and nothing is created (a mistyped path
+  /// leaves no file, -wal or -shm behind).
+  bool create = true;
 };
 
 class Database {
@@ -45,7 +49,8 @@ class Database {
   virtual ~Database() = default;
 
   virtual Engine engine() const = 0;
-  /// The URL the database was opened with, for messages.
+  /// The URL the database was opened with, for messages: without its
+  /// password (RedactDbUrl).
   virtual const std::string& url() const = 0;
 
   /// Runs one prepared statement that returns no rows. `last_id` gets the
@@ -70,6 +75,13 @@ class Database {
   virtual bool Begin(std::string* err) = 0;
   virtual bool Commit(std::string* err) = 0;
   virtual void Rollback() = 0;
+
+  /// For a `rocks init` that failed: closes the connection and removes
+  /// the database file it created, with its -wal and -shm, so that no
+  /// empty database is left behind. Nothing when the file was there
+  /// before, and nothing on MySQL (init drops its own tables there). The
+  /// database cannot be used afterwards.
+  virtual void RemoveCreated() {}
 };
 
 /// Opens `url`: `sqlite:PATH`, `mysql://USER[:PASS]@HOST[:PORT]/DB` or
@@ -77,6 +89,13 @@ class Database {
 /// "URL: reason".
 bool OpenDatabase(const std::string& url, const DbOptions& options,
                   std::unique_ptr<Database>* db, std::string* err);
+
+/// `url` without its credentials, for messages: a URL other than sqlite:
+/// loses the password of `//USER:PASSWORD@` (all of the user part up to
+/// the last '@' before any '?', so that a password holding '/' or '@' goes
+/// too) and its `password=` parameter. A sqlite: URL is a file name and is
+/// returned as it is.
+std::string RedactDbUrl(const std::string& url);
 
 /// A write transaction that rolls back unless committed.
 class Transaction {
@@ -92,9 +111,14 @@ class Transaction {
     open_ = db_->Begin(err);
     return open_;
   }
+  /// Commits; a COMMIT that fails is rolled back, so that the connection
+  /// is out of the transaction and the next Begin works.
   bool Commit(std::string* err) {
+    if (!open_) return db_->Commit(err);
     open_ = false;
-    return db_->Commit(err);
+    if (db_->Commit(err)) return true;
+    db_->Rollback();
+    return false;
   }
 
  private:

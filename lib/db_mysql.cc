@@ -39,8 +39,9 @@ struct MysqlTarget {
 };
 
 bool ParseMysqlUrl(const std::string& url, MysqlTarget* t, std::string* err) {
+  const std::string shown = RedactDbUrl(url);
   if (!StartsWith(url, "mysql://")) {
-    *err = url + ": expected mysql://[USER[:PASSWORD]@]HOST[:PORT]/DATABASE";
+    *err = shown + ": expected mysql://[USER[:PASSWORD]@]HOST[:PORT]/DATABASE";
     return false;
   }
   std::string rest = url.substr(8);
@@ -51,7 +52,7 @@ bool ParseMysqlUrl(const std::string& url, MysqlTarget* t, std::string* err) {
   }
   size_t slash = rest.find('/');
   if (slash == std::string::npos || slash + 1 == rest.size()) {
-    *err = url + ": missing database name";
+    *err = shown + ": missing database name";
     return false;
   }
   t->schema = rest.substr(slash + 1);
@@ -70,7 +71,7 @@ bool ParseMysqlUrl(const std::string& url, MysqlTarget* t, std::string* err) {
     int64_t port;
     if (!ParseInt(authority.substr(colon + 1), &port) || port < 1 ||
         port > 65535) {
-      *err = url + ": invalid port";
+      *err = shown + ": invalid port";
       return false;
     }
     t->port = static_cast<int>(port);
@@ -90,7 +91,7 @@ bool ParseMysqlUrl(const std::string& url, MysqlTarget* t, std::string* err) {
         t->password = value;
         t->has_password = true;
       } else {
-        *err = url + ": unknown parameter '" + key + "'";
+        *err = shown + ": unknown parameter '" + key + "'";
         return false;
       }
     }
@@ -130,7 +131,8 @@ std::string OneLine(std::string s) {
 
 class MysqlDatabase : public Database {
  public:
-  explicit MysqlDatabase(std::string url) : url_(std::move(url)) {}
+  explicit MysqlDatabase(std::string url)
+      : url_(std::move(url)), shown_url_(RedactDbUrl(url_)) {}
   ~MysqlDatabase() override {
     cache_.clear();
     try {
@@ -145,7 +147,7 @@ class MysqlDatabase : public Database {
     std::string why;
     sql::Driver* driver = LoadDriver(&why);
     if (!driver) {
-      *err = url_ + ": " + why;
+      *err = shown_url_ + ": " + why;
       return false;
     }
     try {
@@ -165,17 +167,17 @@ class MysqlDatabase : public Database {
       st->execute("SET SESSION innodb_lock_wait_timeout = " + std::to_string(wait));
       st->execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE'");
     } catch (sql::SQLException& e) {
-      *err = url_ + ": " + OneLine(e.what());
+      *err = shown_url_ + ": " + OneLine(e.what());
       return false;
     } catch (std::exception& e) {
-      *err = url_ + ": " + OneLine(e.what());
+      *err = shown_url_ + ": " + OneLine(e.what());
       return false;
     }
     return true;
   }
 
   Engine engine() const override { return Engine::kMysql; }
-  const std::string& url() const override { return url_; }
+  const std::string& url() const override { return shown_url_; }
 
   bool Exec(std::string_view sql, const std::vector<SqlParam>& params,
             std::string* err, int64_t* last_id, int64_t* affected) override {
@@ -268,7 +270,7 @@ class MysqlDatabase : public Database {
 
  private:
   bool Fail(sql::SQLException& e, std::string* err) {
-    *err = url_ + ": " + OneLine(e.what());
+    *err = shown_url_ + ": " + OneLine(e.what());
     return false;
   }
 
@@ -296,7 +298,8 @@ class MysqlDatabase : public Database {
     return ps;
   }
 
-  std::string url_;
+  std::string url_;        ///< with its password, to connect
+  std::string shown_url_;  ///< without it, for messages
   std::unique_ptr<sql::Connection> con_;
   std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> cache_;
 };
@@ -314,7 +317,7 @@ bool OpenMysql(const std::string& url, const DbOptions& options,
     *db = std::move(mysql);
     return true;
   } catch (std::exception& e) {
-    *err = url + ": " + OneLine(e.what());
+    *err = RedactDbUrl(url) + ": " + OneLine(e.what());
     return false;
   }
 }
@@ -323,7 +326,7 @@ bool OpenMysql(const std::string& url, const DbOptions& options,
                std::unique_ptr<Database>* db, std::string* err) {
   MysqlTarget t;
   if (!ParseMysqlUrl(url, &t, err)) return false;
-  *err = url + ": this build has no MySQL support (configured --without-mysql)";
+  *err = RedactDbUrl(url) + ": this build has no MySQL support (configured --without-mysql)";
   return false;
 }
 #endif

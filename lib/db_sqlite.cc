@@ -30,6 +30,10 @@ class SqliteDatabase : public Database {
       *err = path_ + ": is a directory";
       return false;
     }
+    if (!options.create && access(path_.c_str(), F_OK) != 0) {
+      *err = url_ + ": no cluster database here (run 'rocks init')";
+      return false;
+    }
     if (!CreateFile(err)) return false;
     int rc = sqlite3_open_v2(path_.c_str(), &db_,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -83,7 +87,18 @@ class SqliteDatabase : public Database {
     }
     fchmod(fd, 0660);
     close(fd);
+    created_ = true;
     return true;
+  }
+
+  void RemoveCreated() override {
+    if (!created_) return;
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    cache_.clear();
+    if (db_) sqlite3_close(db_);
+    db_ = nullptr;
+    for (const char* suffix : {"", "-wal", "-shm"}) unlink((path_ + suffix).c_str());
+    created_ = false;
   }
 
   Engine engine() const override { return Engine::kSqlite; }
@@ -214,6 +229,7 @@ class SqliteDatabase : public Database {
   std::string path_;
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  bool created_ = false;  ///< Open created the file
 };
 
 }  // namespace

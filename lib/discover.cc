@@ -219,8 +219,9 @@ bool Discoverer::NextAddress(std::string* ip, std::string* err) const {
 bool Discoverer::Insert(Database* db, const NodeOverrides& fixed, NewNode* node,
                         std::string* err) {
   NewNode n;
-  if (!fixed.mac.empty() && !ParseMac(fixed.mac, &n.mac)) {
-    *err = "--mac=" + fixed.mac + ": invalid MAC address";
+  std::string why;
+  if (!fixed.mac.empty() && !ParseHostMac(fixed.mac, &n.mac, &why)) {
+    *err = "--mac=" + fixed.mac + ": " + why;
     return false;
   }
   if (!fixed.ip.empty()) {
@@ -237,6 +238,10 @@ bool Discoverer::Insert(Database* db, const NodeOverrides& fixed, NewNode* node,
   if (!fixed.hostname.empty()) {
     if (!ValidHostName(fixed.hostname)) {
       *err = "--hostname=" + fixed.hostname + ": invalid host name";
+      return false;
+    }
+    if (ReservedHostName(fixed.hostname)) {
+      *err = "--hostname=" + fixed.hostname + ": reserved host name";
       return false;
     }
     n.name = fixed.hostname;
@@ -293,9 +298,9 @@ bool CheckReplaceable(Database* db, const std::string& host, std::string* err) {
 
 bool ReplaceHost(Database* db, const std::string& host, const std::string& mac,
                  NewNode* node, std::string* err) {
-  std::string normalized;
-  if (!ParseMac(mac, &normalized)) {
-    *err = "--mac=" + mac + ": invalid MAC address";
+  std::string normalized, why;
+  if (!ParseHostMac(mac, &normalized, &why)) {
+    *err = "--mac=" + mac + ": " + why;
     return false;
   }
   Transaction tx(db);

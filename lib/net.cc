@@ -136,6 +136,33 @@ bool ParseMac(std::string_view s, std::string* normalized) {
   return true;
 }
 
+bool ParseHostMac(std::string_view s, std::string* normalized, std::string* why) {
+  std::string mac;
+  if (!ParseMac(s, &mac)) {
+    *why = "invalid MAC address";
+    return false;
+  }
+  if (mac == "00:00:00:00:00:00") {
+    *why = "the all-zero MAC address is no interface's";
+    return false;
+  }
+  if (mac == "ff:ff:ff:ff:ff:ff") {
+    *why = "the broadcast MAC address is no interface's";
+    return false;
+  }
+  *normalized = mac;
+  return true;
+}
+
+bool ReservedHostName(std::string_view name) {
+  std::string n = ToLower(name);
+  for (const char* r : {"localhost", "localhost.localdomain", "localhost4",
+                        "localhost4.localdomain4", "localhost6", "localhost6.localdomain6",
+                        "ip6-localhost", "ip6-loopback", "broadcasthost"})
+    if (n == r) return true;
+  return EndsWith(n, ".localhost");
+}
+
 bool ValidHostName(std::string_view s) {
   if (s.empty() || s.size() > 253) return false;
   for (const std::string& label : Split(s, '.')) {

@@ -28,6 +28,15 @@ bool InNetwork(uint32_t ip, uint32_t network, int prefix);
 /// 001122aabbcc; writes the lower-case colon form.
 bool ParseMac(std::string_view s, std::string* normalized);
 
+/// ParseMac, and an address a host's interface can have: not all zeros,
+/// not the broadcast address. `why` says what is wrong.
+bool ParseHostMac(std::string_view s, std::string* normalized, std::string* why);
+
+/// A name every system's hosts file already gives the loopback address
+/// (localhost, localhost.localdomain, ip6-localhost, anything under
+/// .localhost, ...): no host or alias of the cluster may take it.
+bool ReservedHostName(std::string_view name);
+
 /// A DNS host name label sequence: letters, digits, '-' and '.', each
 /// label 1-63 characters, not starting or ending with '-'.
 bool ValidHostName(std::string_view s);

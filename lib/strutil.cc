@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <set>
 
 namespace rocks {
 
@@ -148,6 +149,211 @@ std::string JsonQuote(std::string_view s) {
   }
   out += '"';
   return out;
+}
+
+namespace {
+
+// A reader of one JSON text, for ParseJsonFields.
+class JsonReader {
+ public:
+  explicit JsonReader(std::string_view s) : s_(s) {}
+
+  bool Object(std::map<std::string, std::string>* fields, std::string* why) {
+    Blank();
+    if (!Take('{')) return Fail(why, "not a JSON object");
+    Blank();
+    if (Take('}')) return End(why);
+    for (;;) {
+      std::string key, value;
+      bool keep = false;
+      Blank();
+      if (!String(&key)) return Fail(why, "expected a JSON string as key");
+      Blank();
+      if (!Take(':')) return Fail(why, "expected ':' after a JSON key");
+      Blank();
+      if (!Value(&value, &keep)) return Fail(why, "unreadable JSON value of '" + key + "'");
+      if (seen_.count(key)) return Fail(why, "JSON key '" + key + "' given twice");
+      seen_.insert(key);
+      if (keep) (*fields)[key] = value;
+      Blank();
+      if (Take(',')) continue;
+      if (Take('}')) return End(why);
+      return Fail(why, "expected ',' or '}' in a JSON object");
+    }
+  }
+
+ private:
+  bool End(std::string* why) {
+    Blank();
+    return pos_ == s_.size() || Fail(why, "text after the JSON object");
+  }
+  static bool Fail(std::string* why, const std::string& text) {
+    *why = text;
+    return false;
+  }
+  void Blank() {
+    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' ||
+                                s_[pos_] == '\r'))
+      ++pos_;
+  }
+  bool Take(char c) {
+    if (pos_ >= s_.size() || s_[pos_] != c) return false;
+    ++pos_;
+    return true;
+  }
+  bool Hex4(uint32_t* out) {
+    if (s_.size() - pos_ < 4) return false;
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) {
+      char c = s_[pos_++];
+      v <<= 4;
+      if (c >= '0' && c <= '9') v |= c - '0';
+      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
+      else return false;
+    }
+    *out = v;
+    return true;
+  }
+  static void Utf8(uint32_t cp, std::string* out) {
+    if (cp < 0x80) {
+      *out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      *out += static_cast<char>(0xc0 | (cp >> 6));
+      *out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+      *out += static_cast<char>(0xe0 | (cp >> 12));
+      *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      *out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else {
+      *out += static_cast<char>(0xf0 | (cp >> 18));
+      *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+      *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      *out += static_cast<char>(0x80 | (cp & 0x3f));
+    }
+  }
+  bool String(std::string* out) {
+    if (!Take('"')) return false;
+    while (pos_ < s_.size()) {
+      unsigned char c = s_[pos_++];
+      if (c == '"') return true;
+      if (c < 0x20) return false;
+      if (c != '\\') {
+        *out += static_cast<char>(c);
+        continue;
+      }
+      if (pos_ >= s_.size()) return false;
+      switch (s_[pos_++]) {
+        case '"': *out += '"'; break;
+        case '\\': *out += '\\'; break;
+        case '/': *out += '/'; break;
+        case 'b': *out += '\b'; break;
+        case 'f': *out += '\f'; break;
+        case 'n': *out += '\n'; break;
+        case 'r': *out += '\r'; break;
+        case 't': *out += '\t'; break;
+        case 'u': {
+          uint32_t cp;
+          if (!Hex4(&cp)) return false;
+          if (cp >= 0xdc00 && cp <= 0xdfff) return false;
+          if (cp >= 0xd800 && cp <= 0xdbff) {
+            uint32_t low;
+            if (!Take('\\') || !Take('u') || !Hex4(&low) || low < 0xdc00 || low > 0xdfff)
+              return false;
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+          }
+          Utf8(cp, out);
+          break;
+        }
+        default: return false;
+      }
+    }
+    return false;
+  }
+  bool Word(std::string_view w) {
+    if (s_.substr(pos_, w.size()) != w) return false;
+    pos_ += w.size();
+    return true;
+  }
+  bool Number(int64_t* out) {
+    size_t start = pos_;
+    if (pos_ < s_.size() && s_[pos_] == '-') ++pos_;
+    while (pos_ < s_.size() && std::string_view("0123456789.eE+-").find(s_[pos_]) !=
+                                   std::string_view::npos)
+      ++pos_;
+    if (pos_ == start) return false;
+    if (!ParseInt(s_.substr(start, pos_ - start), out)) *out = -1;
+    return true;
+  }
+  // One value; `keep` when it is a string or an array of bytes.
+  bool Value(std::string* out, bool* keep, int depth = 0) {
+    if (depth > 64 || pos_ >= s_.size()) return false;
+    char c = s_[pos_];
+    if (c == '"') return *keep = String(out);
+    if (c == 'n') return Word("null");
+    if (c == 't') return Word("true");
+    if (c == 'f') return Word("false");
+    if (c == '[') {
+      ++pos_;
+      bool bytes = true;
+      Blank();
+      if (Take(']')) return true;
+      for (;;) {
+        Blank();
+        int64_t n;
+        if (pos_ < s_.size() && (s_[pos_] == '-' || (s_[pos_] >= '0' && s_[pos_] <= '9'))) {
+          if (!Number(&n)) return false;
+          if (n < 0 || n > 255) bytes = false;
+          else *out += static_cast<char>(n);
+        } else {
+          std::string ignored;
+          bool ignored_keep = false;
+          if (!Value(&ignored, &ignored_keep, depth + 1)) return false;
+          bytes = false;
+        }
+        Blank();
+        if (Take(',')) continue;
+        if (!Take(']')) return false;
+        *keep = bytes;
+        return true;
+      }
+    }
+    if (c == '{') {
+      ++pos_;
+      Blank();
+      if (Take('}')) return true;
+      for (;;) {
+        std::string key, ignored;
+        bool ignored_keep = false;
+        Blank();
+        if (!String(&key)) return false;
+        Blank();
+        if (!Take(':')) return false;
+        Blank();
+        if (!Value(&ignored, &ignored_keep, depth + 1)) return false;
+        Blank();
+        if (Take(',')) continue;
+        return Take('}');
+      }
+    }
+    int64_t n;
+    return Number(&n);
+  }
+
+  std::string_view s_;
+  size_t pos_ = 0;
+  std::set<std::string> seen_;
+};
+
+}  // namespace
+
+bool ParseJsonFields(std::string_view s, std::map<std::string, std::string>* fields,
+                     std::string* why) {
+  fields->clear();
+  JsonReader reader(s);
+  if (reader.Object(fields, why)) return true;
+  fields->clear();
+  return false;
 }
 
 std::string ShellQuote(std::string_view s) {

@@ -3,6 +3,7 @@
 #define ROCKS_LIB_STRUTIL_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,15 @@ std::string ClosestMatch(std::string_view word,
 
 /// `s` as a JSON string literal, quotes included.
 std::string JsonQuote(std::string_view s);
+
+/// Reads one JSON object the way `journalctl -o json` writes an entry:
+/// each value that is a string, or an array of numbers 0-255 (a field
+/// that is not UTF-8, as its bytes), goes in `fields` under its key;
+/// numbers, null, true, false and other arrays (a field with several
+/// values) are left out. False, with `why`, when `s` is not one JSON
+/// object or names a key twice.
+bool ParseJsonFields(std::string_view s, std::map<std::string, std::string>* fields,
+                     std::string* why);
 
 /// `s` quoted for a POSIX shell (single quotes).
 std::string ShellQuote(std::string_view s);

@@ -313,6 +313,73 @@ TEST_P(DbTest, TransactionRollsBackUnlessCommitted) {
   EXPECT_EQ(rows, (Rows{{"2", "b"}}));
 }
 
+/// The engine underneath, except that COMMIT fails (as a Galera
+/// certification failure or a lost connection would) and leaves the
+/// transaction open.
+class CommitFails : public Database {
+ public:
+  explicit CommitFails(Database* db) : db_(db) {}
+  Engine engine() const override { return db_->engine(); }
+  const std::string& url() const override { return db_->url(); }
+  bool Exec(std::string_view sql, const std::vector<SqlParam>& params, std::string* err,
+            int64_t* last_id = nullptr, int64_t* affected = nullptr) override {
+    return db_->Exec(sql, params, err, last_id, affected);
+  }
+  bool Query(std::string_view sql, const std::vector<SqlParam>& params,
+             std::vector<SqlRow>* rows, std::string* err) override {
+    return db_->Query(sql, params, rows, err);
+  }
+  bool ExecDdl(std::string_view sql, std::string* err) override { return db_->ExecDdl(sql, err); }
+  bool HasTable(const std::string& name, bool* exists, std::string* err) override {
+    return db_->HasTable(name, exists, err);
+  }
+  bool Begin(std::string* err) override { return db_->Begin(err); }
+  bool Commit(std::string* err) override {
+    if (fail_) {
+      fail_ = false;
+      *err = "commit failed";
+      return false;
+    }
+    return db_->Commit(err);
+  }
+  void Rollback() override {
+    ++rollbacks_;
+    db_->Rollback();
+  }
+  int rollbacks_ = 0;
+
+ private:
+  Database* db_;
+  bool fail_ = true;
+};
+
+TEST_P(DbTest, TransactionRollsBackACommitThatFailed) {
+  ASSERT_NO_FATAL_FAILURE(CreateTable());
+  CommitFails db(db_.get());
+  std::string err;
+  {
+    Transaction tx(&db);
+    ASSERT_TRUE(tx.Begin(&err)) << err;
+    ASSERT_TRUE(db.Exec("INSERT INTO t (n, s) VALUES (1, 'a')", {}, &err)) << err;
+    EXPECT_FALSE(tx.Commit(&err));
+    EXPECT_EQ(err, "commit failed");
+    EXPECT_EQ(db.rollbacks_, 1);
+  }
+  EXPECT_EQ(db.rollbacks_, 1);
+  EXPECT_EQ(Count(), "0");
+  // The connection is out of the failed transaction: the next one works.
+  {
+    Transaction tx(&db);
+    ASSERT_TRUE(tx.Begin(&err)) << err;
+    ASSERT_TRUE(db.Exec("INSERT INTO t (n, s) VALUES (2, 'b')", {}, &err)) << err;
+    ASSERT_TRUE(tx.Commit(&err)) << err;
+  }
+  EXPECT_EQ(db.rollbacks_, 1);
+  Rows rows;
+  ASSERT_TRUE(db_->Query("SELECT n, s FROM t", {}, &rows, &err)) << err;
+  EXPECT_EQ(rows, (Rows{{"2", "b"}}));
+}
+
 TEST_P(DbTest, RollbackAfterAFailedStatementDiscardsTheWholeTransaction) {
   ASSERT_NO_FATAL_FAILURE(CreateTable());
   std::string err;
@@ -347,6 +414,37 @@ TEST_F(OpenDatabaseTest, SqliteCreatesTheFile) {
   ASSERT_TRUE(Open("sqlite:" + dir_ + "/new.db", &err)) << err;
   EXPECT_EQ(db_->engine(), Engine::kSqlite);
   EXPECT_EQ(db_->url(), "sqlite:" + dir_ + "/new.db");
+  EXPECT_TRUE(PathExists(dir_ + "/new.db"));
+}
+
+TEST_F(OpenDatabaseTest, SqliteWithoutCreateReportsAMissingFileAndCreatesNothing) {
+  DbOptions options;
+  options.create = false;
+  std::string err;
+  EXPECT_FALSE(OpenDatabase("sqlite:" + dir_ + "/typo.db", options, &db_, &err));
+  EXPECT_EQ(err, "sqlite:" + dir_ + "/typo.db: no cluster database here (run 'rocks init')");
+  for (const char* suffix : {"", "-wal", "-shm"})
+    EXPECT_FALSE(PathExists(dir_ + "/typo.db" + suffix)) << suffix;
+  // An existing file opens as before.
+  ASSERT_TRUE(Open("sqlite:" + dir_ + "/there.db", &err)) << err;
+  db_.reset();
+  ASSERT_TRUE(OpenDatabase("sqlite:" + dir_ + "/there.db", options, &db_, &err)) << err;
+}
+
+TEST_F(OpenDatabaseTest, SqliteRemoveCreatedRemovesOnlyWhatThisOpenCreated) {
+  std::string err;
+  ASSERT_TRUE(Open("sqlite:" + dir_ + "/new.db", &err)) << err;
+  ASSERT_TRUE(db_->ExecDdl("CREATE TABLE t (n INTEGER)", &err)) << err;
+  db_->RemoveCreated();
+  db_.reset();
+  for (const char* suffix : {"", "-wal", "-shm"})
+    EXPECT_FALSE(PathExists(dir_ + "/new.db" + suffix)) << suffix;
+  ASSERT_TRUE(Open("sqlite:" + dir_ + "/new.db", &err)) << err;
+  ASSERT_TRUE(db_->ExecDdl("CREATE TABLE t (n INTEGER)", &err)) << err;
+  db_.reset();
+  ASSERT_TRUE(Open("sqlite:" + dir_ + "/new.db", &err)) << err;
+  db_->RemoveCreated();
+  db_.reset();
   EXPECT_TRUE(PathExists(dir_ + "/new.db"));
 }
 
@@ -458,6 +556,43 @@ TEST_F(OpenDatabaseTest, MysqlSocketDoesNotExist) {
   EXPECT_EQ(db_, nullptr);
 }
 
+TEST(RedactDbUrlTest, DropsThePasswordAndKeepsTheRest) {
+  EXPECT_EQ(RedactDbUrl("mysql://rocks:s3cret@db.example.org:3307/cluster"),
+            "mysql://rocks@db.example.org:3307/cluster");
+  EXPECT_EQ(RedactDbUrl("mysql://:s3cret@db/cluster"), "mysql://db/cluster");
+  EXPECT_EQ(RedactDbUrl("mysql://rocks:p@ss/w:rd@db/cluster"), "mysql://rocks@db/cluster");
+  EXPECT_EQ(RedactDbUrl("mysql:///cluster?socket=/run/m.sock&user=rocks&password=s3cret"),
+            "mysql:///cluster?socket=/run/m.sock&user=rocks");
+  EXPECT_EQ(RedactDbUrl("mysql:///cluster?password=s3cret&socket=/run/m.sock"),
+            "mysql:///cluster?socket=/run/m.sock");
+  EXPECT_EQ(RedactDbUrl("mysql:///cluster?password=s3cret"), "mysql:///cluster");
+  EXPECT_EQ(RedactDbUrl("mysql://rocks@db/cluster"), "mysql://rocks@db/cluster");
+  EXPECT_EQ(RedactDbUrl("mysql:cluster"), "mysql:cluster");
+  EXPECT_EQ(RedactDbUrl("postgres://rocks:s3cret@db/cluster"), "postgres://rocks@db/cluster");
+  EXPECT_EQ(RedactDbUrl("sqlite:/var/lib/rocks/a:b@c.db"), "sqlite:/var/lib/rocks/a:b@c.db");
+}
+
+// Every message names the URL without its password, which would otherwise
+// reach standard error and, through kickstart.cgi, the web server's log.
+TEST_F(OpenDatabaseTest, MysqlErrorsNeverRepeatThePassword) {
+  std::string err;
+  EXPECT_FALSE(Open("mysql://rocks:s3cret@db.example.org:0/cluster", &err));
+  EXPECT_EQ(err, "mysql://rocks@db.example.org:0/cluster: invalid port");
+  EXPECT_FALSE(Open("mysql://rocks:s3/cret@db.example.org/cluster", &err));
+  EXPECT_EQ(err.find("s3"), std::string::npos) << err;
+  EXPECT_FALSE(Open("mysq://rocks:s3cret@db/cluster", &err));
+  EXPECT_EQ(err, "mysq://rocks@db/cluster: unknown database URL (expected sqlite:PATH or "
+                 "mysql://...)");
+  EXPECT_FALSE(Open("mysql:///cluster?password=s3cret&sock=/x", &err));
+  EXPECT_EQ(err, "mysql:///cluster?sock=/x: unknown parameter 'sock'");
+  std::string url = "mysql://rocks:s3cret@localhost/cluster?socket=" + dir_ + "/no-such.sock";
+  EXPECT_FALSE(Open(url, &err));
+  EXPECT_TRUE(StartsWith(err, "mysql://rocks@localhost/cluster?socket=" + dir_ +
+                                  "/no-such.sock: "))
+      << err;
+  EXPECT_EQ(err.find("s3cret"), std::string::npos) << err;
+}
+
 // SQLite writers -----------------------------------------------------------
 
 class SqliteLockTest : public OpenDatabaseTest {
@@ -522,6 +657,43 @@ TEST_F(SqliteLockTest, SecondWriterWaitsForTheFirst) {
   Rows rows;
   ASSERT_TRUE(second->Query("SELECT n FROM t ORDER BY n", {}, &rows, &err)) << err;
   EXPECT_EQ(rows, (Rows{{"1"}, {"2"}}));
+}
+
+// A COMMIT that SQLite itself refuses: a deferred foreign key still
+// violated at the end of the transaction. The transaction is rolled back,
+// not left open, so that a long-running writer (insert-ethers) goes on.
+TEST_F(SqliteLockTest, ACommitThatFailsIsRolledBackAndTheNextBeginWorks) {
+  auto db = Connect(0.2);
+  ASSERT_TRUE(db);
+  std::string err;
+  ASSERT_TRUE(db->ExecDdl("CREATE TABLE p (id INTEGER PRIMARY KEY); "
+                          "CREATE TABLE c (p INTEGER REFERENCES p (id) "
+                          "DEFERRABLE INITIALLY DEFERRED)",
+                          &err))
+      << err;
+  {
+    Transaction tx(db.get());
+    ASSERT_TRUE(tx.Begin(&err)) << err;
+    ASSERT_TRUE(db->Exec("INSERT INTO c (p) VALUES (7)", {}, &err)) << err;
+    EXPECT_FALSE(tx.Commit(&err));
+    EXPECT_EQ(err, dir_ + "/cluster.db: FOREIGN KEY constraint failed");
+  }
+  Rows rows;
+  ASSERT_TRUE(db->Query("SELECT count(*) FROM c", {}, &rows, &err)) << err;
+  EXPECT_EQ(rows, (Rows{{"0"}}));
+  // Another connection can write: no lock is left behind.
+  auto other = Connect(0.2);
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(other->Begin(&err)) << err;
+  ASSERT_TRUE(other->Exec("INSERT INTO p (id) VALUES (1)", {}, &err)) << err;
+  ASSERT_TRUE(other->Commit(&err)) << err;
+  Transaction tx(db.get());
+  ASSERT_TRUE(tx.Begin(&err)) << err;
+  ASSERT_TRUE(db->Exec("INSERT INTO c (p) VALUES (1)", {}, &err)) << err;
+  ASSERT_TRUE(tx.Commit(&err)) << err;
+  rows.clear();
+  ASSERT_TRUE(other->Query("SELECT p FROM c", {}, &rows, &err)) << err;
+  EXPECT_EQ(rows, (Rows{{"1"}}));
 }
 
 TEST_F(SqliteLockTest, ReaderSeesCommittedStateDuringAWrite) {

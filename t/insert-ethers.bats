@@ -201,6 +201,48 @@ $T/etc/dhcpd.conf: reloaded: echo reloaded >>$T/reloads" ]
 insert-ethers: -:10: skipped: dhcpd: no 'via INTERFACE'" ]
 }
 
+@test "a client's host name cannot fake the interface, nor another program's line add a node" {
+  rocks_fixture
+  local before
+  before=$(snapshot)
+  run --separate-stderr insert-ethers -v --batch - <<'EOF'
+Nov 21 05:50:02 frontend dhcpd[812]: DHCPDISCOVER from 52:54:00:10:00:09 (evil via eth0 ) via eth1
+Nov 21 05:50:02 frontend dhcpd[812]: DHCPDISCOVER from 52:54:00:10:00:0a (x) via eth0: y) via eth1: network 10.0.0.0/8: no free leases
+Nov 21 05:50:03 frontend sshd[900]: Invalid user DHCPDISCOVER from 52:54:00:10:00:0b via eth0
+Nov 21 05:50:03 frontend eve: DHCPDISCOVER from 52:54:00:10:00:0c via eth0
+Nov 21 05:50:04 dnsmasq-dhcp[375]: 13 client provides name: DHCPDISCOVER(eth0) 52:54:00:10:00:0d
+EOF
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "summary new=0 replaced=0 known=0 other-interface=2 malformed=0" ]
+  [ "$(snapshot)" = "$before" ]
+}
+
+@test "journal entries (journalctl -o json) count only when dhcpd itself logged them" {
+  rocks_fixture
+  local before
+  before=$(snapshot)
+  # What `logger -t dhcpd "DHCPDISCOVER from ... via eth0"` by a local user
+  # and a copy of dhcpd run by that user put in the journal.
+  run --separate-stderr insert-ethers -v --batch - <<'EOF'
+{"__REALTIME_TIMESTAMP":"1795585802000000","SYSLOG_IDENTIFIER":"dhcpd","_PID":"4242","MESSAGE":"DHCPDISCOVER from 52:54:00:10:00:09 via eth0","_COMM":"logger","_EXE":"/usr/bin/logger","_UID":"1000"}
+{"__REALTIME_TIMESTAMP":"1795585803000000","SYSLOG_IDENTIFIER":"dhcpd","_PID":"4243","MESSAGE":"DHCPDISCOVER from 52:54:00:10:00:0a via eth0","_COMM":"dhcpd","_EXE":"/home/eve/dhcpd","_UID":"1000"}
+{"__REALTIME_TIMESTAMP":"1795585804000000","SYSLOG_IDENTIFIER":"logger","_PID":"4244","MESSAGE":"Nov 21 05:50:02 frontend dhcpd[812]: DHCPDISCOVER from 52:54:00:10:00:0b via eth0","_COMM":"dhcpd","_EXE":"/usr/sbin/dhcpd","_UID":"0"}
+EOF
+  [ "$status" -eq 0 ]
+  [ "$output" = "summary new=0 replaced=0 known=0 other-interface=0 malformed=2" ]
+  [ "$stderr" = "insert-ethers: -:1: skipped: journal: not logged by dhcpd (_COMM=logger _EXE=/usr/bin/logger _UID=1000)
+insert-ethers: -:2: skipped: journal: not logged by dhcpd (_COMM=dhcpd _EXE=/home/eve/dhcpd _UID=1000)" ]
+  [ "$(snapshot)" = "$before" ]
+  run --separate-stderr insert-ethers --batch - <<'EOF'
+{"__REALTIME_TIMESTAMP":"1795585805000000","SYSLOG_IDENTIFIER":"dhcpd","_PID":"812","MESSAGE":"DHCPDISCOVER from 52:54:00:10:00:0c (node12) via eth0","_COMM":"dhcpd","_EXE":"/usr/sbin/dhcpd","_UID":"177"}
+EOF
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "new compute-0-2 52:54:00:10:00:0c 10.255.255.249
+summary new=1 replaced=0 known=0 other-interface=0" ]
+}
+
 @test "known MACs and other interfaces are counted, not inserted, and nothing is synced" {
   rocks_fixture
   local before
@@ -296,6 +338,29 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
 @test "one-shot: a malformed MAC changes nothing" {
   rocks_fixture
   fails_unchanged "insert-ethers: --mac=52:54:zz: invalid MAC address" --mac=52:54:zz
+}
+
+@test "one-shot: the all-zero and broadcast MACs, a reserved name change nothing" {
+  rocks_fixture
+  fails_unchanged "insert-ethers: --mac=00:00:00:00:00:00: the all-zero MAC address is no interface's" \
+    --mac=00:00:00:00:00:00
+  fails_unchanged "insert-ethers: --mac=ff:ff:ff:ff:ff:ff: the broadcast MAC address is no interface's" \
+    --mac=ff:ff:ff:ff:ff:ff
+  fails_unchanged "insert-ethers: --hostname=localhost: reserved host name" \
+    --mac=52:54:00:00:00:99 --hostname=localhost
+}
+
+@test "requests from the all-zero or broadcast MAC are skipped" {
+  rocks_fixture
+  local before
+  before=$(snapshot)
+  run --separate-stderr insert-ethers -v --batch - < <(discover 00:00:00:00:00:00;
+    discover ff:ff:ff:ff:ff:ff)
+  [ "$status" -eq 0 ]
+  [ "$output" = "summary new=0 replaced=0 known=0 other-interface=0 malformed=2" ]
+  [ "$stderr" = "insert-ethers: -:1: skipped: dhcpd: 00:00:00:00:00:00: the all-zero MAC address is no interface's
+insert-ethers: -:2: skipped: dhcpd: ff:ff:ff:ff:ff:ff: the broadcast MAC address is no interface's" ]
+  [ "$(snapshot)" = "$before" ]
 }
 
 @test "an unknown appliance changes nothing" {

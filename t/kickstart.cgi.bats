@@ -360,6 +360,16 @@ cgi_pxe_dir() {
     compute-0-0 profile-sent 'kickstart to 127.0.0.10')" ]
 }
 
+@test "a MySQL database it cannot reach: 500, and no password in the answer or the log" {
+  printf 'database = mysql://rocks:s3cret@127.0.0.1:1/cluster\n' >"$T/cgi.conf"
+  run --separate-stderr env REQUEST_METHOD=GET GATEWAY_INTERFACE=CGI/1.1 REMOTE_ADDR=127.0.0.5 \
+    QUERY_STRING= ROCKS_CONF="$T/cgi.conf" ROCKS_DB= kickstart.cgi
+  [ "$status" -eq 0 ]
+  [[ "$output" == "Status: 500 Internal Server Error"* ]]
+  [[ "$stderr" == "kickstart.cgi: mysql://rocks@127.0.0.1:1/cluster: "* ]]
+  [[ "$output$stderr" != *s3cret* ]]
+}
+
 @test "a broken profile gets 500 with the error, and nothing is recorded" {
   cp -R "$PROFILE" "$T/p"
   sed -i 's|<package>hwloc</package>|<package>hwloc</packge>|' "$T/p/nodes/hpc.xml"

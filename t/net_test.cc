@@ -246,6 +246,28 @@ TEST(ParseMacTest, BareHexForm) {
   EXPECT_EQ(mac, "ff:ff:ff:ff:ff:ff");
 }
 
+TEST(ParseHostMacTest, RejectsTheAllZeroAndBroadcastAddresses) {
+  std::string mac = "untouched", why;
+  EXPECT_FALSE(ParseHostMac("00-00-00-00-00-00", &mac, &why));
+  EXPECT_EQ(why, "the all-zero MAC address is no interface's");
+  EXPECT_FALSE(ParseHostMac("FFFFFFFFFFFF", &mac, &why));
+  EXPECT_EQ(why, "the broadcast MAC address is no interface's");
+  EXPECT_FALSE(ParseHostMac("00:11:22", &mac, &why));
+  EXPECT_EQ(why, "invalid MAC address");
+  EXPECT_EQ(mac, "untouched");
+  ASSERT_TRUE(ParseHostMac("00:00:00:00:00:01", &mac, &why));
+  EXPECT_EQ(mac, "00:00:00:00:00:01");
+}
+
+TEST(ReservedHostNameTest, LoopbackNames) {
+  for (const char* n : {"localhost", "LOCALHOST", "localhost.localdomain", "localhost4",
+                        "localhost6.localdomain6", "ip6-localhost", "ip6-loopback",
+                        "broadcasthost", "a.localhost"})
+    EXPECT_TRUE(ReservedHostName(n)) << n;
+  for (const char* n : {"compute-0-0", "localhost-0-0", "mylocalhost", "localhost.example.org"})
+    EXPECT_FALSE(ReservedHostName(n)) << n;
+}
+
 TEST(ParseMacTest, RejectsWrongLengths) {
   std::string mac = "untouched";
   EXPECT_FALSE(ParseMac("", &mac));

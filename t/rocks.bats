@@ -87,6 +87,51 @@ power     pdu   default -        yes    no" ]
   [ "$stderr" = "rocks: --private-mac=52:54:00:00:00: invalid MAC address" ]
 }
 
+@test "init rejects /0, /31 and /32 networks" {
+  local net
+  for net in --private-network=0.0.0.0/0 --private-network=10.1.1.0/31 \
+      --private-network=10.1.1.1/32 --private-network=10.1.1.0/255.255.255.254; do
+    run --separate-stderr rocks init "$net" --private-address=10.1.1.1
+    [ "$status" -eq 1 ]
+    [ "$output" = "" ]
+    [ "$stderr" = "rocks: $net: prefix length must be 1-30" ]
+  done
+  run --separate-stderr rocks init --public-network=192.168.1.0/31
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: --public-network=192.168.1.0/31: prefix length must be 1-30" ]
+}
+
+@test "init rejects overlapping private and public networks" {
+  run --separate-stderr rocks init --public-network=10.9.0.0/16 --public-address=10.9.0.1
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: --public-network=10.9.0.0/16: overlaps the private network 10.0.0.0/8" ]
+  run --separate-stderr rocks init --private-network=10.1.0.0/16 --private-address=10.1.0.1 \
+    --public-network=10.0.0.0/8 --public-address=10.2.0.1
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: --public-network=10.0.0.0/8: overlaps the private network 10.1.0.0/16" ]
+}
+
+@test "init rejects the same MAC for both interfaces, the all-zero and broadcast MACs" {
+  run --separate-stderr rocks init --private-mac=52:54:00:00:00:01 --public-mac=52-54-00-00-00-01
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: --public-mac=52-54-00-00-00-01: the same as --private-mac" ]
+  run --separate-stderr rocks init --private-mac=00:00:00:00:00:00
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: --private-mac=00:00:00:00:00:00: the all-zero MAC address is no interface's" ]
+  run --separate-stderr rocks init --public-mac=ff:ff:ff:ff:ff:ff
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: --public-mac=ff:ff:ff:ff:ff:ff: the broadcast MAC address is no interface's" ]
+}
+
+@test "init rejects a reserved frontend name" {
+  run --separate-stderr rocks init --frontend=localhost
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: --frontend=localhost: reserved host name" ]
+}
+
 @test "init options are refused with other commands" {
   rocks init
   fails_unchanged "rocks: --frontend, --private-*, --public-* and the other init options go with 'init' only" \
@@ -98,6 +143,56 @@ power     pdu   default -        yes    no" ]
   [ "$status" -eq 1 ]
   [ "$output" = "" ]
   [ "$stderr" = "rocks: $ROCKS_DB: no cluster database here (run 'rocks init')" ]
+}
+
+# No file, -wal or -shm at PATH.
+no_database() { [ ! -e "$1" ] && [ ! -e "$1-wal" ] && [ ! -e "$1-shm" ]; }
+
+@test "a mistyped database path: reported missing, no file created" {
+  sqlite_only "SQLite files"
+  rocks_fixture
+  local cmd
+  for cmd in "list host" "list appliance" "list attr" "add host compute-0-9 appliance=compute" \
+      "set host compute-0-0 cpus=2" "remove host compute-0-0" "sync config"; do
+    # shellcheck disable=SC2086
+    run --separate-stderr rocks --db="sqlite:$T/clustr.db" $cmd
+    [ "$status" -eq 1 ]
+    [ "$output" = "" ]
+    [ "$stderr" = "rocks: sqlite:$T/clustr.db: no cluster database here (run 'rocks init')" ]
+    no_database "$T/clustr.db"
+  done
+  run --separate-stderr dbreport --db="sqlite:$T/clustr.db" hosts
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "dbreport: sqlite:$T/clustr.db: no cluster database here (run 'rocks init')" ]
+  no_database "$T/clustr.db"
+  run --separate-stderr kpp --db="sqlite:$T/clustr.db" --host=compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "kpp: sqlite:$T/clustr.db: no cluster database here (run 'rocks init')" ]
+  no_database "$T/clustr.db"
+}
+
+@test "a failed init leaves no database behind" {
+  sqlite_only "SQLite files"
+  run --separate-stderr rocks init --private-network=10.1.1.0/31
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: --private-network=10.1.1.0/31: prefix length must be 1-30" ]
+  no_database "${ROCKS_DB#sqlite:}"
+  printf 'shadow = %s/nope\n' "$T" >>"$ROCKS_CONF"
+  run --separate-stderr rocks init
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: init: root password: $T/nope: No such file or directory" ]
+  no_database "${ROCKS_DB#sqlite:}"
+}
+
+@test "a failed init keeps the database that was there" {
+  sqlite_only "SQLite files"
+  rocks init
+  local before
+  before=$(db_dump)
+  run --separate-stderr rocks init --private-network=10.1.1.0/31
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: $ROCKS_DB: already holds a cluster" ]
+  [ "$(db_dump)" = "$before" ]
 }
 
 @test "add host stores a host and its interface" {
@@ -209,6 +304,32 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30" ]
 @test "add host: a rank that is not a number" {
   rocks_fixture
   fails_unchanged "rocks: rank=x: not a whole number" add host compute-0-9 appliance=compute rank=x
+}
+
+@test "add host: the all-zero and broadcast MACs are no interface's" {
+  rocks_fixture
+  fails_unchanged "rocks: mac=00:00:00:00:00:00: the all-zero MAC address is no interface's" \
+    add host compute-0-9 appliance=compute mac=00:00:00:00:00:00
+  fails_unchanged "rocks: mac=FF-FF-FF-FF-FF-FF: the broadcast MAC address is no interface's" \
+    add host compute-0-9 appliance=compute mac=FF-FF-FF-FF-FF-FF
+  fails_unchanged "rocks: mac=ffffffffffff: the broadcast MAC address is no interface's" \
+    add host interface compute-0-0 device=eth1 mac=ffffffffffff
+}
+
+@test "add host, set host, add alias: localhost and other loopback names are reserved" {
+  rocks_fixture
+  fails_unchanged "rocks: localhost: reserved host name" add host localhost appliance=compute
+  fails_unchanged "rocks: localhost.localdomain: reserved host name" \
+    add host LocalHost.localdomain appliance=compute
+  fails_unchanged "rocks: node.localhost: reserved host name" add host node.localhost appliance=compute
+  fails_unchanged "rocks: name=ip6-localhost: reserved host name" set host compute-0-0 name=ip6-localhost
+  fails_unchanged "rocks: localhost6: reserved host name" add alias compute-0-0 localhost6
+}
+
+@test "add host, set host: cpus=0" {
+  rocks_fixture
+  fails_unchanged "rocks: cpus=0: must be at least 1" add host compute-0-9 appliance=compute cpus=0
+  fails_unchanged "rocks: cpus=0: must be at least 1" set host compute-0-0 cpus=0
 }
 
 @test "add host: an invalid host name" {
@@ -324,6 +445,35 @@ nas-0-0" ]
 @test "remove host: one unknown name removes nothing" {
   rocks_fixture
   fails_unchanged "rocks: compute-0-9: unknown host (did you mean 'compute-0-0'?)" remove host compute-0-0 compute-0-9
+}
+
+@test "remove host: the frontend cannot be removed" {
+  rocks_fixture
+  fails_unchanged "rocks: frontend: the frontend cannot be removed" remove host compute-0-0 frontend
+  fails_unchanged "rocks: Frontend: the frontend cannot be removed" remove host Frontend
+}
+
+@test "add host: appliance=frontend makes no second frontend" {
+  rocks_fixture
+  fails_unchanged "rocks: appliance=frontend: the cluster already has a frontend (frontend)" \
+    add host head2 appliance=frontend mac=52:54:00:00:00:99
+}
+
+@test "set host: appliance=frontend makes no second frontend" {
+  rocks_fixture
+  fails_unchanged "rocks: appliance=frontend: the cluster already has a frontend (frontend)" \
+    set host compute-0-0 appliance=frontend
+}
+
+@test "set host: the frontend stays the frontend" {
+  rocks_fixture
+  fails_unchanged "rocks: appliance=compute: the frontend's appliance cannot be changed" \
+    set host frontend appliance=compute
+  run --separate-stderr rocks set host frontend appliance=frontend comment=head
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  run --separate-stderr rocks list host --format=tsv frontend
+  [ "$output" = "$(printf 'frontend\tfrontend\t0\t0\t1\tos\t10.1.1.1\t52:54:00:00:00:01')" ]
 }
 
 @test "set host changes fields" {
@@ -504,6 +654,23 @@ nas-0-0" ]
   [ "$output" = "" ]
   [ "$stderr" = "rocks: missing command
 Try 'rocks --help' for more information." ]
+}
+
+@test "a MySQL error names the URL without its password" {
+  run --separate-stderr rocks --db='mysql://rocks:s3cret@127.0.0.1:1/cluster' list host
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "${#lines[@]}" -eq 0 ]
+  [[ "$stderr" == "rocks: mysql://rocks@127.0.0.1:1/cluster: "* ]]
+  [[ "$stderr" != *s3cret* ]]
+  [ "$(wc -l <<<"$stderr")" -eq 1 ]
+  run --separate-stderr rocks --db="mysql:///cluster?socket=$T/none.sock&password=s3cret" list host
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == "rocks: mysql:///cluster?socket=$T/none.sock: "* ]]
+  [[ "$stderr" != *s3cret* ]]
+  run --separate-stderr rocks --db='mysql://rocks:s3cret@db:http/cluster' list host
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: mysql://rocks@db:http/cluster: invalid port" ]
 }
 
 @test "--db overrides ROCKS_DB" {

@@ -34,9 +34,10 @@ int PrintUsage(const char* text);
 int Finish(int status);
 
 /// Loads the configuration and opens the database it names, with the lock
-/// timeout from `db_timeout`. Prints the error itself.
+/// timeout from `db_timeout`. A missing SQLite file is created only when
+/// `create` is set (rocks init). Prints the error itself.
 bool OpenDb(const std::string& db_option, Config* cfg,
-            std::unique_ptr<Database>* db);
+            std::unique_ptr<Database>* db, bool create = false);
 
 /// Parses a --format value; prints the error itself.
 bool ParseFormat(const std::string& value, OutputFormat* format);

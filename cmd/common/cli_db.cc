@@ -9,13 +9,14 @@
 namespace rocks::cli {
 
 bool OpenDb(const std::string& db_option, Config* cfg,
-            std::unique_ptr<Database>* db) {
+            std::unique_ptr<Database>* db, bool create) {
   std::string err;
   if (!LoadConfig(db_option, cfg, &err)) {
     Fail(err);
     return false;
   }
   DbOptions options;
+  options.create = create;
   if (!cfg->GetSeconds("db_timeout", 5.0, &options.lock_timeout_seconds, &err)) {
     Fail(err);
     return false;
