@@ -211,7 +211,11 @@ TEST_F(ReportDbTest, SlurmConf) {
 
 TEST_F(ReportDbTest, SlurmUnknownCpusIsAnError) {
   std::string out = "untouched", err;
-  AddNode("compute-0-2", "appliance=compute cpus=0 ip=10.255.255.249");
+  AddNode("compute-0-2", "appliance=compute cpus=1 ip=10.255.255.249");
+  // A CPU count never recorded: 0 in the database (rocks refuses cpus=0).
+  ASSERT_TRUE(db_->Exec("UPDATE hosts SET cpus = 0 WHERE name = ?",
+                        {SqlParam::Text("compute-0-2")}, &err))
+      << err;
   EXPECT_FALSE(ReportSlurmConf(db_.get(), ctx_, &out, &err));
   EXPECT_EQ("compute-0-2: CPU count unknown (set it with 'rocks set host compute-0-2 cpus=N')",
             err);

@@ -84,6 +84,15 @@ start_slurmctld() {
   return 1
 }
 
+# unknown_cpus HOST...: hosts whose CPU count was never recorded (cpus 0
+# in the database; `rocks set host` refuses cpus=0).
+unknown_cpus() {
+  local h
+  for h; do
+    sqlite3 "${ROCKS_DB#sqlite:}" "UPDATE hosts SET cpus = 0 WHERE name = '$h'"
+  done
+}
+
 @test "dbreport slurm-conf: cluster, controller, nodes and partitions" {
   slurm_cluster
   rocks set host compute-0-0 cpus=2
@@ -146,7 +155,7 @@ $(dbreport slurm-conf | grep '^NodeName=')" ]
   slurm_cluster
   dbreport -o "$T/slurm.conf" slurm-conf
   cp "$T/slurm.conf" "$T/before"
-  rocks set host compute-0-1 cpus=0
+  unknown_cpus compute-0-1
   fails_with "dbreport: compute-0-1: CPU count unknown (set it with 'rocks set host compute-0-1 cpus=N')" \
     dbreport -o "$T/slurm.conf" slurm-conf
   cmp "$T/before" "$T/slurm.conf"
@@ -158,8 +167,7 @@ $(dbreport slurm-conf | grep '^NodeName=')" ]
 
 @test "every host with no CPU count is named" {
   slurm_cluster
-  rocks set host compute-0-1 cpus=0
-  rocks set host compute-1-0 cpus=0
+  unknown_cpus compute-0-1 compute-1-0
   fails_with "dbreport: compute-0-1, compute-1-0: CPU count unknown (set it with 'rocks set host compute-0-1 cpus=N')" \
     dbreport slurm-conf
 }
@@ -258,7 +266,7 @@ $(dbreport slurm-conf | grep '^NodeName=')" ]
   rocks sync config
   dbreport slurm-conf | cmp - "$T/out/slurm.conf"
   cp "$T/out/slurm.conf" "$T/before"
-  rocks set host compute-0-1 cpus=0
+  unknown_cpus compute-0-1
   run --separate-stderr rocks sync config
   [ "$status" -eq 1 ]
   [[ "$stderr" == *"compute-0-1: CPU count unknown"* ]]
