@@ -18,9 +18,6 @@
 #ifndef ROCKS_SYSCONFDIR
 #define ROCKS_SYSCONFDIR "/etc"
 #endif
-#ifndef ROCKS_LOCALSTATEDIR
-#define ROCKS_LOCALSTATEDIR "/var"
-#endif
 
 namespace rocks {
 namespace {
@@ -290,7 +287,9 @@ bool LoadUsersSettings(const Config& cfg, UsersSettings* out, std::string* err) 
   s.key = cfg.Get("users_key");
   if (s.key.empty()) s.key = std::string(ROCKS_SYSCONFDIR) + "/rocks/users.key";
   s.file = cfg.Get("users_file");
-  if (s.file.empty()) s.file = std::string(ROCKS_LOCALSTATEDIR) + "/www/html/install/rocks/users";
+  // Under the tree the shipped web server configuration serves as
+  // /install/ (share/httpd/rocks.conf), beside the distribution.
+  if (s.file.empty()) s.file = "/export/rocks/install/rocks/users";
   std::string root = cfg.Get("users_root");
   if (!root.empty()) s.root = root;
   *out = s;

@@ -77,7 +77,8 @@ struct UsersSettings {
 
 /// From rocks.conf: users_min_uid (default 1000), users_key (default
 /// $(sysconfdir)/rocks/users.key), users_file (default
-/// $(localstatedir)/www/html/install/rocks/users), users_root (default /).
+/// /export/rocks/install/rocks/users, served as /install/rocks/users),
+/// users_root (default /).
 bool LoadUsersSettings(const Config& cfg, UsersSettings* out, std::string* err);
 
 /// The frontend's side: makes the key when there is none, seals the
