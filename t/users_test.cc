@@ -29,6 +29,17 @@ TEST(UsersTest, SelectsOnlyManagedIds) {
   EXPECT_EQ("alice:!::\nbob:!::\n", s.gshadow);
 }
 
+TEST(UsersTest, PublishesWhereTheWebServerServesInstall) {
+  Config cfg;
+  UsersSettings s;
+  std::string err;
+  ASSERT_TRUE(LoadUsersSettings(cfg, &s, &err)) << err;
+  EXPECT_EQ("/export/rocks/install/rocks/users", s.file);
+  cfg.values["users_file"] = "/srv/users";
+  ASSERT_TRUE(LoadUsersSettings(cfg, &s, &err)) << err;
+  EXPECT_EQ("/srv/users", s.file);
+}
+
 TEST(UsersTest, SealAndOpen) {
   std::string key(kUsersKeySize, 'k'), sealed, err;
   AccountFiles s = SelectAccounts(Frontend(), 1000), opened;
