@@ -32,13 +32,6 @@ EOF
   mkdir "$W/install"
 }
 
-# The cluster: a frontend and compute-0-0 at 127.0.0.10.
-loopback_cluster() {
-  rocks init --private-network=127.0.0.0/16 --private-address=127.0.0.1
-  rocks add host compute-0-0 appliance=compute rack=0 rank=0 cpus=2 \
-    mac=52:54:00:00:00:10 ip=127.0.0.10
-}
-
 teardown() {
   stop_apache "$W"
   rocks_teardown
@@ -53,7 +46,7 @@ start_httpd() {
 }
 
 @test "Apache runs kickstart.cgi as its user and answers a known node" {
-  loopback_cluster
+  rocks_fixture loopback
   start_httpd
   run --separate-stderr curl -sS --interface 127.0.0.10 -o "$W/ks" -w '%{http_code}' \
     "http://127.0.0.1:$PORT/install/sbin/kickstart.cgi"
@@ -80,7 +73,7 @@ start_httpd() {
 }
 
 @test "Apache: kickstart.cgi refuses a client the database does not know" {
-  loopback_cluster
+  rocks_fixture loopback
   start_httpd
   run --separate-stderr curl -sS --interface 127.0.0.99 -o "$W/body" -w '%{http_code}' \
     "http://127.0.0.1:$PORT/install/sbin/kickstart.cgi"

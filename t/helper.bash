@@ -79,20 +79,28 @@ db_dump() {
 }
 
 # A small cluster most tool tests start from: the frontend, three compute
-# nodes in two racks, a login node and a NAS.
+# nodes in two racks, a login node and a NAS. `rocks_fixture loopback`
+# puts the private network on 127.0.0.0/16 and the nodes on 127.0.0.x,
+# so that kickstart.cgi, which knows a node by the address it asks from,
+# can be reached as each node with curl --interface.
 rocks_fixture() {
-  rocks init --frontend=frontend --private-mac=52:54:00:00:00:01 \
+  local net=() ip=(10.255.255.254 10.255.255.253 10.255.255.252 10.255.255.251 10.255.255.250)
+  if [ "${1:-}" = loopback ]; then
+    net=(--private-network=127.0.0.0/16 --private-address=127.0.0.1)
+    ip=(127.0.0.10 127.0.0.11 127.0.0.12 127.0.0.20 127.0.0.30)
+  fi
+  rocks init --frontend=frontend "${net[@]}" --private-mac=52:54:00:00:00:01 \
     --public-address=192.168.1.1 --public-mac=52:54:00:00:01:01
   rocks add host compute-0-0 appliance=compute rack=0 rank=0 cpus=4 \
-    mac=52:54:00:00:00:10 ip=10.255.255.254
+    mac=52:54:00:00:00:10 ip=${ip[0]}
   rocks add host compute-0-1 appliance=compute rack=0 rank=1 cpus=4 \
-    mac=52:54:00:00:00:11 ip=10.255.255.253
+    mac=52:54:00:00:00:11 ip=${ip[1]}
   rocks add host compute-1-0 appliance=compute rack=1 rank=0 cpus=8 \
-    mac=52:54:00:00:00:12 ip=10.255.255.252
+    mac=52:54:00:00:00:12 ip=${ip[2]}
   rocks add host login-0-0 appliance=login rack=0 rank=0 \
-    mac=52:54:00:00:00:20 ip=10.255.255.251
+    mac=52:54:00:00:00:20 ip=${ip[3]}
   rocks add host nas-0-0 appliance=nas rack=0 rank=0 \
-    mac=52:54:00:00:00:30 ip=10.255.255.250
+    mac=52:54:00:00:00:30 ip=${ip[4]}
 }
 
 # ipmi_sim_files DIR NAME PORT USER PASSWORD [LINE...]: DIR/lan.conf and

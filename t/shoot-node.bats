@@ -9,28 +9,10 @@ load helper
 load sshd
 bats_require_minimum_version 1.5.0
 
-# rocks_fixture's cluster on loopback addresses: kickstart.cgi knows a
-# node by the address it asks from, which curl --interface gives.
-loopback_fixture() {
-  rocks init --frontend=frontend --private-network=127.0.0.0/16 \
-    --private-address=127.0.0.1 --private-mac=52:54:00:00:00:01 \
-    --public-address=192.168.1.1 --public-mac=52:54:00:00:01:01
-  rocks add host compute-0-0 appliance=compute rack=0 rank=0 cpus=4 \
-    mac=52:54:00:00:00:10 ip=127.0.0.10
-  rocks add host compute-0-1 appliance=compute rack=0 rank=1 cpus=4 \
-    mac=52:54:00:00:00:11 ip=127.0.0.11
-  rocks add host compute-1-0 appliance=compute rack=1 rank=0 cpus=8 \
-    mac=52:54:00:00:00:12 ip=127.0.0.12
-  rocks add host login-0-0 appliance=login rack=0 rank=0 \
-    mac=52:54:00:00:00:20 ip=127.0.0.20
-  rocks add host nas-0-0 appliance=nas rack=0 rank=0 \
-    mac=52:54:00:00:00:30 ip=127.0.0.30
-}
-
 setup() {
   rocks_setup
   PIDS=()
-  loopback_fixture
+  rocks_fixture loopback
   mkdir -p "$T/pxe"
   printf 'pxe | %s | |\n' "$T/pxe" >"$T/sync.conf"
   cat >>"$ROCKS_CONF" <<EOF
