@@ -17,6 +17,19 @@ void OnStructuredError(void* data, xmlErrorPtr e) {
   if (!sink->first.empty() || e == nullptr || e->level < XML_ERR_ERROR) return;
   std::string msg = e->message ? e->message : "XML error";
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  // Some libxml2 messages quote the input on lines of their own: join them.
+  std::string joined;
+  for (size_t i = 0; i < msg.size(); ++i) {
+    if (msg[i] != '\n' && msg[i] != '\r') {
+      joined += msg[i];
+      continue;
+    }
+    while (!joined.empty() && joined.back() == ' ') joined.pop_back();
+    joined += ' ';
+    while (i + 1 < msg.size() && (msg[i + 1] == '\n' || msg[i + 1] == '\r' || msg[i + 1] == ' '))
+      ++i;
+  }
+  msg = joined;
   sink->first = sink->source + ":" + std::to_string(e->line) + ": " + msg;
 }
 

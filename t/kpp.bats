@@ -193,6 +193,23 @@ EOF
     --profile="$P" --appliance=compute
 }
 
+@test "a libxml2 message quoting lines of the input is joined into one line" {
+  copy_profile
+  printf '<?xml version="1.0"?>\n<kickstart>\n<post><![CDATA[echo one\necho two\n' >"$P/nodes/compute.xml"
+  fails_with "kpp: $P/nodes/compute.xml:5: CData section not finished echo one echo tw" \
+    --profile="$P" --appliance=compute
+}
+
+@test "a file name holding a newline is escaped in the one error line" {
+  cp -R "$PROFILE" "$T/p
+q"
+  P="$T/p
+q"
+  sed -i 's|<package>hwloc</package>|<package>hwloc</packge>|' "$P/nodes/hpc.xml"
+  fails_with "kpp: $T/p\\nq/nodes/hpc.xml:10: Opening and ending tag mismatch: package line 10 and packge" \
+    --profile="$P" --appliance=compute
+}
+
 @test "a missing node file names the edge that needs it" {
   copy_profile
   sed -i 's|to="hpc"|to="hpcx"|' "$P/default/hpc.xml"
