@@ -35,7 +35,8 @@ static std::string RenderTsv(const Table& t) {
   for (const auto& row : t.rows) {
     for (size_t c = 0; c < t.columns.size(); ++c) {
       if (c) out += '\t';
-      if (c < row.size() && row[c]) out += *row[c];
+      // Escaped so that a value cannot split its field or its record.
+      if (c < row.size() && row[c]) out += EscapeControl(*row[c]);
     }
     out += '\n';
   }

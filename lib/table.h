@@ -22,7 +22,9 @@ struct Table {
 };
 
 /// table: a header line and space-aligned columns. tsv: one record per
-/// line, fields separated by tabs, no header. json: an array of objects.
+/// line, fields separated by tabs, no header, values escaped as by
+/// EscapeControl (tab \t, newline \n, backslash \\). json: an array of
+/// objects.
 std::string RenderTable(const Table& table, OutputFormat format);
 
 }  // namespace rocks

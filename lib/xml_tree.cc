@@ -17,22 +17,54 @@ void OnStructuredError(void* data, xmlErrorPtr e) {
   if (!sink->first.empty() || e == nullptr || e->level < XML_ERR_ERROR) return;
   std::string msg = e->message ? e->message : "XML error";
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  // Some libxml2 messages quote the input on lines of their own: join them.
+  std::string joined;
+  for (size_t i = 0; i < msg.size(); ++i) {
+    if (msg[i] != '\n' && msg[i] != '\r') {
+      joined += msg[i];
+      continue;
+    }
+    while (!joined.empty() && joined.back() == ' ') joined.pop_back();
+    joined += ' ';
+    while (i + 1 < msg.size() && (msg[i + 1] == '\n' || msg[i + 1] == '\r' || msg[i + 1] == ' '))
+      ++i;
+  }
+  msg = joined;
   sink->first = sink->source + ":" + std::to_string(e->line) + ": " + msg;
 }
 
-void Convert(xmlNode* in, XmlNode* out) {
+// An entity reference libxml2 kept in the tree is one the entity markers
+// missed (the text around it fooled MarkEntities); it would be dropped from
+// the node, or expanded in an attribute, without a word.
+std::string EntityRefError(const std::string& source, long line, xmlNode* ref) {
+  return source + ":" + std::to_string(line) + ": entity &" +
+         reinterpret_cast<const char*>(ref->name) +
+         "; is declared in the document, which is not supported";
+}
+
+bool Convert(xmlNode* in, const std::string& source, XmlNode* out, std::string* err) {
   out->name = reinterpret_cast<const char*>(in->name);
   out->line = xmlGetLineNo(in);
   for (xmlAttr* a = in->properties; a; a = a->next) {
+    for (xmlNode* v = a->children; v; v = v->next) {
+      if (v->type == XML_ENTITY_REF_NODE) {
+        *err = EntityRefError(source, xmlGetLineNo(in), v);
+        return false;
+      }
+    }
     xmlChar* v = xmlNodeListGetString(in->doc, a->children, 1);
     out->attrs.emplace_back(reinterpret_cast<const char*>(a->name),
                             v ? reinterpret_cast<const char*>(v) : "");
     xmlFree(v);
   }
   for (xmlNode* c = in->children; c; c = c->next) {
+    if (c->type == XML_ENTITY_REF_NODE) {
+      *err = EntityRefError(source, xmlGetLineNo(c), c);
+      return false;
+    }
     if (c->type == XML_ELEMENT_NODE) {
       out->children.emplace_back();
-      Convert(c, &out->children.back());
+      if (!Convert(c, source, &out->children.back(), err)) return false;
     } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
       const char* t = reinterpret_cast<const char*>(c->content);
       if (!out->children.empty() && out->children.back().is_text) {
@@ -46,6 +78,7 @@ void Convert(xmlNode* in, XmlNode* out) {
       }
     }
   }
+  return true;
 }
 
 }  // namespace
@@ -91,7 +124,7 @@ bool ParseXml(const std::string& text, const std::string& source, XmlNode* root,
       ok = false;
     } else {
       *root = XmlNode();
-      Convert(top, root);
+      ok = Convert(top, source, root, err);
     }
   }
   if (doc) xmlFreeDoc(doc);

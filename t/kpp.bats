@@ -169,6 +169,47 @@ nas-0-0.xml" ]
     --profile="$P" --appliance=compute
 }
 
+@test "an entity declared in the document is an error, not dropped text" {
+  copy_profile
+  # "<!--" in the internal subset once hid &y; from kpp's own entities, and
+  # libxml2's reference node was dropped: "a  b", exit 0.
+  cat >"$P/nodes/compute.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE kickstart [<!ENTITY x "<!--"><!ENTITY y "gone">]>
+<kickstart>
+  <post>a &y; b</post>
+</kickstart>
+EOF
+  fails_with "kpp: $P/nodes/compute.xml:4: entity &y; is declared in the document, which is not supported" \
+    --profile="$P" --appliance=compute
+  cat >"$P/nodes/compute.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE kickstart [<!ENTITY x "<!--"><!ENTITY y "gone">]>
+<kickstart>
+  <package cond="&y;">a</package>
+</kickstart>
+EOF
+  fails_with "kpp: $P/nodes/compute.xml:4: entity &y; is declared in the document, which is not supported" \
+    --profile="$P" --appliance=compute
+}
+
+@test "a libxml2 message quoting lines of the input is joined into one line" {
+  copy_profile
+  printf '<?xml version="1.0"?>\n<kickstart>\n<post><![CDATA[echo one\necho two\n' >"$P/nodes/compute.xml"
+  fails_with "kpp: $P/nodes/compute.xml:5: CData section not finished echo one echo tw" \
+    --profile="$P" --appliance=compute
+}
+
+@test "a file name holding a newline is escaped in the one error line" {
+  cp -R "$PROFILE" "$T/p
+q"
+  P="$T/p
+q"
+  sed -i 's|<package>hwloc</package>|<package>hwloc</packge>|' "$P/nodes/hpc.xml"
+  fails_with "kpp: $T/p\\nq/nodes/hpc.xml:10: Opening and ending tag mismatch: package line 10 and packge" \
+    --profile="$P" --appliance=compute
+}
+
 @test "a missing node file names the edge that needs it" {
   copy_profile
   sed -i 's|to="hpc"|to="hpcx"|' "$P/default/hpc.xml"

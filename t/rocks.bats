@@ -513,6 +513,15 @@ nas-0-0" ]
   fails_unchanged "rocks: compute-0-0: nothing to set" set host compute-0-0
 }
 
+@test "list --format=tsv escapes tabs, newlines and backslashes in values" {
+  rocks_fixture
+  rocks set attr Site_Motd "$(printf 'a\tb\nc\\d')"
+  run --separate-stderr rocks list attr --format=tsv Site_Motd
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = 'Site_Motd	a\tb\nc\\d	global' ]
+}
+
 @test "attributes resolve host over appliance over global" {
   rocks_fixture
   rocks set attr Site_Color blue

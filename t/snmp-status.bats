@@ -203,7 +203,7 @@ MARK_PREFIX=sm$RANDOM
   start_agent 127.0.0.2
   local all
   all=$(proc_line "${MARK_PIDS[0]}" "${MARK_PREFIX}s" "1000 26"
-        proc_line "${MARK_PIDS[1]}" "${MARK_PREFIX}m" '-c x=$(head -c 8000000 /dev/zero | tr "\0" x); while :; do sleep 1000; done'
+        proc_line "${MARK_PIDS[1]}" "${MARK_PREFIX}m" '-c x=$(head -c 8000000 /dev/zero | tr "\\0" x); while :; do sleep 1000; done'
         proc_line "${MARK_PIDS[2]}" "${MARK_PREFIX}c" '-c i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; while :; do sleep 1000; done')
   local match="^${MARK_PREFIX}[smc]\$"
   run --separate-stderr snmp-status --sort=mem --port="$PORT" --match="$match" 127.0.0.2

@@ -32,6 +32,14 @@ TEST(RenderTableTest, Tsv) {
             "frontend\t16\t\n");
 }
 
+TEST(RenderTableTest, TsvEscapesSeparatorsAndBackslashes) {
+  Table t;
+  t.columns = {{"NAME", false}, {"COMMENT", false}};
+  t.rows = {{"a", "two\tcols\nand a line \\ back\r\x01"}};
+  EXPECT_EQ(RenderTable(t, OutputFormat::kTsv),
+            "a\ttwo\\tcols\\nand a line \\\\ back\\r\\x01\n");
+}
+
 TEST(RenderTableTest, Json) {
   EXPECT_EQ(RenderTable(Hosts(), OutputFormat::kJson),
             "[\n"

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "build-config.h"
+#include "strutil.h"
 
 namespace rocks::cli {
 namespace {
@@ -20,9 +21,25 @@ void Init(const char* name, char** argv) {
 
 const char* Name() { return g_name; }
 
+// Every error is one line: a newline or other control character that a
+// file name or a library message carries is escaped, as EscapeControl does.
+// Backslashes are left alone, so that ordinary messages read as before.
+static std::string OneLine(const std::string& message) {
+  std::string out;
+  out.reserve(message.size());
+  for (char c : message) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f)
+      out += EscapeControl(std::string_view(&c, 1));
+    else
+      out += c;
+  }
+  return out;
+}
+
 void Warn(const std::string& message) {
   std::fflush(stdout);
-  std::fprintf(stderr, "%s: %s\n", g_name, message.c_str());
+  std::fprintf(stderr, "%s: %s\n", g_name, OneLine(message).c_str());
 }
 
 int Fail(const std::string& message) {
