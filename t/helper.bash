@@ -62,6 +62,13 @@ shipped_profile() {
   printf '%s\n' "$p"
 }
 
+# golden_file FILE: $output (plus the newline `run` strips) against the
+# golden FILE, as a unified diff; ROCKS_UPDATE_GOLDEN=1 rewrites FILE first.
+golden_file() {
+  if [ -n "${ROCKS_UPDATE_GOLDEN:-}" ]; then printf '%s\n' "$output" >"$1"; fi
+  diff -u "$1" <(printf '%s\n' "$output")
+}
+
 # Skips a test that only makes sense on the embedded engine.
 sqlite_only() {
   [ "${ROCKS_TEST_ENGINE:-sqlite}" = sqlite ] || skip "SQLite-only: $1"

@@ -33,8 +33,7 @@ golden_ks() {
   run --separate-stderr kgen "$T/$app-$release.xml"
   [ "$status" -eq 0 ]
   [ "$stderr" = "" ]
-  if [ -n "${ROCKS_UPDATE_GOLDEN:-}" ]; then printf '%s\n' "$output" >"$golden"; fi
-  diff -u "$golden" <(printf '%s\n' "$output")
+  golden_file "$golden"
   run "$LINT" -v release="$release" "$golden"
   [ "$status" -eq 0 ]
   [ "$output" = "" ]

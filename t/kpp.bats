@@ -61,10 +61,9 @@ copy_profile() {
   run --separate-stderr kgen --postonly "$T/c00.xml"
   [ "$status" -eq 0 ]
   [ "$stderr" = "" ]
-  # Only the users node's %post (ROCKS_UPDATE_GOLDEN=1 rewrites the golden file).
+  # Only the users node's %post.
   output=$(printf '%s\n' "$output" | awk '/^%post/ { keep = 0 } /rocks: begin. .post users \(nodes\/users.xml\)/ { keep = 1; print prev } keep { print } { prev = $0 }')
-  if [ -n "${ROCKS_UPDATE_GOLDEN:-}" ]; then printf '%s\n' "$output" >"$EXPECTED/compute-0-0-users.post"; fi
-  diff -u "$EXPECTED/compute-0-0-users.post" <(printf '%s\n' "$output")
+  golden_file "$EXPECTED/compute-0-0-users.post"
   run grep -c '^rocks$' <(kgen --section=packages "$T/c00.xml")
   [ "$output" = 1 ]
   # Without the key (no frontend published yet) a node gets none of it.
@@ -82,9 +81,7 @@ copy_profile() {
   kpp --profile="$PROFILE" --host=compute-0-1 >"$T/c01.xml"
   run --separate-stderr kgen --postonly "$T/c01.xml"
   [ "$status" -eq 0 ]
-  # ROCKS_UPDATE_GOLDEN=1 rewrites the golden file.
-  if [ -n "${ROCKS_UPDATE_GOLDEN:-}" ]; then printf '%s\n' "$output" >"$EXPECTED/compute-0-1.post"; fi
-  [ "$output" = "$(cat "$EXPECTED/compute-0-1.post")" ]
+  golden_file "$EXPECTED/compute-0-1.post"
   kpp --profile="$PROFILE" --host=compute-0-0 >"$T/c00.xml"
   run grep -x 'nas-0-0:/export/home.*' "$T/c00.xml"
   [ "$output" = "$(printf 'nas-0-0:/export/home\t/home\tnfs\tdefaults,_netdev\t0 0')" ]
@@ -320,15 +317,12 @@ XML
 @test "--dot draws the whole graph, or what one appliance reaches" {
   run --separate-stderr kpp --profile="$PROFILE" --dot
   [ "$status" -eq 0 ]
-  # ROCKS_UPDATE_GOLDEN=1 rewrites the golden files.
-  if [ -n "${ROCKS_UPDATE_GOLDEN:-}" ]; then printf '%s\n' "$output" >"$EXPECTED/default.dot"; fi
-  [ "$output" = "$(cat "$EXPECTED/default.dot")" ]
+  golden_file "$EXPECTED/default.dot"
   dot -Tsvg <<<"$output" >"$T/graph.svg"
   [ "$(head -c 5 "$T/graph.svg")" = "<?xml" ]
   run --separate-stderr kpp --profile="$PROFILE" --dot --appliance=nas
   [ "$status" -eq 0 ]
-  if [ -n "${ROCKS_UPDATE_GOLDEN:-}" ]; then printf '%s\n' "$output" >"$EXPECTED/nas.dot"; fi
-  [ "$output" = "$(cat "$EXPECTED/nas.dot")" ]
+  golden_file "$EXPECTED/nas.dot"
 }
 
 @test "hostile values through the database stay data: no section, command or shell word opens" {

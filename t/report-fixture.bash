@@ -30,14 +30,8 @@ report_fixture() {
   printf 'www\tIN\tCNAME\tfrontend\n' >"$T/named/local.local"
 }
 
-# Compares $output (plus the newline run strips) with a golden file.
-golden() {
-  local file=$ROCKS_SRCDIR/t/expected/dbreport/$1
-  if [ -n "${ROCKS_UPDATE_GOLDEN:-}" ]; then
-    printf '%s\n' "$output" >"$file"
-  fi
-  diff -u "$file" <(printf '%s\n' "$output")
-}
+# Compares $output with the golden file t/expected/dbreport/NAME.
+golden() { golden_file "$ROCKS_SRCDIR/t/expected/dbreport/$1"; }
 
 # Runs one report and checks it against its golden file.
 check_report() {
