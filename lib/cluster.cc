@@ -109,11 +109,28 @@ bool ApplianceByName(Database* db, const std::string& name, Appliance* out,
   return true;
 }
 
+const char* const kSubnetColumns =
+    "SELECT id, name, network, prefix, zone, mtu, dhcp, pxe, dns, gateway FROM subnets";
+
+Subnet SubnetOfRow(const SqlRow& r) {
+  Subnet s;
+  s.id = Int(r[0]);
+  s.name = Str(r[1]);
+  ParseIPv4(Str(r[2]), &s.network);
+  s.prefix = static_cast<int>(Int(r[3]));
+  s.zone = Str(r[4]);
+  s.mtu = Int(r[5]);
+  s.dhcp = Int(r[6]) != 0;
+  s.pxe = Int(r[7]) != 0;
+  s.dns = Int(r[8]) != 0;
+  s.gateway = Str(r[9]);
+  return s;
+}
+
 bool SubnetByName(Database* db, const std::string& name, Subnet* out,
                   const std::string& label, std::string* err) {
   std::vector<SqlRow> rows;
-  if (!db->Query("SELECT id, name, network, prefix, zone, mtu FROM subnets "
-                 "WHERE name = ?",
+  if (!db->Query(std::string(kSubnetColumns) + " WHERE name = ?",
                  {SqlParam::Text(name)}, &rows, err))
     return false;
   if (rows.empty()) {
@@ -123,13 +140,7 @@ bool SubnetByName(Database* db, const std::string& name, Subnet* out,
     *err = label + ": unknown subnet" + Suggest(name, all);
     return false;
   }
-  const SqlRow& r = rows[0];
-  out->id = Int(r[0]);
-  out->name = Str(r[1]);
-  ParseIPv4(Str(r[2]), &out->network);
-  out->prefix = static_cast<int>(Int(r[3]));
-  out->zone = Str(r[4]);
-  out->mtu = Int(r[5]);
+  *out = SubnetOfRow(rows[0]);
   return true;
 }
 
@@ -253,11 +264,13 @@ bool InsertInterface(Database* db, int64_t host_id, const Interface& ifc,
     if (!rows.empty()) subnet = SqlParam::Int(Int(rows[0][0]));
   }
   return db->Exec(
-      "INSERT INTO interfaces (host, device, mac, ip, subnet, module, name) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO interfaces (host, device, mac, ip, subnet, module, name, vlan, "
+      "parent, options) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {SqlParam::Int(host_id), SqlParam::Text(ifc.device),
        SqlParam::TextOrNull(ifc.mac), SqlParam::TextOrNull(ifc.ip), subnet,
-       SqlParam::TextOrNull(ifc.module), SqlParam::TextOrNull(ifc.name)},
+       SqlParam::TextOrNull(ifc.module), SqlParam::TextOrNull(ifc.name),
+       ifc.vlan ? SqlParam::Int(ifc.vlan) : SqlParam::Null(),
+       SqlParam::TextOrNull(ifc.parent), SqlParam::TextOrNull(ifc.options)},
       err);
 }
 
@@ -472,8 +485,14 @@ bool InitCluster(Database* db, const InitOptions& o, std::string* err) {
       return false;
     }
   }
-  Interface priv{0, o.frontend, o.private_device, "", FormatIPv4(priv_ip), "private", "", ""};
-  Interface pub{0, o.frontend, o.public_device, "", FormatIPv4(pub_ip), "public", "", ""};
+  Interface priv, pub;
+  priv.host = pub.host = o.frontend;
+  priv.device = o.private_device;
+  priv.ip = FormatIPv4(priv_ip);
+  priv.subnet = "private";
+  pub.device = o.public_device;
+  pub.ip = FormatIPv4(pub_ip);
+  pub.subnet = "public";
   if (!o.private_mac.empty() && !ParseHostMac(o.private_mac, &priv.mac, &why)) {
     *err = "--private-mac=" + o.private_mac + ": " + why;
     return false;
@@ -537,14 +556,19 @@ bool FillNewCluster(Database* db, const InitOptions& o, bool schema_exists,
       return false;
   }
   const char* subnet_sql =
-      "INSERT INTO subnets (name, network, prefix, zone, mtu) VALUES (?, ?, ?, ?, 1500)";
+      "INSERT INTO subnets (name, network, prefix, zone, mtu, dhcp, pxe, dns) "
+      "VALUES (?, ?, ?, ?, 1500, ?, ?, ?)";
+  // The nodes boot, get their addresses and resolve names on private; the
+  // public network belongs to the site.
   if (!db->Exec(subnet_sql,
                 {SqlParam::Text("private"), SqlParam::Text(FormatIPv4(priv_net)),
-                 SqlParam::Int(priv_prefix), SqlParam::Text(o.domain)},
+                 SqlParam::Int(priv_prefix), SqlParam::Text(o.domain),
+                 SqlParam::Int(1), SqlParam::Int(1), SqlParam::Int(1)},
                 err) ||
       !db->Exec(subnet_sql,
                 {SqlParam::Text("public"), SqlParam::Text(FormatIPv4(pub_net)),
-                 SqlParam::Int(pub_prefix), SqlParam::Text(o.public_domain)},
+                 SqlParam::Int(pub_prefix), SqlParam::Text(o.public_domain),
+                 SqlParam::Int(0), SqlParam::Int(0), SqlParam::Int(0)},
                 err))
     return false;
   int64_t fe_id;
@@ -622,20 +646,9 @@ bool FindAppliance(Database* db, const std::string& name, Appliance* out,
 
 bool ListSubnets(Database* db, std::vector<Subnet>* out, std::string* err) {
   std::vector<SqlRow> rows;
-  if (!db->Query("SELECT id, name, network, prefix, zone, mtu FROM subnets "
-                 "ORDER BY name",
-                 {}, &rows, err))
+  if (!db->Query(std::string(kSubnetColumns) + " ORDER BY name", {}, &rows, err))
     return false;
-  for (auto& r : rows) {
-    Subnet s;
-    s.id = Int(r[0]);
-    s.name = Str(r[1]);
-    ParseIPv4(Str(r[2]), &s.network);
-    s.prefix = static_cast<int>(Int(r[3]));
-    s.zone = Str(r[4]);
-    s.mtu = Int(r[5]);
-    out->push_back(s);
-  }
+  for (auto& r : rows) out->push_back(SubnetOfRow(r));
   return true;
 }
 
@@ -648,9 +661,11 @@ bool ListHosts(Database* db, const std::vector<std::string>& names,
                std::vector<Host>* out, std::string* err) {
   const std::string host_sql =
       "SELECT h.id, h.name, a.name, h.rack, h.`rank`, h.cpus, h.arch, h.os, "
-      "h.comment, h.boot_action FROM hosts h JOIN appliances a ON a.id = h.appliance";
+      "h.comment, h.boot_action, h.memory FROM hosts h "
+      "JOIN appliances a ON a.id = h.appliance";
   const std::string ifc_sql =
-      "SELECT i.id, h.name, i.device, i.mac, i.ip, s.name, i.module, i.name, i.host "
+      "SELECT i.id, h.name, i.device, i.mac, i.ip, s.name, i.module, i.name, i.host, "
+      "i.vlan, i.parent, i.options "
       "FROM interfaces i JOIN hosts h ON h.id = i.host "
       "LEFT JOIN subnets s ON s.id = i.subnet";
   std::vector<SqlRow> hrows, irows;
@@ -690,6 +705,7 @@ bool ListHosts(Database* db, const std::vector<std::string>& names,
     h.os = Str(r[7]);
     h.comment = Str(r[8]);
     h.boot_action = Str(r[9]);
+    h.memory = Int(r[10]);
     index[h.id] = hosts.size();
     hosts.push_back(std::move(h));
   }
@@ -698,7 +714,8 @@ bool ListHosts(Database* db, const std::vector<std::string>& names,
     if (it == index.end()) continue;
     hosts[it->second].interfaces.push_back({Int(r[0]), Str(r[1]), Str(r[2]),
                                             Str(r[3]), Str(r[4]), Str(r[5]),
-                                            Str(r[6]), Str(r[7])});
+                                            Str(r[6]), Str(r[7]), Int(r[9]),
+                                            Str(r[10]), Str(r[11])});
   }
   if (names.empty()) {
     std::stable_sort(hosts.begin(), hosts.end(), [](const Host& a, const Host& b) {

@@ -35,6 +35,10 @@ struct Subnet {
   int prefix = 0;
   std::string zone;  ///< DNS zone ("local")
   int64_t mtu = 1500;
+  bool dhcp = false;    ///< the frontend's DHCP server answers on it
+  bool pxe = false;     ///< nodes network-boot from it
+  bool dns = false;     ///< the frontend's DNS serves its zone
+  std::string gateway;  ///< dotted quad, "" when none
 };
 
 struct Interface {
@@ -46,6 +50,9 @@ struct Interface {
   std::string subnet;  ///< subnet name, "" when none
   std::string module;  ///< kernel driver
   std::string name;    ///< DNS name on that subnet when not the host's
+  int64_t vlan = 0;    ///< 802.1Q VLAN id, 0 when none
+  std::string parent;  ///< VLAN: the device it rides on; bond slave: its bond
+  std::string options; ///< bond: its options ("mode=802.3ad miimon=100")
 };
 
 struct Host {
@@ -55,6 +62,7 @@ struct Host {
   int64_t rack = 0;
   int64_t rank = 0;
   int64_t cpus = 1;
+  int64_t memory = 0;  ///< MiB, as the installer reported it; 0 = unknown
   std::string arch = "x86_64";
   std::string os = "linux";
   std::string comment;
@@ -165,6 +173,7 @@ struct NewHost {
   std::optional<int64_t> rack;
   std::optional<int64_t> rank;
   int64_t cpus = 1;
+  int64_t memory = 0;  ///< MiB, as the installer reported it; 0 = unknown
   std::string arch = "x86_64";
   std::string os = "linux";
   std::string comment;

@@ -84,6 +84,38 @@ const std::vector<std::vector<const char*>> kMigrations = {
      " in_store INTEGER NOT NULL,"
      " enabled INTEGER NOT NULL,"
      " UNIQUE (name, version)) @TABLE@"},
+    // 3: networks as a real cluster has them (DHCP, PXE and DNS flags, a
+    // gateway), VLAN and bond interfaces, what the installer found on a
+    // host (memory), and static routes and firewall rules at every scope.
+    {"ALTER TABLE subnets ADD COLUMN dhcp INTEGER NOT NULL DEFAULT 0",
+     "ALTER TABLE subnets ADD COLUMN pxe INTEGER NOT NULL DEFAULT 0",
+     "ALTER TABLE subnets ADD COLUMN dns INTEGER NOT NULL DEFAULT 0",
+     "ALTER TABLE subnets ADD COLUMN gateway VARCHAR(15)",
+     "UPDATE subnets SET dhcp = 1, pxe = 1, dns = 1 WHERE name = 'private'",
+     "ALTER TABLE interfaces ADD COLUMN vlan INTEGER",
+     "ALTER TABLE interfaces ADD COLUMN parent VARCHAR(32)",
+     "ALTER TABLE interfaces ADD COLUMN options VARCHAR(255)",
+     "ALTER TABLE hosts ADD COLUMN memory BIGINT NOT NULL DEFAULT 0",
+     "CREATE TABLE routes ("
+     " id @ID@,"
+     " scope VARCHAR(16) NOT NULL,"
+     " owner INTEGER NOT NULL,"
+     " network VARCHAR(15) NOT NULL,"
+     " prefix INTEGER NOT NULL,"
+     " gateway VARCHAR(15),"
+     " subnet INTEGER REFERENCES subnets (id),"
+     " UNIQUE (scope, owner, network, prefix)) @TABLE@",
+     "CREATE TABLE firewall_rules ("
+     " id @ID@,"
+     " scope VARCHAR(16) NOT NULL,"
+     " owner INTEGER NOT NULL,"
+     " name VARCHAR(64) NOT NULL,"
+     " subnet INTEGER REFERENCES subnets (id),"
+     " service VARCHAR(64),"
+     " port VARCHAR(16),"
+     " protocol VARCHAR(8),"
+     " action VARCHAR(16) NOT NULL,"
+     " UNIQUE (scope, owner, name)) @TABLE@"},
 };
 
 std::string ForEngine(Engine engine, std::string sql) {

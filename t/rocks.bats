@@ -832,3 +832,30 @@ Try 'rocks --help' for more information." ]
   [ "$output" = "" ]
   [ "$stderr" = "rocks: remove: missing noun (expected one of: host, alias, attr, roll)" ]
 }
+
+@test "a database the previous release made migrates forward by itself, keeping everything" {
+  sqlite_only "the fixture is an SQLite dump of schema version 2"
+  sqlite3 "$T/cluster.db" <"$ROCKS_SRCDIR/t/data/schema/v2.sql"
+  run --separate-stderr rocks list host interface
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "$(printf '%s\n' \
+    'frontend	eth0	private	10.1.1.1	52:54:00:00:00:01		' \
+    'frontend	eth1	public	192.168.1.1	52:54:00:00:01:01		' \
+    'compute-0-0	eth0	private	10.255.255.254	52:54:00:00:00:10		' \
+    'compute-0-1	eth0	private	10.255.255.253	52:54:00:00:00:11		' \
+    'compute-0-1	eth1	public	192.168.1.20	52:54:00:00:02:11	e1000	cpub-0-1' \
+    'login-0-0	eth0	private	10.255.255.251	52:54:00:00:00:20		')" ]
+  [ "$(sqlite3 "$T/cluster.db" 'SELECT version FROM schema_info')" = 3 ]
+  [ "$(sqlite3 "$T/cluster.db" 'SELECT name, dhcp, pxe, dns, gateway IS NULL FROM subnets ORDER BY id')" = "private|1|1|1|1
+public|0|0|0|1" ]
+  run rocks list attr --host=compute-0-1
+  [ "$status" -eq 0 ]
+  [[ "$output" == *$'power\tipmi\thost'* ]]
+  [[ "$output" == *$'Kickstart_Lang\tde_DE.UTF-8\tappliance'* ]]
+  [[ "$output" == *$'site_note\tkept across upgrades\tglobal'* ]]
+  run rocks list host compute-0-0
+  [ "$output" = "$(printf 'compute-0-0\tcompute\t0\t0\t4\tinstall\t10.255.255.254\t52:54:00:00:00:10')" ]
+  run rocks list alias
+  [ "$output" = "$(printf 'node0\tcompute-0-0')" ]
+}
