@@ -11,8 +11,10 @@
 #include "cluster.h"
 #include "frontend.h"
 #include "hostsel.h"
+#include "appliance.h"
 #include "kstext.h"
 #include "net.h"
+#include "network.h"
 #include "run_host.h"
 #include "roll.h"
 #include "strutil.h"
@@ -28,22 +30,28 @@ const char kUsage[] =
     " rocks [options] init\n"
     " rocks [options] add host NAME appliance=NAME [KEY=VALUE...]\n"
     " rocks [options] add host interface HOST device=DEV [KEY=VALUE...]\n"
+    " rocks [options] add network NAME address=NET prefix=N [KEY=VALUE...]\n"
+    " rocks [options] add appliance NAME [KEY=VALUE...]\n"
     " rocks [options] add alias HOST ALIAS\n"
     " rocks [options] add attr NAME VALUE\n"
     " rocks [options] add roll ISO|DIR\n"
     " rocks [options] list host [SELECTION...]\n"
     " rocks [options] list host interface [HOST...]\n"
     " rocks [options] list appliance\n"
-    " rocks [options] list subnet\n"
+    " rocks [options] list network [NAME...]\n"
     " rocks [options] list alias\n"
     " rocks [options] list attr [NAME...]\n"
     " rocks [options] list roll\n"
     " rocks [options] set host HOST KEY=VALUE...\n"
+    " rocks [options] set network NAME KEY=VALUE...\n"
+    " rocks [options] set appliance NAME KEY=VALUE...\n"
     " rocks [options] set attr NAME VALUE\n"
     " rocks [options] enable roll NAME [version=VERSION]\n"
     " rocks [options] disable roll NAME [version=VERSION]\n"
     " rocks [options] remove host HOST...\n"
     " rocks [options] remove host interface HOST DEV\n"
+    " rocks [options] remove network NAME\n"
+    " rocks [options] remove appliance NAME\n"
     " rocks [options] remove alias ALIAS\n"
     " rocks [options] remove attr NAME\n"
     " rocks [options] remove roll NAME [version=VERSION]\n"
@@ -207,17 +215,36 @@ int ListApplianceCmd(Database* db, const Options& o) {
   return Print(o, t);
 }
 
-int ListSubnetCmd(Database* db, const Options& o) {
+int ListNetworkCmd(Database* db, const Options& o, const std::vector<std::string>& names) {
   std::vector<Subnet> subnets;
   std::string err;
-  if (!ListSubnets(db, &subnets, &err)) return cli::Fail(err);
+  if (names.empty() ? !ListSubnets(db, &subnets, &err) : false) return cli::Fail(err);
+  for (const std::string& n : names) {
+    Subnet s;
+    if (!FindSubnet(db, n, &s, &err)) return cli::Fail(err);
+    subnets.push_back(s);
+  }
   Table t;
-  t.columns = {{"SUBNET"}, {"NETWORK"}, {"NETMASK"}, {"PREFIX", true}, {"ZONE"},
-               {"MTU", true}};
+  t.columns = {{"NETWORK"}, {"ADDRESS"}, {"NETMASK"}, {"PREFIX", true}, {"ZONE"},
+               {"MTU", true}, {"DHCP"}, {"PXE"}, {"DNS"}, {"GATEWAY"}};
+  auto yes = [](bool b) { return std::string(b ? "yes" : "no"); };
   for (const Subnet& s : subnets)
     t.rows.push_back({s.name, FormatIPv4(s.network), FormatIPv4(PrefixToMask(s.prefix)),
-                      std::to_string(s.prefix), Opt(s.zone), std::to_string(s.mtu)});
+                      std::to_string(s.prefix), Opt(s.zone), std::to_string(s.mtu),
+                      yes(s.dhcp), yes(s.pxe), yes(s.dns), Opt(s.gateway)});
   return Print(o, t);
+}
+
+/// NAME KEY=VALUE... commands: add/set network and appliance.
+int NamedKeysCmd(Database* db, const std::vector<std::string>& a, const std::string& what,
+                 bool (*write)(Database*, const std::string&, const KeyValues&,
+                               std::string*)) {
+  if (!Arity(a, 1, SIZE_MAX, what)) return 1;
+  KeyValues kv;
+  std::string err;
+  if (!ParseKeyValues({a.begin() + 1, a.end()}, &kv, &err) || !write(db, a[0], kv, &err))
+    return cli::Fail(err);
+  return 0;
 }
 
 int ListAliasCmd(Database* db, const Options& o) {
@@ -334,6 +361,8 @@ int Add(Database* db, const Config& cfg, const Options& o, const std::string& no
       return cli::Fail(err);
     return 0;
   }
+  if (noun == "network") return NamedKeysCmd(db, a, "add network", AddNetwork);
+  if (noun == "appliance") return NamedKeysCmd(db, a, "add appliance", AddAppliance);
   if (noun == "alias") {
     if (!Arity(a, 2, 2, "add alias")) return 1;
     if (!AddAlias(db, a[0], a[1], &err)) return cli::Fail(err);
@@ -360,6 +389,8 @@ int Set(Database* db, const Options& o, const std::string& noun,
       return cli::Fail(err);
     return 0;
   }
+  if (noun == "network") return NamedKeysCmd(db, a, "set network", SetNetwork);
+  if (noun == "appliance") return NamedKeysCmd(db, a, "set appliance", SetAppliance);
   if (noun == "attr") {
     AttrScope scope;
     std::string owner;
@@ -390,6 +421,12 @@ int Remove(Database* db, const Options& o, const std::string& noun,
     if (!RemoveRoll(db, name, version, &err)) return cli::Fail(err);
     return 0;
   }
+  if (noun == "network" || noun == "appliance") {
+    if (!Arity(a, 1, 1, "remove " + noun)) return 1;
+    bool ok = noun == "network" ? RemoveNetwork(db, a[0], &err)
+                                : RemoveAppliance(db, a[0], &err);
+    return ok ? 0 : cli::Fail(err);
+  }
   if (noun == "alias") {
     if (!Arity(a, 1, 1, "remove alias")) return 1;
     if (!RemoveAlias(db, a[0], &err)) return cli::Fail(err);
@@ -413,12 +450,12 @@ int List(Database* db, const Options& o, const std::string& noun,
   }
   if (noun == "host") return ListHostCmd(db, o, a);
   if (noun == "attr") return ListAttrCmd(db, o, a);
+  if (noun == "network" || noun == "subnet") return ListNetworkCmd(db, o, a);
   bool none = a.empty() || (cli::Fail("list " + noun + ": unexpected argument '" +
                                       a[0] + "'"),
                             false);
   if (!none) return 1;
   if (noun == "appliance") return ListApplianceCmd(db, o);
-  if (noun == "subnet") return ListSubnetCmd(db, o);
   if (noun == "roll") return ListRollCmd(db, o);
   return ListAliasCmd(db, o);
 }
@@ -518,12 +555,12 @@ int RunHostCmd(Database* db, const Config& cfg, Options& o,
 /// The nouns each verb takes.
 const std::vector<std::pair<std::string, std::vector<std::string>>> kCommands = {
     {"init", {}},
-    {"add", {"host", "alias", "attr", "roll"}},
-    {"list", {"host", "appliance", "subnet", "alias", "attr", "roll"}},
-    {"set", {"host", "attr"}},
+    {"add", {"host", "network", "appliance", "alias", "attr", "roll"}},
+    {"list", {"host", "network", "subnet", "appliance", "alias", "attr", "roll"}},
+    {"set", {"host", "network", "appliance", "attr"}},
     {"enable", {"roll"}},
     {"disable", {"roll"}},
-    {"remove", {"host", "alias", "attr", "roll"}},
+    {"remove", {"host", "network", "appliance", "alias", "attr", "roll"}},
     {"create", {"roll"}},
     {"sync", {"config", "users"}},
     {"run", {"host"}},

@@ -27,8 +27,7 @@ int64_t Int(const std::optional<std::string>& v) {
 }
 
 std::string Suggest(const std::string& word, const std::vector<std::string>& names) {
-  std::string m = ClosestMatch(word, names);
-  return m.empty() ? "" : " (did you mean '" + m + "'?)";
+  return DidYouMean(word, names);
 }
 
 bool Names(Database* db, const char* sql, std::vector<std::string>* out,
@@ -137,7 +136,7 @@ bool SubnetByName(Database* db, const std::string& name, Subnet* out,
     std::vector<std::string> all;
     std::string ignored;
     Names(db, "SELECT name FROM subnets ORDER BY name", &all, &ignored);
-    *err = label + ": unknown subnet" + Suggest(name, all);
+    *err = label + ": unknown network" + Suggest(name, all);
     return false;
   }
   *out = SubnetOfRow(rows[0]);

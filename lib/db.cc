@@ -4,6 +4,14 @@
 
 namespace rocks {
 
+std::string CellText(const std::optional<std::string>& cell) { return cell.value_or(""); }
+
+int64_t CellInt(const std::optional<std::string>& cell) {
+  int64_t n = 0;
+  if (cell) ParseInt(*cell, &n);
+  return n;
+}
+
 bool OpenDatabase(const std::string& url, const DbOptions& options,
                   std::unique_ptr<Database>* db, std::string* err) {
   if (StartsWith(url, "sqlite:")) {

@@ -35,6 +35,10 @@ struct SqlParam {
 /// One result row; NULL columns are empty optionals.
 using SqlRow = std::vector<std::optional<std::string>>;
 
+/// A cell as text ("" for NULL) and as a number (0 for NULL or not one).
+std::string CellText(const std::optional<std::string>& cell);
+int64_t CellInt(const std::optional<std::string>& cell);
+
 struct DbOptions {
   /// How long a writer waits for another writer's lock before failing.
   double lock_timeout_seconds = 5.0;

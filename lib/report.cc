@@ -273,7 +273,7 @@ bool FindSubnetRow(Database* db, const std::string& name, std::string* network,
     std::vector<std::string> names;
     if (db->Query("SELECT name FROM subnets ORDER BY name", {}, &all, err))
       for (auto& r : all) names.push_back(Str(r[0]));
-    *err = name + ": unknown subnet";
+    *err = name + ": unknown network";
     std::string near = ClosestMatch(name, names);
     if (!near.empty()) *err += " (did you mean '" + near + "'?)";
     return false;

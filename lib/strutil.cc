@@ -128,6 +128,24 @@ std::string ClosestMatch(std::string_view word,
   return best;
 }
 
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string m = ClosestMatch(word, candidates);
+  return m.empty() ? "" : " (did you mean '" + m + "'?)";
+}
+
+bool ParseYesNo(std::string_view s, bool* out) {
+  std::string l = ToLower(s);
+  if (l == "yes" || l == "true" || l == "on" || l == "1") {
+    *out = true;
+    return true;
+  }
+  if (l == "no" || l == "false" || l == "off" || l == "0") {
+    *out = false;
+    return true;
+  }
+  return false;
+}
+
 std::string JsonQuote(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {

@@ -34,6 +34,12 @@ int EditDistance(std::string_view a, std::string_view b);
 std::string ClosestMatch(std::string_view word,
                          const std::vector<std::string>& candidates);
 
+/// " (did you mean 'X'?)" for the closest of `candidates`, or "".
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
+
+/// yes/no, true/false, on/off, 1/0 (any case) into `out`.
+bool ParseYesNo(std::string_view s, bool* out);
+
 /// `s` as a JSON string literal, quotes included.
 std::string JsonQuote(std::string_view s);
 

@@ -512,7 +512,7 @@ TEST_P(ClusterTest, FindUnknownSubnet) {
   Subnet s;
   std::string err;
   EXPECT_FALSE(FindSubnet(db_.get(), "pubic", &s, &err));
-  EXPECT_EQ(err, "pubic: unknown subnet (did you mean 'public'?)");
+  EXPECT_EQ(err, "pubic: unknown network (did you mean 'public'?)");
 }
 
 // AddHost ------------------------------------------------------------------
@@ -704,7 +704,7 @@ TEST_P(ClusterTest, AddHostInvalidIp) {
 TEST_P(ClusterTest, AddHostUnknownSubnet) {
   std::string before = Snapshot(), err;
   EXPECT_FALSE(Add("compute-0-0", {"appliance=compute", "ip=10.1.1.2", "subnet=privat"}, &err));
-  EXPECT_EQ(err, "subnet=privat: unknown subnet (did you mean 'private'?)");
+  EXPECT_EQ(err, "subnet=privat: unknown network (did you mean 'private'?)");
   EXPECT_EQ(Snapshot(), before);
 }
 

@@ -341,7 +341,7 @@ site-menu" ]
   run --separate-stderr dbreport dns privat
   [ "$status" -eq 1 ]
   [ "$output" = "" ]
-  [ "$stderr" = "dbreport: privat: unknown subnet (did you mean 'private'?)" ]
+  [ "$stderr" = "dbreport: privat: unknown network (did you mean 'private'?)" ]
 }
 
 @test "dbreport: pxe needs DIR" {

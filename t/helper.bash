@@ -85,6 +85,16 @@ db_dump() {
   fi
 }
 
+# sql QUERY: runs QUERY on the test's database, either engine; rows as
+# tab-separated lines.
+sql() {
+  if [ "${ROCKS_TEST_ENGINE:-sqlite}" = mysql ]; then
+    mariadb --socket="$ROCKS_TEST_MYSQL_SOCKET" -u root -N -B -e "$1" "$ROCKS_TEST_DBNAME"
+  else
+    sqlite3 -separator "$(printf '\t')" "${ROCKS_DB#sqlite:}" "$1"
+  fi
+}
+
 # A small cluster most tool tests start from: the frontend, three compute
 # nodes in two racks, a login node and a NAS. `rocks_fixture loopback`
 # puts the private network on 127.0.0.0/16 and the nodes on 127.0.0.x,

@@ -83,16 +83,6 @@ get() {
 }
 
 # The install events: host, state, detail, oldest first.
-# sql QUERY: runs QUERY on the test's database, either engine; rows as
-# tab-separated lines.
-sql() {
-  if [ "${ROCKS_TEST_ENGINE:-sqlite}" = mysql ]; then
-    mariadb --socket="$ROCKS_TEST_MYSQL_SOCKET" -u root -N -B -e "$1" "$ROCKS_TEST_DBNAME"
-  else
-    sqlite3 -separator "$(printf '\t')" "${ROCKS_DB#sqlite:}" "$1"
-  fi
-}
-
 events() {
   sql "SELECT h.name, e.state, e.detail FROM install_events e
     JOIN hosts h ON h.id = e.host ORDER BY e.id"

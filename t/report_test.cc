@@ -266,7 +266,7 @@ TEST_F(ReportDbTest, DhcpdNamesAMissingAttribute) {
 TEST_F(ReportDbTest, DnsReverseOfAnUnknownSubnet) {
   std::string out, err;
   EXPECT_FALSE(ReportDnsReverse(db_.get(), ctx_, "publik", &out, &err));
-  EXPECT_EQ("publik: unknown subnet (did you mean 'public'?)", err);
+  EXPECT_EQ("publik: unknown network (did you mean 'public'?)", err);
 }
 
 TEST_F(ReportDbTest, RunReportRefusesPxe) {

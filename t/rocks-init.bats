@@ -53,7 +53,7 @@ in_ns() { ip netns exec "$NS" "$@"; }
   [ "$status" -eq 0 ]
   [ "$stderr" = "" ]
   run --separate-stderr rocks list subnet --format=tsv
-  [ "$output" = "$(printf 'private\t172.16.0.0\t255.255.0.0\t16\tlocal\t1500\npublic\t198.51.100.0\t255.255.255.0\t24\texample.org\t1500')" ]
+  [ "$output" = "$(printf 'private\t172.16.0.0\t255.255.0.0\t16\tlocal\t1500\tyes\tyes\tyes\t\npublic\t198.51.100.0\t255.255.255.0\t24\texample.org\t1500\tno\tno\tno\t')" ]
   run --separate-stderr rocks list host interface --format=tsv
   [ "$output" = "$(printf 'frontend\tfe-priv\tprivate\t172.16.0.1\t52:54:00:aa:00:01\t\t\nfrontend\tfe-pub\tpublic\t198.51.100.7\t52:54:00:aa:00:02\t\t')" ]
 }

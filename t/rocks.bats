@@ -37,7 +37,7 @@ nas       nas   default nas      yes    no
 network   net   default -        yes    no
 power     pdu   default -        yes    no" ]
   run --separate-stderr rocks list subnet --format=tsv
-  [ "$output" = "$(printf 'private\t10.0.0.0\t255.0.0.0\t8\tlocal\t1500\npublic\t192.168.1.0\t255.255.255.0\t24\texample.org\t1500')" ]
+  [ "$output" = "$(printf 'private\t10.0.0.0\t255.0.0.0\t8\tlocal\t1500\tyes\tyes\tyes\t\npublic\t192.168.1.0\t255.255.255.0\t24\texample.org\t1500\tno\tno\tno\t')" ]
   run --separate-stderr rocks list host --format=tsv
   [ "$output" = "$(printf 'frontend\tfrontend\t0\t0\t1\tos\t10.1.1.1\t52:54:00:00:00:01')" ]
 }
@@ -284,9 +284,9 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30" ]
     add host compute-0-9 appliance=compute ip=10.255.255.255
 }
 
-@test "add host: unknown subnet" {
+@test "add host: unknown network" {
   rocks_fixture
-  fails_unchanged "rocks: subnet=privat: unknown subnet (did you mean 'private'?)" \
+  fails_unchanged "rocks: subnet=privat: unknown network (did you mean 'private'?)" \
     add host compute-0-9 appliance=compute ip=10.1.2.3 subnet=privat
 }
 

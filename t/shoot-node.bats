@@ -156,14 +156,8 @@ mask_minutes() { sed -E 's/ [0-9]+\.[0-9]$/ M.M/'; }
 
 # The install events as HOST|STATE|DETAIL lines, oldest first.
 events() {
-  local q="SELECT h.name, e.state, e.detail FROM install_events e
-    JOIN hosts h ON h.id = e.host ORDER BY e.id"
-  if [ "${ROCKS_TEST_ENGINE:-sqlite}" = mysql ]; then
-    mariadb --socket="$ROCKS_TEST_MYSQL_SOCKET" -u root -N -B "$ROCKS_TEST_DBNAME" \
-      -e "$q" | tr '\t' '|'
-  else
-    sqlite3 "${ROCKS_DB#sqlite:}" "$q"
-  fi
+  sql "SELECT h.name, e.state, e.detail FROM install_events e
+    JOIN hosts h ON h.id = e.host ORDER BY e.id" | tr '\t' '|'
 }
 
 action() { rocks list host --format=tsv "$1" | cut -f6; }

@@ -257,7 +257,7 @@ rocks: @T@/etc/machines: reload failed: 'echo cannot reload; exit 3' exited with
   run --separate-stderr rocks -v sync config
   [ "$status" -eq 1 ]
   [ "$(log_of "$stderr")" = "@T@/etc/machines: written
-rocks: @T@/etc/zone: nosuch: unknown subnet" ]
+rocks: @T@/etc/zone: nosuch: unknown network" ]
   [ ! -e "$E/zone" ]
 }
 

@@ -1,0 +1,197 @@
+#!/usr/bin/env bats
+# rocks add/set/remove/list network and appliance: the networks and the
+# kinds of node a real cluster has, on SQLite and (under t/mariadb.test)
+# on MariaDB.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+setup() {
+  rocks_setup
+  rocks init --private-network=10.1.0.0/16 --private-address=10.1.1.1 \
+    --private-mac=52:54:00:00:00:01
+}
+teardown() { rocks_teardown; }
+
+# A rocks command that must fail with exactly this one line, exit 1, no
+# output, and the database as it was.
+refused() {
+  local expected=$1 before
+  shift
+  before=$(db_dump)
+  run --separate-stderr rocks "$@"
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "$expected" ]
+  [ "$(db_dump)" = "$before" ]
+}
+
+@test "add network: a BMC and an InfiniBand network beside private and public" {
+  run --separate-stderr rocks add network ib address=10.2.0.0/16 mtu=65520
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "" ]
+  rocks add network ipmi subnet=10.3.0.0 netmask=255.255.0.0 dnszone=bmc.local \
+    servedns=no gateway=10.3.0.254
+  run --separate-stderr rocks list network --format=table
+  [ "$status" -eq 0 ]
+  [ "$output" = "NETWORK ADDRESS     NETMASK       PREFIX ZONE        MTU   DHCP PXE DNS GATEWAY
+ib      10.2.0.0    255.255.0.0   16     ib          65520 no   no  yes -
+ipmi    10.3.0.0    255.255.0.0   16     bmc.local   1500  no   no  no  10.3.0.254
+private 10.1.0.0    255.255.0.0   16     local       1500  yes  yes yes -
+public  192.168.1.0 255.255.255.0 24     example.org 1500  no   no  no  -" ]
+  run --separate-stderr rocks list network ib
+  [ "$output" = "$(printf 'ib\t10.2.0.0\t255.255.0.0\t16\tib\t65520\tno\tno\tyes\t')" ]
+}
+
+@test "set network: changes only the keys given" {
+  rocks add network ib address=10.2.0.0/16
+  run --separate-stderr rocks set network ib mtu=4092 dhcp=yes gateway=10.2.0.1
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  run rocks list network ib
+  [ "$output" = "$(printf 'ib\t10.2.0.0\t255.255.0.0\t16\tib\t4092\tyes\tno\tyes\t10.2.0.1')" ]
+  rocks set network ib gateway=none
+  run rocks list network ib
+  [ "$output" = "$(printf 'ib\t10.2.0.0\t255.255.0.0\t16\tib\t4092\tyes\tno\tyes\t')" ]
+}
+
+@test "set network private: the private address attributes follow" {
+  rocks set network private prefix=17 zone=cluster
+  run rocks list attr Kickstart_PrivateNetmask Kickstart_PrivateNetmaskCIDR \
+    Kickstart_PrivateBroadcast Kickstart_PrivateDNSDomain
+  [ "$output" = "$(printf '%s\n' 'Kickstart_PrivateBroadcast	10.1.127.255	global' \
+    'Kickstart_PrivateDNSDomain	cluster	global' \
+    'Kickstart_PrivateNetmask	255.255.128.0	global' \
+    'Kickstart_PrivateNetmaskCIDR	17	global')" ]
+}
+
+@test "remove network: a network nothing uses" {
+  rocks add network ib address=10.2.0.0/16
+  run --separate-stderr rocks remove network ib
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  run rocks list network --format=tsv
+  [ "$(cut -f1 <<<"$output" | tr '\n' ' ')" = "private public " ]
+}
+
+@test "add network: overlapping networks are refused" {
+  refused "rocks: address=10.1.128.0/17: overlaps network private (10.1.0.0/16)" \
+    add network ib address=10.1.128.0/17
+  refused "rocks: address=10.0.0.0/8: overlaps network private (10.1.0.0/16)" \
+    add network ib address=10.0.0.0/8
+}
+
+@test "add network: an MTU out of range is refused" {
+  refused "rocks: mtu=67: out of range (68-65535)" add network ib address=10.2.0.0/16 mtu=67
+  refused "rocks: mtu=65536: out of range (68-65535)" add network ib address=10.2.0.0/16 mtu=65536
+  refused "rocks: mtu=big: out of range (68-65535)" add network ib address=10.2.0.0/16 mtu=big
+}
+
+@test "add network: a gateway outside the network is refused" {
+  refused "rocks: gateway=10.9.0.1: not a host address of network ib (10.2.0.0/16)" \
+    add network ib address=10.2.0.0/16 gateway=10.9.0.1
+  refused "rocks: gateway=10.2.255.255: not a host address of network ib (10.2.0.0/16)" \
+    add network ib address=10.2.0.0/16 gateway=10.2.255.255
+}
+
+@test "add network: host bits, a missing prefix and a bad prefix are refused" {
+  refused "rocks: address=10.2.0.1/16: host bits set in network address" \
+    add network ib address=10.2.0.1/16
+  refused "rocks: ib: missing prefix= (a network needs its address and prefix)" \
+    add network ib address=10.2.0.0
+  refused "rocks: ib: missing address= (a network needs its address and prefix)" \
+    add network ib prefix=16
+  refused "rocks: prefix=31: invalid prefix (expected 1 to 30)" \
+    add network ib address=10.2.0.0 prefix=31
+  refused "rocks: netmask=255.0.255.0: invalid netmask" \
+    add network ib address=10.2.0.0 netmask=255.0.255.0
+}
+
+@test "add network: PXE without DHCP, a taken zone and bad flags are refused" {
+  refused "rocks: pxe=yes: network ib needs dhcp=yes to boot nodes" \
+    add network ib address=10.2.0.0/16 pxe=yes
+  refused "rocks: zone=local: already the DNS zone of network private" \
+    add network ib address=10.2.0.0/16 zone=local
+  refused "rocks: dns=maybe: expected yes or no" add network ib address=10.2.0.0/16 dns=maybe
+  refused "rocks: zone=-x: invalid DNS zone" add network ib address=10.2.0.0/16 zone=-x
+  refused "rocks: vlan: unknown key (expected address, prefix, netmask, mtu, zone, dhcp, pxe, dns or gateway)" \
+    add network ib address=10.2.0.0/16 vlan=5
+}
+
+@test "add network: a bad or taken name is refused" {
+  refused "rocks: 1b: invalid network name (a letter, then letters, digits, '-' or '_')" \
+    add network 1b address=10.2.0.0/16
+  refused "rocks: public: network already exists" add network public address=10.2.0.0/16
+}
+
+@test "set network: a new prefix must keep every interface inside" {
+  refused "rocks: address=10.1.0.0/24: frontend eth0 (10.1.1.1) would be outside network private" \
+    set network private prefix=24
+}
+
+@test "set network: nothing to change, or an unknown network" {
+  refused "rocks: set network private: nothing to change (give KEY=VALUE)" set network private
+  refused "rocks: privat: unknown network (did you mean 'private'?)" set network privat mtu=9000
+}
+
+@test "remove network: refused while an interface uses it" {
+  refused "rocks: network private: still used by 1 interface (frontend eth0)" \
+    remove network private
+  refused "rocks: ibb: unknown network" remove network ibb
+}
+
+@test "add appliance: a new appliance works at once" {
+  run --separate-stderr rocks add appliance gpu short=g node=compute compute=yes
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  rocks add appliance vm-container short-name=vmc public=no
+  run rocks list appliance --format=tsv
+  [[ "$output" == *$'gpu\tg\tdefault\tcompute\tyes\tyes'* ]]
+  [[ "$output" == *$'vm-container\tvmc\tdefault\tvm-container\tno\tno'* ]]
+  rocks add host gpu-0-0 appliance=gpu mac=52:54:00:00:00:09 ip=10.1.255.1
+  run rocks list host gpu-0-0
+  [ "$output" = "$(printf 'gpu-0-0\tgpu\t0\t0\t1\tos\t10.1.255.1\t52:54:00:00:00:09')" ]
+  run dbreport hosts
+  [[ "$output" == *$'10.1.255.1\tgpu-0-0.local gpu-0-0 g0-0'* ]]
+}
+
+@test "set appliance: changes only the keys given" {
+  rocks add appliance gpu compute=yes
+  rocks set appliance gpu public=no node=compute short=g
+  run rocks list appliance --format=tsv
+  [[ "$output" == *$'gpu\tg\tdefault\tcompute\tno\tyes'* ]]
+}
+
+@test "remove appliance: its attributes go with it" {
+  rocks add appliance gpu
+  rocks set attr --appliance=gpu Kickstart_Lang de_DE.UTF-8
+  run --separate-stderr rocks remove appliance gpu
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$(sql "SELECT COUNT(*) FROM attributes WHERE scope = 'appliance'")" = 0 ]
+  run rocks list appliance --format=tsv
+  [[ "$output" != *gpu* ]]
+}
+
+@test "remove appliance: refused while hosts use it, and for the frontend's" {
+  rocks add host compute-0-0 appliance=compute mac=52:54:00:00:00:10 ip=10.1.255.254
+  refused "rocks: appliance compute: still used by 1 host (compute-0-0)" \
+    remove appliance compute
+  refused "rocks: appliance frontend: the frontend's appliance cannot be removed" \
+    remove appliance frontend
+}
+
+@test "add appliance: bad names, keys and taken short names are refused" {
+  refused "rocks: GPU: invalid appliance name (lower-case letters, digits and '-', a letter first)" \
+    add appliance GPU
+  refused "rocks: compute: appliance already exists" add appliance compute
+  refused "rocks: short=c: already the short name of appliance compute" \
+    add appliance gpu short=c
+  refused "rocks: short=G!: invalid short name (lower-case letters, digits and '-', at most 16)" \
+    add appliance gpu short=G!
+  refused "rocks: public=sometimes: expected yes or no" add appliance gpu public=sometimes
+  refused "rocks: membership: unknown key (expected short, node, graph, public or compute)" \
+    add appliance gpu membership=x
+  refused "rocks: gpu: unknown appliance" set appliance gpu public=no
+}
