@@ -213,6 +213,10 @@ int OneShot(Database* db, const Config& cfg, const Options& o, Discoverer* d) {
   return Sync(db, cfg, o) ? 0 : 1;
 }
 
+// Requests from other interfaces, with none from the private one, before
+// insert-ethers warns.
+constexpr int kElsewhereWarning = 3;
+
 int Listen(Database* db, const Config& cfg, const Options& o, Discoverer* d) {
   std::string err;
   if (!o.replace.empty() && !CheckReplaceable(db, o.replace, &err)) return cli::Fail(err);
@@ -263,6 +267,16 @@ int Listen(Database* db, const Config& cfg, const Options& o, Discoverer* d) {
       malformed += kind == RequestKind::kMalformed;
       elsewhere += kind == RequestKind::kElsewhere;
       known += kind == RequestKind::kKnown;
+      // Nodes on a NIC the frontend's database does not call private
+      // (EL 9 names them ens3, not eth0) would never be inserted: say so,
+      // once, rather than wait in silence.
+      if (kind == RequestKind::kElsewhere && elsewhere == kElsewhereWarning &&
+          added + replaced + known == 0) {
+        std::string mine = o.interface.empty() ? d->private_device() : o.interface;
+        cli::Warn("every DHCP request so far (" + std::to_string(elsewhere) +
+                  ") arrived elsewhere than " + (mine.empty() ? "the private interface" : mine) +
+                  " (the last via " + req.interface + "): is --interface right?");
+      }
       if (kind != RequestKind::kNew) continue;
       NewNode n;
       NodeOverrides fixed;

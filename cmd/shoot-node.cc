@@ -21,6 +21,7 @@
 #include "cluster.h"
 #include "power.h"
 #include "boot.h"
+#include "hostsel.h"
 #include "shoot.h"
 #include "strutil.h"
 #include "table.h"
@@ -292,9 +293,26 @@ int main(int argc, char** argv) {
       return cli::Fail("--appliance=" + selection.appliance + ": " + err);
   }
   std::vector<rocks::Host> all;
+  std::vector<rocks::Appliance> appliances;
   std::vector<rocks::ShootHost> hosts;
   if (!rocks::ListHosts(db.get(), {}, &all, &err) ||
-      !rocks::SelectShootHosts(all, selection, &hosts, &err) ||
+      !rocks::ListAppliances(db.get(), &appliances, &err))
+    return cli::Fail(err);
+  // compute-0-[0-3], appliance:compute, rack:2 and all: the same
+  // selection as rocks list host and rocks run host (never the frontend).
+  std::vector<std::string> names;
+  for (const std::string& word : selection.names) {
+    std::vector<rocks::Host> picked;
+    if (!rocks::IsSelectorWord(word)) {
+      names.push_back(word);
+    } else if (!rocks::MatchHosts(all, appliances, {word}, &picked, &err)) {
+      return cli::Fail(err);
+    }
+    for (const rocks::Host& h : picked)
+      if (h.appliance != "frontend") names.push_back(h.name);
+  }
+  selection.names = names;
+  if (!rocks::SelectShootHosts(all, selection, &hosts, &err) ||
       !rocks::PlanShootHosts(db.get(), &hosts, &err) ||
       !rocks::BootRootFromSync(cfg, true, &options.pxe_dir, &err))
     return cli::Fail(err);

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "cluster.h"
+#include "hostsel.h"
 #include "snmp_status.h"
 #include "strutil.h"
 
@@ -76,15 +77,18 @@ bool ParseSeconds(const std::string& text, double* out) {
   return true;
 }
 
-// The compute hosts of the cluster database.
-bool ComputeHosts(const std::string& db_option, int port,
-                  std::vector<rocks::SnmpHost>* out) {
+// From the cluster database: the hosts a selection names, or without
+// one its compute hosts.
+bool DbHosts(const std::string& db_option, const std::vector<std::string>& selection,
+             int port, std::vector<rocks::SnmpHost>* out) {
   rocks::Config cfg;
   std::unique_ptr<rocks::Database> db;
   if (!rocks::cli::OpenDb(db_option, &cfg, &db)) return false;
   std::string err;
-  if (!rocks::PrepareCluster(db.get(), &err) ||
-      !rocks::ListComputeHosts(db.get(), port, out, &err)) {
+  bool ok = rocks::PrepareCluster(db.get(), &err) &&
+            (selection.empty() ? rocks::ListComputeHosts(db.get(), port, out, &err)
+                               : rocks::SelectSnmpHosts(db.get(), selection, port, out, &err));
+  if (!ok) {
     rocks::cli::Fail(err);
     return false;
   }
@@ -189,14 +193,22 @@ int main(int argc, char** argv) {
 
   std::vector<rocks::SnmpHost> hosts;
   if (optind < argc) {
+    // compute-0-[0-3], appliance:login, rack:2 and all come from the
+    // database; other words are HOST[:PORT].
+    std::vector<std::string> selection;
     for (int i = optind; i < argc; ++i) {
+      if (rocks::IsSelectorWord(argv[i])) {
+        selection.push_back(argv[i]);
+        continue;
+      }
       rocks::SnmpHost host;
       if (!rocks::ParseSnmpHost(argv[i], port, &host, &err)) return cli::Fail(err);
       hosts.push_back(host);
     }
+    if (!selection.empty() && !DbHosts(db_option, selection, port, &hosts)) return 1;
     view.host_column = hosts.size() > 1;
   } else {
-    if (!ComputeHosts(db_option, port, &hosts)) return 1;
+    if (!DbHosts(db_option, {}, port, &hosts)) return 1;
     view.host_column = true;
   }
 

@@ -151,6 +151,11 @@ std::string FoldHostNames(const std::vector<std::string>& names) {
   return Join(parts, ",");
 }
 
+bool IsSelectorWord(const std::string& word) {
+  return word == "all" || word.find('[') != std::string::npos ||
+         StartsWith(word, "appliance:") || StartsWith(word, "rack:");
+}
+
 bool MatchHosts(const std::vector<Host>& hosts,
                 const std::vector<Appliance>& appliances,
                 const std::vector<std::string>& selection,

@@ -37,6 +37,10 @@ bool ExpandHostRange(const std::string& word, std::vector<std::string>* out,
 /// stems.
 std::string FoldHostNames(const std::vector<std::string>& names);
 
+/// Whether a word selects by pattern (a range, appliance:, rack: or all)
+/// rather than naming one host.
+bool IsSelectorWord(const std::string& word);
+
 /// Picks out of `hosts` (in their order) those the selection names.
 /// Errors: "SELECTOR: no host matches", "NAME: unknown host" (with a
 /// suggestion), "rack:x: bad rack number",

@@ -262,6 +262,33 @@ void AppendFileIfPresent(const std::string& path, std::string* out) {
   if (!text.empty() && text.back() != '\n') *out += '\n';
 }
 
+// The networks besides private that DHCP serves (private's subnet comes
+// from the Kickstart_Private* attributes, as in Rocks).
+bool OtherDhcpNetworks(Database* db, std::vector<Subnet>* out, std::string* err) {
+  std::vector<Subnet> all;
+  if (!ListSubnets(db, &all, err)) return false;
+  for (Subnet& n : all)
+    if (n.dhcp && n.name != "private") out->push_back(std::move(n));
+  return true;
+}
+
+// `subnet` and the other networks DNS serves whose reverse zone is
+// `reverse`.
+bool NetworksOfReverseZone(Database* db, const std::string& subnet,
+                           const std::string& reverse, std::vector<std::string>* out,
+                           std::string* err) {
+  std::vector<Subnet> all;
+  if (!ListSubnets(db, &all, err)) return false;
+  out->push_back(subnet);
+  for (const Subnet& n : all) {
+    std::string zone, ignored;
+    if (n.name != subnet && n.dns &&
+        ReverseZoneName(FormatIPv4(n.network), n.prefix, &zone, &ignored) && zone == reverse)
+      out->push_back(n.name);
+  }
+  return true;
+}
+
 bool FindSubnetRow(Database* db, const std::string& name, std::string* network,
                    int* prefix, std::string* zone, std::string* err) {
   std::vector<SqlRow> rows;
@@ -368,12 +395,14 @@ const std::vector<ReportInfo>& Reports() {
        Plain<ReportHosts>},
       {"ethers", "", "/etc/ethers: MAC address and name of every interface",
        Plain<ReportEthers>},
-      {"dhcpd", "", "/etc/dhcp/dhcpd.conf: ISC dhcpd, the private subnet", Plain<ReportDhcpd>},
-      {"kea", "", "/etc/kea/kea-dhcp4.conf: Kea DHCPv4, the private subnet", Plain<ReportKea>},
-      {"dns", "[SUBNET]", "BIND forward zone of a subnet (default private)",
+      {"dhcpd", "", "/etc/dhcp/dhcpd.conf: ISC dhcpd, the networks DHCP serves", Plain<ReportDhcpd>},
+      {"kea", "", "/etc/kea/kea-dhcp4.conf: Kea DHCPv4, the networks DHCP serves", Plain<ReportKea>},
+      {"dns", "[NETWORK]", "BIND forward zone of a network (default private)",
        OfSubnet<ReportDns>},
-      {"dns-reverse", "[SUBNET]", "BIND reverse zone of a subnet (default private)",
+      {"dns-reverse", "[NETWORK]", "BIND reverse zone of a network (default private)",
        OfSubnet<ReportDnsReverse>},
+      {"named", "", "named.conf zone statements for every zone DNS serves",
+       Plain<ReportNamed>},
       {"pxe", "DIR", "pxelinux, GRUB and iPXE boot files per host, written into DIR", nullptr},
       {"machines", "", "compute hosts by rack and rank (MPI machine file)",
        Plain<ReportMachines>},
@@ -450,8 +479,12 @@ bool ReportHosts(Database* db, const ReportContext& ctx, std::string* out,
     text += r.ip + "\t";
     if (r.zone.empty()) {
       text += r.Name();
-    } else {
+    } else if (r.subnet == "private" || !r.ifname.empty()) {
       text += r.Fqdn() + " " + r.Name();
+    } else {
+      // The host's short name is its private one: another network's
+      // interface is known by its name in that network's zone only.
+      text += r.Fqdn();
     }
     auto [it, first] = primary.emplace(r.host_id, &r);
     if (r.subnet == "private") {
@@ -490,9 +523,11 @@ bool ReportDhcpd(Database* db, const ReportContext& ctx, std::string* out,
   Attrs attrs;
   std::vector<Row> rows;
   PrivateNet net;
+  std::vector<Subnet> others;
   if (!LoadGlobalAttrs(db, &attrs, err) || !LoadPrivateNet(attrs, &net, err) ||
-      !LoadRows(db, "WHERE i.mac IS NOT NULL AND s.name = 'private'", {}, &rows,
-                err))
+      !LoadRows(db, "WHERE i.mac IS NOT NULL AND (s.name = 'private' OR s.dhcp <> 0)", {},
+                &rows, err) ||
+      !OtherDhcpNetworks(db, &others, err))
     return false;
   std::string text = Header("#", "dhcpd");
   text +=
@@ -530,6 +565,16 @@ bool ReportDhcpd(Database* db, const ReportContext& ctx, std::string* out,
   text += "\t} else {\n";
   text += "\t\tfilename " + DhcpQuote(net.kickstart_url) + ";\n";
   text += "\t}\n}\n";
+  for (const Subnet& n : others) {
+    uint32_t mask = PrefixToMask(n.prefix);
+    text += "\nsubnet " + FormatIPv4(n.network) + " netmask " + FormatIPv4(mask) + " {\n";
+    text += "\toption subnet-mask " + FormatIPv4(mask) + ";\n";
+    text += "\toption broadcast-address " + FormatIPv4(n.network | ~mask) + ";\n";
+    if (!n.zone.empty()) text += "\toption domain-name " + DhcpQuote(n.zone) + ";\n";
+    if (!n.gateway.empty()) text += "\toption routers " + n.gateway + ";\n";
+    if (n.mtu != 1500) text += "\toption interface-mtu " + std::to_string(n.mtu) + ";\n";
+    text += "}\n";
+  }
   std::unordered_set<std::string> seen;
   seen.reserve(rows.size());
   text.reserve(text.size() + rows.size() * 120);
@@ -561,24 +606,45 @@ bool ReportKea(Database* db, const ReportContext& ctx, std::string* out,
   Attrs attrs;
   std::vector<Row> rows;
   PrivateNet net;
+  std::vector<Subnet> others;
   if (!LoadGlobalAttrs(db, &attrs, err) || !LoadPrivateNet(attrs, &net, err) ||
-      !LoadRows(db, "WHERE s.name = 'private'", {}, &rows, err))
+      !LoadRows(db, "WHERE s.name = 'private' OR s.dhcp <> 0", {}, &rows, err) ||
+      !OtherDhcpNetworks(db, &others, err))
     return false;
-  // Kea listens on the frontend's private interface only, never on the
-  // public side.
-  std::string device;
-  for (const Row& r : rows)
-    if (r.appliance == "frontend" && !r.device.empty()) {
-      device = r.device;
-      break;
-    }
-  if (device.empty()) {
-    *err = "kea: the frontend has no interface on the private subnet";
+  // Kea listens on the frontend's interfaces on the networks it serves
+  // (private, and those with dhcp=yes), never on the public side.
+  auto frontend_device = [&](const std::string& subnet) {
+    for (const Row& r : rows)
+      if (r.appliance == "frontend" && r.subnet == subnet && !r.device.empty())
+        return r.device;
+    return std::string();
+  };
+  std::string devices = frontend_device("private");
+  if (devices.empty()) {
+    *err = "kea: the frontend has no interface on the private network";
     return false;
   }
+  devices = JsonQuote(devices);
+  for (const Subnet& n : others) {
+    std::string d = frontend_device(n.name);
+    if (!d.empty()) devices += ", " + JsonQuote(d);
+  }
+  auto reservations = [&](const std::string& subnet) {
+    std::string out = "    \"reservations\": [";
+    bool first = true;
+    for (const Row& r : rows) {
+      if (r.mac.empty() || r.subnet != subnet) continue;
+      out += first ? "\n" : ",\n";
+      first = false;
+      out += "      { \"hw-address\": " + JsonQuote(r.mac);
+      if (!r.ip.empty()) out += ", \"ip-address\": " + JsonQuote(r.ip);
+      out += ", \"hostname\": " + JsonQuote(r.Fqdn()) + " }";
+    }
+    return out + (first ? " ]\n" : "\n    ]\n");
+  };
   std::string text = Header("//", "kea");
   text += "{\n\"Dhcp4\": {\n";
-  text += "  \"interfaces-config\": { \"interfaces\": [ " + JsonQuote(device) + " ] },\n";
+  text += "  \"interfaces-config\": { \"interfaces\": [ " + devices + " ] },\n";
   std::string leases = AttrOr(attrs, "Kea_LeaseFile", "");
   text += "  \"lease-database\": { \"type\": \"memfile\", \"persist\": true";
   if (!leases.empty()) text += ", \"name\": " + JsonQuote(leases);
@@ -630,17 +696,28 @@ bool ReportKea(Database* db, const ReportContext& ctx, std::string* out,
           JsonQuote(Join(net.dns_servers, ", ")) + " },\n";
   text += "      { \"name\": \"routers\", \"data\": " + JsonQuote(Join(net.routers, ", ")) + " }\n";
   text += "    ],\n";
-  text += "    \"reservations\": [";
-  bool first = true;
-  for (const Row& r : rows) {
-    if (r.mac.empty()) continue;
-    text += first ? "\n" : ",\n";
-    first = false;
-    text += "      { \"hw-address\": " + JsonQuote(r.mac);
-    if (!r.ip.empty()) text += ", \"ip-address\": " + JsonQuote(r.ip);
-    text += ", \"hostname\": " + JsonQuote(r.Fqdn()) + " }";
+  text += reservations("private");
+  int id = 1;
+  for (const Subnet& n : others) {
+    uint32_t mask = PrefixToMask(n.prefix);
+    text += "  }, {\n";
+    text += "    \"id\": " + std::to_string(++id) + ",\n";
+    text += "    \"subnet\": " +
+            JsonQuote(FormatIPv4(n.network) + "/" + std::to_string(n.prefix)) + ",\n";
+    text += "    \"option-data\": [\n";
+    text += "      { \"name\": \"subnet-mask\", \"data\": " + JsonQuote(FormatIPv4(mask)) + " },\n";
+    if (!n.zone.empty())
+      text += "      { \"name\": \"domain-name\", \"data\": " + JsonQuote(n.zone) + " },\n";
+    if (!n.gateway.empty())
+      text += "      { \"name\": \"routers\", \"data\": " + JsonQuote(n.gateway) + " },\n";
+    if (n.mtu != 1500)
+      text += "      { \"name\": \"interface-mtu\", \"data\": " +
+              JsonQuote(std::to_string(n.mtu)) + " },\n";
+    text += "      { \"name\": \"broadcast-address\", \"data\": " +
+            JsonQuote(FormatIPv4(n.network | ~mask)) + " }\n";
+    text += "    ],\n";
+    text += reservations(n.name);
   }
-  text += first ? " ]\n" : "\n    ]\n";
   text += "  } ]\n}\n}\n";
   *out = std::move(text);
   return true;
@@ -726,12 +803,22 @@ bool ReportDnsReverse(Database* db, const ReportContext& ctx,
   int prefix;
   Attrs attrs;
   std::vector<Row> rows;
+  std::vector<std::string> sharing;
   if (!FindSubnetRow(db, subnet, &network, &prefix, &zone, err) ||
       !ReverseZoneName(network, prefix, &reverse, err) ||
+      !NetworksOfReverseZone(db, subnet, reverse, &sharing, err) ||
       !LoadGlobalAttrs(db, &attrs, err) ||
-      !NeedAttr(attrs, "Kickstart_PrivateHostname", &frontend, err) ||
-      !LoadRows(db, "WHERE s.name = ? AND i.ip IS NOT NULL",
-                {SqlParam::Text(subnet)}, &rows, err))
+      !NeedAttr(attrs, "Kickstart_PrivateHostname", &frontend, err))
+    return false;
+  // Networks narrower than /24 (or /16, /8) share a reverse zone: it
+  // holds the names of all those DNS serves.
+  std::string in;
+  std::vector<SqlParam> names;
+  for (const std::string& n : sharing) {
+    in += in.empty() ? "?" : ", ?";
+    names.push_back(SqlParam::Text(n));
+  }
+  if (!LoadRows(db, "WHERE s.name IN (" + in + ") AND i.ip IS NOT NULL", names, &rows, err))
     return false;
   if (zone.empty()) {
     *err = subnet + ": subnet has no DNS zone";
@@ -752,6 +839,35 @@ bool ReportDnsReverse(Database* db, const ReportContext& ctx,
   if (!ctx.dns_local_dir.empty())
     AppendFileIfPresent(ctx.dns_local_dir + "/" + reverse + ".local", &text);
   *out = FillZoneSerial(text, ctx.previous, ctx.now);
+  return true;
+}
+
+bool ServedZones(Database* db, std::vector<ServedZone>* out, std::string* err) {
+  std::vector<Subnet> all;
+  if (!ListSubnets(db, &all, err)) return false;
+  std::vector<ServedZone> reverse;
+  std::unordered_set<std::string> seen;
+  for (const Subnet& n : all) {
+    if (!n.dns || n.zone.empty()) continue;
+    out->push_back({n.zone, "dns", n.name});
+    std::string zone, ignored;
+    if (ReverseZoneName(FormatIPv4(n.network), n.prefix, &zone, &ignored) &&
+        seen.insert(zone).second)
+      reverse.push_back({zone, "dns-reverse", n.name});
+  }
+  out->insert(out->end(), reverse.begin(), reverse.end());
+  return true;
+}
+
+bool ReportNamed(Database* db, const ReportContext& ctx, std::string* out,
+                 std::string* err) {
+  std::vector<ServedZone> zones;
+  if (!ServedZones(db, &zones, err)) return false;
+  std::string text = Header("//", "named");
+  for (const ServedZone& z : zones)
+    text += "zone " + JsonQuote(z.zone) + " { type master; file " +
+            JsonQuote(z.zone + ".zone") + "; };\n";
+  *out = std::move(text);
   return true;
 }
 

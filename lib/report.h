@@ -106,6 +106,23 @@ bool ReportDnsReverse(Database* db, const ReportContext& ctx,
                       std::string* err);
 
 /// The name of the reverse zone for a network ("10.in-addr.arpa").
+/// A zone the frontend's DNS serves: a DNS-served network's forward zone
+/// (report "dns") or a reverse zone (report "dns-reverse"), and the
+/// network its report is run for.
+struct ServedZone {
+  std::string zone;     ///< "local", "10.in-addr.arpa"
+  std::string report;   ///< "dns" or "dns-reverse"
+  std::string network;  ///< the report's argument
+};
+
+/// Every zone served, forward zones first, each once, by network name.
+bool ServedZones(Database* db, std::vector<ServedZone>* out, std::string* err);
+
+/// named.conf zone statements for ServedZones: each a master zone in the
+/// file ZONE.zone (what sync.conf's `dns *` lines write).
+bool ReportNamed(Database* db, const ReportContext& ctx, std::string* out,
+                 std::string* err);
+
 bool ReverseZoneName(const std::string& network, int prefix, std::string* zone,
                      std::string* err);
 

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "cluster.h"
+#include "hostsel.h"
 #include "net.h"
 #include "strutil.h"
 
@@ -65,6 +66,22 @@ bool ParseSnmpHost(const std::string& arg, int default_port, SnmpHost* out,
   return true;
 }
 
+namespace {
+
+SnmpHost SnmpHostOf(const Host& h, int port) {
+  SnmpHost target;
+  target.name = h.name;
+  target.port = port;
+  for (const Interface& i : h.interfaces) {
+    if (i.ip.empty()) continue;
+    if (target.address.empty() || i.subnet == "private") target.address = i.ip;
+    if (i.subnet == "private") break;
+  }
+  return target;
+}
+
+}  // namespace
+
 bool ListComputeHosts(Database* db, int port, std::vector<SnmpHost>* out,
                       std::string* err) {
   std::vector<Appliance> appliances;
@@ -75,18 +92,16 @@ bool ListComputeHosts(Database* db, int port, std::vector<SnmpHost>* out,
   for (const Appliance& a : appliances)
     if (a.compute) compute.insert(a.name);
   out->clear();
-  for (const Host& h : hosts) {
-    if (!compute.count(h.appliance)) continue;
-    SnmpHost target;
-    target.name = h.name;
-    target.port = port;
-    for (const Interface& i : h.interfaces) {
-      if (i.ip.empty()) continue;
-      if (target.address.empty() || i.subnet == "private") target.address = i.ip;
-      if (i.subnet == "private") break;
-    }
-    out->push_back(target);
-  }
+  for (const Host& h : hosts)
+    if (compute.count(h.appliance)) out->push_back(SnmpHostOf(h, port));
+  return true;
+}
+
+bool SelectSnmpHosts(Database* db, const std::vector<std::string>& selection, int port,
+                     std::vector<SnmpHost>* out, std::string* err) {
+  std::vector<Host> hosts;
+  if (!SelectHosts(db, selection, &hosts, err)) return false;
+  for (const Host& h : hosts) out->push_back(SnmpHostOf(h, port));
   return true;
 }
 

@@ -40,6 +40,11 @@ bool ParseSnmpHost(const std::string& arg, int default_port, SnmpHost* out,
 bool ListComputeHosts(Database* db, int port, std::vector<SnmpHost>* out,
                       std::string* err);
 
+/// The hosts a selection (hostsel.h: names, compute-0-[0-3],
+/// appliance:login, rack:2, all) names, each at its address as above.
+bool SelectSnmpHosts(Database* db, const std::vector<std::string>& selection, int port,
+                     std::vector<SnmpHost>* out, std::string* err);
+
 /// The IPv4 address of a host name or dotted quad. Names under the
 /// special-use domain "invalid" fail at once, without asking DNS.
 bool ResolveHostAddress(const std::string& name, std::string* address,

@@ -298,6 +298,37 @@ void SyncFile(SyncState* s, const SyncEntry& e) {
 
 }  // namespace
 
+namespace {
+
+// `dns *` and `dns-reverse *` become one entry per zone DNS serves.
+bool ExpandZoneEntries(Database* db, std::vector<SyncEntry>* entries, std::string* err) {
+  std::vector<ServedZone> zones;
+  bool listed = false;
+  std::vector<SyncEntry> out;
+  for (SyncEntry& e : *entries) {
+    if (!e.each_zone) {
+      out.push_back(std::move(e));
+      continue;
+    }
+    if (!listed && !ServedZones(db, &zones, err)) return false;
+    listed = true;
+    for (const ServedZone& z : zones) {
+      if (z.report != e.report) continue;
+      SyncEntry one = e;
+      one.each_zone = false;
+      one.args = {z.network};
+      one.output = ExpandZone(e.output, z.zone);
+      one.validate = ExpandZone(e.validate, z.zone);
+      one.reload = ExpandZone(e.reload, z.zone);
+      out.push_back(std::move(one));
+    }
+  }
+  *entries = std::move(out);
+  return true;
+}
+
+}  // namespace
+
 bool SyncConfig(Database* db, const Config& cfg, const SyncOptions& options,
                 std::string* out, std::string* log, std::string* err) {
   std::string path = SyncConfPath(cfg);
@@ -320,6 +351,7 @@ bool SyncConfig(Database* db, const Config& cfg, const SyncOptions& options,
   SyncState s{db, &options, &cfg, {}, out, log, {}};
   bool ok = ReadFile(path, &text, err) && ParseSyncConf(text, path, &entries, err) &&
             LoadReportContext(cfg, &s.ctx, err);
+  if (ok) ok = ExpandZoneEntries(db, &entries, err);
   if (ok) {
     for (const SyncEntry& e : entries) {
       if (e.report == "pxe")

@@ -11,6 +11,22 @@ std::string SyncConfPath(const Config& cfg) {
   return cfg.Get("sync_conf");
 }
 
+std::string ExpandZone(const std::string& s, const std::string& zone) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 1 < s.size() && s[i + 1] == 'z') {
+      out += zone;
+      ++i;
+    } else if (s[i] == '%' && i + 1 < s.size() && s[i + 1] == '%') {
+      out += "%%";
+      ++i;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 bool ExpandValidate(const std::string& command, const std::string& file,
                     std::string* out, std::string* err) {
   std::string result;
@@ -76,6 +92,12 @@ bool ParseSyncConf(const std::string& text, const std::string& source,
     e.output = fields[1];
     e.validate = fields[2];
     e.reload = fields[3];
+    e.each_zone = (e.report == "dns" || e.report == "dns-reverse") && e.args.size() == 1 &&
+                  e.args[0] == "*";
+    if (e.each_zone && e.output.find("%z") == std::string::npos) {
+      *err = where + ": " + e.report + " *: OUTPUT must name each zone's file with %z";
+      return false;
+    }
     if (e.output.empty()) {
       *err = where + ": missing OUTPUT";
       return false;
@@ -89,11 +111,15 @@ bool ParseSyncConf(const std::string& text, const std::string& source,
       return false;
     }
     std::string ignored;
-    if (!ExpandValidate(e.validate, "", &ignored, err)) {
+    if (!ExpandValidate(e.each_zone ? ExpandZone(e.validate, "zone") : e.validate, "",
+                        &ignored, err)) {
       *err = where + ": " + *err;
       return false;
     }
-    auto [it, fresh] = outputs.emplace(e.output, where);
+    // `dns *` and `dns-reverse *` may share a pattern: forward and
+    // reverse zone names never meet.
+    auto [it, fresh] = outputs.emplace(e.each_zone ? e.output + "\n" + e.report : e.output,
+                                       where);
     if (!fresh) {
       *err = where + ": " + e.output + ": already written by " + it->second;
       return false;

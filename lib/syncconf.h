@@ -8,6 +8,9 @@
 //
 //   REPORT [ARG] | OUTPUT | VALIDATE | RELOAD
 //
+// The zone reports take `*` for ARG: every zone DNS serves, one file
+// each, named by %z in OUTPUT (and %z in VALIDATE and RELOAD).
+//
 // VALIDATE and RELOAD are shell commands (sh -c) and may be empty. In
 // VALIDATE, %f is the new file (shell-quoted) and %% a literal '%'. The
 // `pxe` report's OUTPUT is a directory and takes no VALIDATE.
@@ -29,7 +32,14 @@ struct SyncEntry {
   std::string validate;
   std::string reload;
   std::string where;  ///< "FILE:LINE", for messages
+  /// `dns *` or `dns-reverse *`: one file per zone DNS serves, %z in
+  /// OUTPUT, VALIDATE and RELOAD standing for the zone's name.
+  bool each_zone = false;
 };
+
+/// `s` with every %z replaced by `zone` (a DNS name: no shell quoting
+/// needed).
+std::string ExpandZone(const std::string& s, const std::string& zone);
 
 /// The sync configuration file: the `sync_conf` key, default
 /// $(sysconfdir)/rocks/sync.conf.

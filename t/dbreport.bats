@@ -19,6 +19,18 @@ setup() {
 
 teardown() { rocks_teardown; }
 
+# kea-dhcp4 -t FILE where the interfaces DEV... exist: it checks that
+# those it listens on do (in a network namespace of its own).
+kea_check() {
+  local file=$1 i=0 links=
+  shift
+  for d in "$@"; do
+    links+="ip link add $d type veth peer name rkp$i && "
+    i=$((i + 1))
+  done
+  unshare -n sh -c "$links kea-dhcp4 -t '$file'"
+}
+
 @test "dbreport without a report lists the reports" {
   run --separate-stderr dbreport
   [ "$status" -eq 0 ]
@@ -48,7 +60,7 @@ teardown() { rocks_teardown; }
   report_fixture
   check_report kea kea
   dbreport kea >"$T/kea.conf"
-  run kea-dhcp4 -t "$T/kea.conf"
+  run kea_check "$T/kea.conf" eth0
   [ "$status" -eq 0 ]
 }
 
@@ -82,7 +94,7 @@ OK" ]
   [ "$status" -eq 0 ]
   check_report dns-reverse-ib dns-reverse ib
   dbreport dns-reverse ib >"$T/rev-ib"
-  run named-checkzone 2.10.in-addr.arpa "$T/rev-ib"
+  run named-checkzone 16.172.in-addr.arpa "$T/rev-ib"
   [ "$status" -eq 0 ]
   check_report dns-reverse-public dns-reverse public
   dbreport dns-reverse public >"$T/rev-pub"
@@ -92,16 +104,60 @@ OK" ]
 
 @test "dbreport dns: on a subnet without the frontend, the NS is its private name" {
   report_fixture
-  rocks_sql "INSERT INTO subnets (name, network, prefix, zone, mtu) VALUES ('bmc', '10.3.0.0', 16, 'bmc.local', 1500)"
-  rocks add host interface compute-0-0 device=bmc ip=10.3.0.10 name=compute-0-0-bmc
+  rocks add network bmc address=172.17.0.0/24 zone=bmc.local
+  rocks add host interface compute-0-0 device=bmc ip=172.17.0.10 name=compute-0-0-bmc
   check_report dns-bmc dns bmc
   dbreport dns bmc >"$T/bmc"
   run named-checkzone bmc.local "$T/bmc"
   [ "$status" -eq 0 ]
   check_report dns-reverse-bmc dns-reverse bmc
   dbreport dns-reverse bmc >"$T/rev-bmc"
-  run named-checkzone 3.10.in-addr.arpa "$T/rev-bmc"
+  run named-checkzone 0.17.172.in-addr.arpa "$T/rev-bmc"
   [ "$status" -eq 0 ]
+}
+
+@test "dbreport named: every zone DNS serves, and named-checkconf takes it" {
+  report_fixture
+  rocks add network bmc address=172.17.0.0/24 zone=bmc.local
+  rocks add network storage address=172.18.0.0/16 dns=no
+  check_report named named
+  dbreport named >"$T/named.conf"
+  run named-checkconf "$T/named.conf"
+  [ "$status" -eq 0 ]
+}
+
+@test "dbreport dhcpd and kea: a subnet for every network DHCP serves, with its gateway and MTU" {
+  report_fixture
+  rocks add network bmc address=172.17.0.0/24 zone=bmc.local dhcp=yes gateway=172.17.0.254
+  rocks add host interface compute-0-0 device=bmc ip=172.17.0.10 mac=52:54:00:00:0b:10 \
+    name=compute-0-0-bmc
+  rocks add host interface frontend device=bmc0 ip=172.17.0.1
+  dbreport dhcpd >"$T/dhcpd.conf"
+  run dhcpd -t -cf "$T/dhcpd.conf"
+  [ "$status" -eq 0 ]
+  run grep -A6 '^subnet 172.17.0.0' "$T/dhcpd.conf"
+  [ "$output" = "subnet 172.17.0.0 netmask 255.255.255.0 {
+	option subnet-mask 255.255.255.0;
+	option broadcast-address 172.17.0.255;
+	option domain-name \"bmc.local\";
+	option routers 172.17.0.254;
+}" ]
+  run grep -A4 '^host compute-0-0-bmc.bmc.local' "$T/dhcpd.conf"
+  [ "$output" = "host compute-0-0-bmc.bmc.local {
+	hardware ethernet 52:54:00:00:0b:10;
+	option host-name \"compute-0-0-bmc.bmc.local\";
+	fixed-address 172.17.0.10;
+}" ]
+  dbreport kea >"$T/kea.conf"
+  run kea_check "$T/kea.conf" eth0 bmc0
+  [ "$status" -eq 0 ]
+  run python3 -c 'import json, sys
+d = json.loads("".join(l for l in open(sys.argv[1]) if not l.startswith("//")))["Dhcp4"]
+print(d["interfaces-config"]["interfaces"])
+for s in d["subnet4"]: print(s["id"], s["subnet"], [r["hw-address"] for r in s["reservations"]])' "$T/kea.conf"
+  [ "$output" = "['eth0', 'bmc0']
+1 10.0.0.0/8 ['52:54:00:00:00:01', '52:54:00:00:00:10', '52:54:00:00:00:11', '52:54:00:00:00:12', '52:54:00:00:00:20', '52:54:00:00:00:30']
+2 172.17.0.0/24 ['52:54:00:00:0b:10']" ]
 }
 
 @test "dbreport machines: compute hosts by rack and rank" {

@@ -218,6 +218,22 @@ EOF
   [ "$(snapshot)" = "$before" ]
 }
 
+@test "requests that all arrive on another interface get one warning naming it" {
+  rocks_fixture
+  local before
+  before=$(snapshot)
+  run --separate-stderr insert-ethers --batch - <<'EOF'
+Nov 21 05:50:02 frontend dhcpd[812]: DHCPDISCOVER from 52:54:00:10:00:01 via ens3
+Nov 21 05:50:03 frontend dhcpd[812]: DHCPDISCOVER from 52:54:00:10:00:02 via ens3
+Nov 21 05:50:04 frontend dhcpd[812]: DHCPDISCOVER from 52:54:00:10:00:03 via ens3
+Nov 21 05:50:05 frontend dhcpd[812]: DHCPDISCOVER from 52:54:00:10:00:04 via ens3
+EOF
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "insert-ethers: every DHCP request so far (3) arrived elsewhere than eth0 (the last via ens3): is --interface right?" ]
+  [ "$output" = "summary new=0 replaced=0 known=0 other-interface=4" ]
+  [ "$(snapshot)" = "$before" ]
+}
+
 @test "journal entries (journalctl -o json) count only when dhcpd itself logged them" {
   rocks_fixture
   local before

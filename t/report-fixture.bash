@@ -1,24 +1,15 @@
 # Loaded by t/dbreport.bats and t/sync.bats: the cluster their reports
 # are made from, and the golden-file check.
 
-# SQL for what no rocks command does yet (a third subnet).
-rocks_sql() {
-  if [ "${ROCKS_TEST_ENGINE:-sqlite}" = mysql ]; then
-    mariadb --socket="$ROCKS_TEST_MYSQL_SOCKET" -u root "$ROCKS_TEST_DBNAME" -e "$1"
-  else
-    sqlite3 "${ROCKS_DB#sqlite:}" "$1"
-  fi
-}
-
-# rocks_fixture plus an InfiniBand subnet, a host without a MAC, one with
+# rocks_fixture plus an InfiniBand network, a host without a MAC, one with
 # no interface at all, a second public interface, aliases, a host set to
 # install, and the site files.
 report_fixture() {
   rocks_fixture
-  rocks_sql "INSERT INTO subnets (name, network, prefix, zone, mtu) VALUES ('ib', '10.2.0.0', 16, 'ib.local', 2044)"
-  rocks add host interface frontend device=ib0 ip=10.2.0.1
-  rocks add host interface compute-0-0 device=ib0 ip=10.2.0.10 name=compute-0-0-ib
-  rocks add host interface compute-0-1 device=ib0 ip=10.2.0.11 name=compute-0-1-ib
+  rocks add network ib address=172.16.0.0/16 zone=ib.local mtu=2044
+  rocks add host interface frontend device=ib0 ip=172.16.0.1
+  rocks add host interface compute-0-0 device=ib0 ip=172.16.0.10 name=compute-0-0-ib
+  rocks add host interface compute-0-1 device=ib0 ip=172.16.0.11 name=compute-0-1-ib
   rocks add host compute-1-1 appliance=compute rack=1 rank=1 cpus=8 ip=10.255.255.249
   rocks add host pdu-0-0 appliance=power
   rocks add host interface login-0-0 device=eth1 ip=192.168.1.20 mac=52:54:00:00:01:20

@@ -830,7 +830,7 @@ Try 'rocks --help' for more information." ]
   run --separate-stderr rocks remove
   [ "$status" -eq 1 ]
   [ "$output" = "" ]
-  [ "$stderr" = "rocks: remove: missing noun (expected one of: host, alias, attr, roll)" ]
+  [ "$stderr" = "rocks: remove: missing noun (expected one of: host, network, appliance, alias, attr, roll)" ]
 }
 
 @test "a database the previous release made migrates forward by itself, keeping everything" {

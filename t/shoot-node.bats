@@ -258,6 +258,29 @@ compute-0-1: restart it by hand (power method none)" ]
   [ "$stderr" = "" ]
 }
 
+@test "shoot-node --dry-run takes the selection rocks list host takes" {
+  rocks set attr power none
+  printf '# no PXE here\n' >"$T/sync.conf"
+  run --separate-stderr shoot-node --dry-run --no-wait 'compute-0-[0-1]' rack:1
+  [ "$status" -eq 0 ]
+  [ "$output" = "compute-0-0: boot action install
+compute-0-0: restart it by hand (power method none)
+compute-0-1: boot action install
+compute-0-1: restart it by hand (power method none)
+compute-1-0: boot action install
+compute-1-0: restart it by hand (power method none)" ]
+  [ "$stderr" = "" ]
+}
+
+@test "shoot-node: a selection that matches no host is an error that says so" {
+  before=$(db_dump)
+  run --separate-stderr shoot-node --dry-run rack:9
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "shoot-node: rack:9: no host matches" ]
+  [ "$(db_dump)" = "$before" ]
+}
+
 @test "shoot-node reports a host without a power method and one with an unknown method" {
   rocks set attr --host=compute-0-1 power pdu
   before=$(db_dump)

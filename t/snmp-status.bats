@@ -303,6 +303,32 @@ snmpd_package_line() {
   [ "$output" = "$(printf 'compute-0-0:\t%s' "$(proc_line "$MARK_PID" "${MARK_PREFIX}a" "1000 29")")" ]
 }
 
+@test "a selection names hosts of the database: appliance:, ranges, rack:" {
+  rocks init --frontend=frontend --private-network=127.0.0.0/8 \
+    --private-address=127.0.0.254
+  rocks add host compute-0-0 appliance=compute ip=127.0.0.2
+  rocks add host compute-0-1 appliance=compute ip=127.0.0.3
+  rocks add host login-0-0 appliance=login ip=127.0.0.4
+  start_marker a 1000 30
+  start_agent 127.0.0.2
+  start_agent 127.0.0.4
+  run --separate-stderr snmp-status --port="$PORT" --match="^${MARK_PREFIX}a\$" \
+    appliance:login 'compute-0-[0]'
+  [ "$stderr" = "" ]
+  [ "$status" -eq 0 ]
+  local line
+  line=$(proc_line "$MARK_PID" "${MARK_PREFIX}a" "1000 30")
+  [ "$output" = "$(printf 'compute-0-0:\t%s\nlogin-0-0:\t%s' "$line" "$line")" ]
+}
+
+@test "a selection that matches no host is an error that says so" {
+  rocks init --frontend=frontend
+  run --separate-stderr snmp-status rack:7
+  [ "$stderr" = "snmp-status: rack:7: no host matches" ]
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+}
+
 @test "no compute host in the database is an error" {
   rocks init --frontend=frontend
   run --separate-stderr snmp-status

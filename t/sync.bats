@@ -240,6 +240,49 @@ rocks: @T@/etc/dhcpd.conf: validation failed: 'dhcpd -t -cf %f' exited with stat
 pxe" ]
 }
 
+@test "rocks sync config: dns * writes every zone DNS serves, named lists them all" {
+  report_fixture
+  rocks add network bmc address=172.17.0.0/24 zone=bmc.local
+  rocks add host interface compute-0-0 device=bmc ip=172.17.0.10 name=compute-0-0-bmc
+  mkdir "$E/named"
+  cat >"$T/sync.conf" <<EOF
+named         | $E/named.rocks.conf | named-checkconf %f    | echo reconfig >>$T/reloads
+dns *         | $E/named/%z.zone    | named-checkzone %z %f | echo reload %z >>$T/reloads
+dns-reverse * | $E/named/%z.zone    | named-checkzone %z %f | echo reload %z >>$T/reloads
+EOF
+  run --separate-stderr rocks sync config
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  run ls "$E/named"
+  [ "$output" = "0.17.172.in-addr.arpa.zone
+10.in-addr.arpa.zone
+16.172.in-addr.arpa.zone
+bmc.local.zone
+ib.local.zone
+local.zone" ]
+  run cat "$T/reloads"
+  [ "$output" = "reconfig
+reload bmc.local
+reload ib.local
+reload local
+reload 0.17.172.in-addr.arpa
+reload 16.172.in-addr.arpa
+reload 10.in-addr.arpa" ]
+  # named loads exactly these: every zone statement has its file.
+  (cd "$E/named" && named-checkconf -z "$E/named.rocks.conf")
+  run grep -c '^zone' "$E/named.rocks.conf"
+  [ "$output" = 6 ]
+}
+
+@test "rocks sync config: dns * without %z in OUTPUT is an error" {
+  rocks_fixture
+  printf 'dns * | %s | |\n' "$E/zone" >"$T/sync.conf"
+  run --separate-stderr rocks sync config
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: $T/sync.conf:1: dns *: OUTPUT must name each zone's file with %z" ]
+  [ ! -e "$E/zone" ]
+}
+
 @test "rocks sync config: a failing reload is an error; the file is written" {
   report_fixture
   printf 'machines | %s |  | echo cannot reload; exit 3\n' "$E/machines" >"$T/sync.conf"
@@ -477,7 +520,10 @@ check_boot_files() {
   [ "$(log_of "$stderr")" = "@T@/etc/hosts: would be written
 @T@/etc/ethers: would be written
 @T@/etc/dhcp/dhcpd.conf: would be written
+@T@/etc/named.rocks.conf: would be written
+@T@/var/named/ib.local.zone: would be written
 @T@/var/named/local.zone: would be written
+@T@/var/named/16.172.in-addr.arpa.zone: would be written
 @T@/var/named/10.in-addr.arpa.zone: would be written
 @T@/var/lib/tftpboot: would be written
 @T@/etc/rocks/machines: would be written
