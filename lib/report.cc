@@ -103,12 +103,23 @@ bool LoadRows(Database* db, const std::string& where, std::vector<SqlParam> para
     row.zone = Take(r[12]);
     out->push_back(std::move(row));
   }
-  std::sort(out->begin(), out->end(), [](const Row& a, const Row& b) {
+  // Sorting the rows themselves would move each a dozen strings some
+  // log n times: sort their indices, then move each row once.
+  std::vector<uint32_t> order(out->size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  const std::vector<Row>& v = *out;
+  std::sort(order.begin(), order.end(), [&v](uint32_t x, uint32_t y) {
+    const Row& a = v[x];
+    const Row& b = v[y];
     bool afe = a.appliance == "frontend", bfe = b.appliance == "frontend";
     if (afe != bfe) return afe;
     return std::tie(a.appliance, a.rack, a.rank, a.host, a.device) <
            std::tie(b.appliance, b.rack, b.rank, b.host, b.device);
   });
+  std::vector<Row> sorted;
+  sorted.reserve(out->size());
+  for (uint32_t i : order) sorted.push_back(std::move((*out)[i]));
+  *out = std::move(sorted);
   return true;
 }
 
