@@ -29,13 +29,14 @@ fails_unchanged() {
   [ "$stderr" = "" ]
   run --separate-stderr rocks list appliance --format=table
   [ "$status" -eq 0 ]
-  [ "$output" = "APPLIANCE SHORT GRAPH   NODE     PUBLIC COMPUTE
-compute   c     default compute  yes    yes
-frontend  fe    default frontend no     no
-login     l     default login    yes    no
-nas       nas   default nas      yes    no
-network   net   default -        yes    no
-power     pdu   default -        yes    no" ]
+  [ "$output" = "APPLIANCE    SHORT GRAPH   NODE         PUBLIC COMPUTE
+compute      c     default compute      yes    yes
+frontend     fe    default frontend     no     no
+login        l     default login        yes    no
+nas          nas   default nas          yes    no
+network      net   default -            yes    no
+power        pdu   default -            yes    no
+vm-container vmc   default vm-container yes    no" ]
   run --separate-stderr rocks list subnet --format=tsv
   [ "$output" = "$(printf 'private\t10.0.0.0\t255.0.0.0\t8\tlocal\t1500\npublic\t192.168.1.0\t255.255.255.0\t24\texample.org\t1500')" ]
   run --separate-stderr rocks list host --format=tsv
