@@ -17,6 +17,7 @@
 #include "network.h"
 #include "run_host.h"
 #include "roll.h"
+#include "rocks_vm.h"
 #include "strutil.h"
 #include "sync.h"
 #include "users.h"
@@ -60,6 +61,13 @@ const char kUsage[] =
     " rocks [options] run host SELECTION... -- COMMAND...\n"
     " rocks [options] sync users\n"
     " rocks [options] pull users FILE\n"
+    " rocks [options] add host vm CONTAINER appliance=NAME [KEY=VALUE...]\n"
+    " rocks [options] list host vm [HOST...]\n"
+    " rocks [options] create host vm HOST...\n"
+    " rocks [options] start host vm HOST...\n"
+    " rocks [options] stop host vm [--force] HOST...\n"
+    " rocks [options] remove host vm HOST...\n"
+    " rocks [options] console HOST\n"
     "\n"
     "Create, change and list the cluster database.\n"
     "\n"
@@ -74,6 +82,7 @@ const char kUsage[] =
     "     --timeout=TIME            run host: time limit per host, e.g. 30s, 5m (none)\n"
     "     --collate                 run host: identical outputs together, not by host\n"
     "     --secrets                 list attr: show the values of secret attributes\n"
+    "     --force                   stop host vm: pull the plug, no shutdown\n"
     "     --frontend=NAME           init: frontend host name (frontend)\n"
     "     --private-network=NET     init: private network (10.0.0.0/8)\n"
     "     --private-address=IP      init: frontend private address (10.1.1.1)\n"
@@ -95,6 +104,7 @@ const char kUsage[] =
 enum {
   kOptDb = 256,
   kOptSecrets,
+  kOptForce,
   kOptFrontend,
   kOptPrivateNetwork,
   kOptPrivateAddress,
@@ -121,6 +131,7 @@ struct Options {
   bool dry_run = false;
   bool verbose = false;
   bool secrets = false;
+  bool force = false;
   InitOptions init;
   bool init_given = false;
   std::vector<std::string> args;
@@ -561,7 +572,10 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kCommands = 
     {"enable", {"roll"}},
     {"disable", {"roll"}},
     {"remove", {"host", "network", "appliance", "alias", "attr", "roll"}},
-    {"create", {"roll"}},
+    {"create", {"roll", "host"}},
+    {"start", {"host"}},
+    {"stop", {"host"}},
+    {"console", {}},
     {"sync", {"config", "users"}},
     {"run", {"host"}},
     {"pull", {"users"}},
@@ -610,7 +624,8 @@ int Run(Options& o) {
   if (verb == "init" && o.args.size() > 1)
     return cli::Fail("init: unexpected argument '" + o.args[1] + "'");
   // A roll image is made from files alone, with no database.
-  if (verb == "create")
+  if (o.force && verb != "stop") return cli::Fail("--force goes with 'stop host vm' only");
+  if (verb == "create" && o.args[1] == "roll")
     return CreateRollCmd(std::vector<std::string>(o.args.begin() + 2, o.args.end()));
   Config cfg;
   std::unique_ptr<Database> db;
@@ -626,6 +641,7 @@ int Run(Options& o) {
   std::string err;
   if (verb == "init") return Init(db.get(), cfg, o.init);
   if (!PrepareCluster(db.get(), &err)) return cli::Fail(err);
+  if (IsVmCommand(o.args)) return RunVmCommand(db.get(), o.args, o.format, o.force);
   const std::string noun = o.args[1];
   std::vector<std::string> rest(o.args.begin() + 2, o.args.end());
   if (verb == "add") return Add(db.get(), cfg, o, noun, rest);
@@ -649,6 +665,7 @@ int main(int argc, char** argv) {
       {"dry-run", no_argument, nullptr, 'n'},
       {"verbose", no_argument, nullptr, 'v'},
       {"secrets", no_argument, nullptr, kOptSecrets},
+      {"force", no_argument, nullptr, kOptForce},
       {"frontend", required_argument, nullptr, kOptFrontend},
       {"private-network", required_argument, nullptr, kOptPrivateNetwork},
       {"private-address", required_argument, nullptr, kOptPrivateAddress},
@@ -694,6 +711,7 @@ int main(int argc, char** argv) {
       case 'n': o.dry_run = true; break;
       case 'v': o.verbose = true; break;
       case kOptSecrets: o.secrets = true; break;
+      case kOptForce: o.force = true; break;
       case kOptFrontend: in.frontend = optarg; break;
       case kOptPrivateNetwork:
         in.private_network = optarg;

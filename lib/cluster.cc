@@ -544,6 +544,7 @@ bool FillNewCluster(Database* db, const InitOptions& o, bool schema_exists,
       {"frontend", "fe", "frontend", 0, 0}, {"compute", "c", "compute", 1, 1},
       {"login", "l", "login", 1, 0},        {"nas", "nas", "nas", 1, 0},
       {"network", "net", "", 1, 0},         {"power", "pdu", "", 1, 0},
+      {"vm-container", "vmc", "vm-container", 1, 0},
   };
   for (const auto& a : kAppliances) {
     if (!db->Exec("INSERT INTO appliances (name, short_name, graph, node, public, "
@@ -799,6 +800,12 @@ bool ParseNewHost(const std::string& name, const KeyValues& kv, NewHost* host,
 }
 
 bool AddHost(Database* db, const NewHost& given, std::string* err) {
+  Transaction tx(db);
+  int64_t id;
+  return tx.Begin(err) && InsertHost(db, given, &id, err) && tx.Commit(err);
+}
+
+bool InsertHost(Database* db, const NewHost& given, int64_t* id, std::string* err) {
   // Names are stored in lower case: DNS does not tell compute-0-0 from
   // Compute-0-0, so neither may the database.
   NewHost h = given;
@@ -815,8 +822,6 @@ bool AddHost(Database* db, const NewHost& given, std::string* err) {
     *err = h.name + ": missing appliance=";
     return false;
   }
-  Transaction tx(db);
-  if (!tx.Begin(err)) return false;
   std::vector<SqlRow> rows;
   if (!db->Query("SELECT 1 FROM hosts WHERE name = ?", {SqlParam::Text(h.name)},
                  &rows, err))
@@ -858,18 +863,17 @@ bool AddHost(Database* db, const NewHost& given, std::string* err) {
     }
     if (!CheckInterface(db, 0, &ifc, err)) return false;
   }
-  int64_t id;
   if (!db->Exec("INSERT INTO hosts (name, appliance, rack, `rank`, cpus, arch, os, "
                 "comment, boot_action) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 {SqlParam::Text(h.name), SqlParam::Int(app.id), SqlParam::Int(rack),
                  SqlParam::Int(rank), SqlParam::Int(h.cpus), SqlParam::Text(h.arch),
                  SqlParam::Text(h.os), SqlParam::Text(h.comment),
                  SqlParam::Text(h.boot_action)},
-                err, &id))
+                err, id))
     return false;
   for (const Interface& ifc : ifcs)
-    if (!InsertInterface(db, id, ifc, err)) return false;
-  return tx.Commit(err);
+    if (!InsertInterface(db, *id, ifc, err)) return false;
+  return true;
 }
 
 bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
@@ -967,18 +971,34 @@ bool RemoveHosts(Database* db, const std::vector<std::string>& names,
       *err = n + ": the frontend cannot be removed";
       return false;
     }
+    // A VM goes with its domain, and a container only once its VMs have.
+    std::vector<SqlRow> rows;
+    if (!db->Query("SELECT v.host, c.name, h.name FROM vm_slices v JOIN hosts c ON "
+                   "c.id = v.container JOIN hosts h ON h.id = v.host WHERE v.host = ? "
+                   "OR v.container = ? ORDER BY v.slice",
+                   {SqlParam::Int(id), SqlParam::Int(id)}, &rows, err))
+      return false;
+    for (const SqlRow& r : rows) {
+      *err = Int(r[0]) == id ? n + ": a VM on " + r[1].value_or("") +
+                                   " (it goes with its domain)"
+                             : n + ": holds VM " + r[2].value_or("");
+      return false;
+    }
     ids.push_back(id);
   }
-  for (int64_t id : ids) {
-    const std::vector<SqlParam> p = {SqlParam::Int(id)};
-    if (!db->Exec("DELETE FROM attributes WHERE scope = 'host' AND owner = ?", p, err) ||
-        !db->Exec("DELETE FROM install_events WHERE host = ?", p, err) ||
-        !db->Exec("DELETE FROM aliases WHERE host = ?", p, err) ||
-        !db->Exec("DELETE FROM interfaces WHERE host = ?", p, err) ||
-        !db->Exec("DELETE FROM hosts WHERE id = ?", p, err))
-      return false;
-  }
+  for (int64_t id : ids)
+    if (!DeleteHostRows(db, id, err)) return false;
   return tx.Commit(err);
+}
+
+bool DeleteHostRows(Database* db, int64_t id, std::string* err) {
+  const std::vector<SqlParam> p = {SqlParam::Int(id)};
+  return db->Exec("DELETE FROM attributes WHERE scope = 'host' AND owner = ?", p, err) &&
+         db->Exec("DELETE FROM install_events WHERE host = ?", p, err) &&
+         db->Exec("DELETE FROM aliases WHERE host = ?", p, err) &&
+         db->Exec("DELETE FROM interfaces WHERE host = ?", p, err) &&
+         db->Exec("DELETE FROM vm_slices WHERE host = ?", p, err) &&
+         db->Exec("DELETE FROM hosts WHERE id = ?", p, err);
 }
 
 bool AddInterface(Database* db, const std::string& host, const KeyValues& kv,

@@ -189,6 +189,9 @@ bool ParseNewHost(const std::string& name, const KeyValues& kv, NewHost* host,
 
 /// Validates and inserts a host with its interfaces (one transaction).
 bool AddHost(Database* db, const NewHost& host, std::string* err);
+/// AddHost's work inside the caller's transaction; `id` gets the new
+/// host's id.
+bool InsertHost(Database* db, const NewHost& host, int64_t* id, std::string* err);
 
 /// Changes `appliance rack rank cpus arch os comment action name`
 /// (one transaction).
@@ -204,6 +207,9 @@ bool SetBootAction(Database* db, const std::vector<std::string>& names,
 /// events; an unknown name removes nothing.
 bool RemoveHosts(Database* db, const std::vector<std::string>& names,
                  std::string* err);
+/// Deletes a host's rows (interfaces, aliases, attributes, events, VM
+/// slice, the host) inside the caller's transaction, checking nothing.
+bool DeleteHostRows(Database* db, int64_t id, std::string* err);
 
 /// Adds an interface (`device= mac= ip= subnet= module= name=`).
 bool AddInterface(Database* db, const std::string& host, const KeyValues& kv,

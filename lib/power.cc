@@ -10,6 +10,7 @@
 
 #include "process.h"
 #include "strutil.h"
+#include "virt.h"
 
 namespace rocks {
 namespace {
@@ -97,6 +98,7 @@ const char* PowerMethodName(PowerMethod method) {
   switch (method) {
     case PowerMethod::kIpmi: return "ipmi";
     case PowerMethod::kSsh: return "ssh";
+    case PowerMethod::kLibvirt: return "libvirt";
     case PowerMethod::kNone: return "none";
   }
   return "none";
@@ -108,7 +110,7 @@ bool PlanPower(const std::string& host, const std::vector<Attr>& attrs,
   plan.host = host;
   std::string method = FindAttr(attrs, "power");
   if (method.empty()) {
-    *err = "power is not set (expected ipmi, ssh or none)";
+    *err = "power is not set (expected ipmi, ssh, libvirt or none)";
     return false;
   }
   if (method == "ipmi") {
@@ -147,10 +149,17 @@ bool PlanPower(const std::string& host, const std::vector<Attr>& attrs,
     plan.method = PowerMethod::kSsh;
     std::string command = FindAttr(attrs, "ssh_reboot_command");
     if (!command.empty()) plan.ssh_reboot_command = command;
+  } else if (method == "libvirt") {
+    plan.method = PowerMethod::kLibvirt;
+    plan.libvirt_uri = FindAttr(attrs, "vm_connect");
+    if (plan.libvirt_uri.empty()) {
+      *err = "power=libvirt: vm_connect is not set";
+      return false;
+    }
   } else if (method == "none") {
     plan.method = PowerMethod::kNone;
   } else {
-    *err = "power=" + method + ": unknown power method (expected ipmi, ssh or none)";
+    *err = "power=" + method + ": unknown power method (expected ipmi, ssh, libvirt or none)";
     return false;
   }
   *out = plan;
@@ -165,6 +174,8 @@ std::string DescribePower(const PowerPlan& plan, const SshSettings& ssh,
              plan.ipmi_user + " (" + (plan.ipmi_lanplus ? "lanplus" : "lan") + ")";
     case PowerMethod::kSsh:
       return QuoteCommand(SshRebootArgv(plan, ssh, timeout_seconds));
+    case PowerMethod::kLibvirt:
+      return "libvirt power cycle of domain " + plan.host + " at " + plan.libvirt_uri;
     case PowerMethod::kNone:
       break;
   }
@@ -268,6 +279,10 @@ bool PowerCycle(const PowerPlan& plan, const SshSettings& ssh,
   switch (plan.method) {
     case PowerMethod::kIpmi: return IpmiPowerCycle(plan, timeout_seconds, err);
     case PowerMethod::kSsh: return SshReboot(plan, ssh, timeout_seconds, err);
+    case PowerMethod::kLibvirt: {
+      VirtConnection conn;
+      return conn.Open(plan.libvirt_uri, false, err) && conn.PowerCycle(plan.host, err);
+    }
     case PowerMethod::kNone: return true;
   }
   return true;

@@ -4,13 +4,14 @@
 // attaches to a node's installer console.
 //
 // Attributes (resolved host over appliance over global):
-//   power               ipmi, ssh or none
+//   power               ipmi, ssh, libvirt (a VM: lib/vm.h) or none
 //   ipmi_address        the BMC: HOST or HOST:PORT (UDP, default 623)
 //   ipmi_user           user name on the BMC
 //   ipmi_password       its password
 //   ipmi_interface      lanplus (IPMI 2.0, the default) or lan (IPMI 1.5)
 //   ipmi_workarounds    comma list of FreeIPMI workarounds (the names of ipmipower -W)
 //   ssh_reboot_command  the command run on the node (default "reboot")
+//   vm_connect          power=libvirt: the libvirt URI of the VM's container
 //   console_port        sshd port of the installer (default 2200)
 //   console_command     run there to attach (default the anaconda tmux session)
 #ifndef ROCKS_LIB_POWER_H_
@@ -23,9 +24,9 @@
 
 namespace rocks {
 
-enum class PowerMethod { kIpmi, kSsh, kNone };
+enum class PowerMethod { kIpmi, kSsh, kLibvirt, kNone };
 
-/// "ipmi", "ssh", "none".
+/// "ipmi", "ssh", "libvirt", "none".
 const char* PowerMethodName(PowerMethod method);
 
 /// How to restart one host.
@@ -38,6 +39,7 @@ struct PowerPlan {
   bool ipmi_lanplus = true;  ///< IPMI 2.0 (RMCP+) rather than 1.5
   unsigned ipmi_workarounds = 0;  ///< FreeIPMI workaround flags
   std::string ssh_reboot_command = "reboot";
+  std::string libvirt_uri;  ///< the container's; the domain is `host`
 };
 
 /// Settings of the ssh client, from rocks.conf.
@@ -49,7 +51,7 @@ struct SshSettings {
 
 /// Chooses the method from the host's resolved attributes and checks that
 /// it has what it needs. Errors name the attribute: "power is not set
-/// (expected ipmi, ssh or none)", "power=ipmi: ipmi_password is not set".
+/// (expected ipmi, ssh, libvirt or none)", "power=ipmi: ipmi_password is not set".
 bool PlanPower(const std::string& host, const std::vector<Attr>& attrs,
                PowerPlan* out, std::string* err);
 

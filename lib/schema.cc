@@ -116,6 +116,21 @@ const std::vector<std::vector<const char*>> kMigrations = {
      " protocol VARCHAR(8),"
      " action VARCHAR(16) NOT NULL,"
      " UNIQUE (scope, owner, name)) @TABLE@"},
+    // 4: virtual nodes: each VM's slice of its container, and the
+    // vm-container appliance in clusters made before it (a new cluster
+    // gets it from InitCluster: the frontend appliance is not there yet).
+    {"CREATE TABLE vm_slices ("
+     " id @ID@,"
+     " host INTEGER NOT NULL UNIQUE REFERENCES hosts (id) ON DELETE CASCADE,"
+     " container INTEGER NOT NULL REFERENCES hosts (id),"
+     " slice INTEGER NOT NULL,"
+     " mem INTEGER NOT NULL,"
+     " cpus INTEGER NOT NULL,"
+     " disk INTEGER NOT NULL,"
+     " UNIQUE (container, slice)) @TABLE@",
+     "INSERT INTO appliances (name, short_name, graph, node, public, compute) "
+     "SELECT 'vm-container', 'vmc', 'default', 'vm-container', 1, 0 FROM appliances "
+     "WHERE name = 'frontend'"},
 };
 
 std::string ForEngine(Engine engine, std::string sql) {

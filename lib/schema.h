@@ -10,7 +10,7 @@ namespace rocks {
 
 /// The version this build writes. Each step from N-1 to N is a migration
 /// in schema.cc.
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 /// 0 when the database has no schema yet.
 bool ReadSchemaVersion(Database* db, int* version, std::string* err);

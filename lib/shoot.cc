@@ -15,6 +15,7 @@
 #include "file.h"
 #include "strutil.h"
 #include "sync.h"
+#include "vm.h"
 
 namespace rocks {
 namespace {
@@ -259,7 +260,9 @@ bool PlanShootHosts(Database* db, std::vector<ShootHost>* hosts, std::string* er
   for (ShootHost& h : *hosts) {
     if (h.state != ShootState::kPending) continue;
     std::vector<Attr> attrs;
-    if (!ResolveAttrs(db, AttrScope::kHost, h.name, &attrs, err)) return false;
+    if (!ResolveAttrs(db, AttrScope::kHost, h.name, &attrs, err) ||
+        !AddVmPowerAttrs(db, h.name, &attrs, err))
+      return false;
     std::string why;
     if (!PlanPower(h.name, attrs, &h.power, &why)) {
       h.state = ShootState::kError;

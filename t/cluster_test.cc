@@ -212,6 +212,7 @@ TEST_P(EmptyDbTest, InitCreatesTheDefaultCluster) {
                    "nas nas default node=nas public=1 compute=0",
                    "network net default node= public=1 compute=0",
                    "power pdu default node= public=1 compute=0",
+                   "vm-container vmc default node=vm-container public=1 compute=0",
                }));
 
   std::vector<Subnet> subnets;

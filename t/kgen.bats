@@ -54,6 +54,10 @@ golden_ks() {
   golden_ks login 8 login-el8.ks
 }
 
+@test "the vm-container kickstart for EL 9 matches its golden file and what anaconda accepts" {
+  golden_ks vm-container 9 vm-container.ks
+}
+
 @test "nas kickstarts for EL 9 and EL 8 match their golden files and what anaconda accepts" {
   golden_ks nas 9 nas.ks
   golden_ks nas 8 nas-el8.ks

@@ -145,10 +145,10 @@ public  192.168.1.0 255.255.255.0 24     example.org 1500  no   no  no  -" ]
   run --separate-stderr rocks add appliance gpu short=g node=compute compute=yes
   [ "$status" -eq 0 ]
   [ "$stderr" = "" ]
-  rocks add appliance vm-container short-name=vmc public=no
+  rocks add appliance storage short-name=st public=no
   run rocks list appliance --format=tsv
   [[ "$output" == *$'gpu\tg\tdefault\tcompute\tyes\tyes'* ]]
-  [[ "$output" == *$'vm-container\tvmc\tdefault\tvm-container\tno\tno'* ]]
+  [[ "$output" == *$'storage\tst\tdefault\tstorage\tno\tno'* ]]
   rocks add host gpu-0-0 appliance=gpu mac=52:54:00:00:00:09 ip=10.1.255.1
   run rocks list host gpu-0-0
   [ "$output" = "$(printf 'gpu-0-0\tgpu\t0\t0\t1\tos\t10.1.255.1\t52:54:00:00:00:09')" ]

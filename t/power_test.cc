@@ -91,9 +91,9 @@ TEST(PlanPowerTest, SshNoneAndBadMethods) {
   EXPECT_EQ(plan.method, PowerMethod::kNone);
 
   EXPECT_FALSE(PlanPower("h", {}, &plan, &err));
-  EXPECT_EQ(err, "power is not set (expected ipmi, ssh or none)");
+  EXPECT_EQ(err, "power is not set (expected ipmi, ssh, libvirt or none)");
   EXPECT_FALSE(PlanPower("h", Attrs({{"power", "pdu"}}), &plan, &err));
-  EXPECT_EQ(err, "power=pdu: unknown power method (expected ipmi, ssh or none)");
+  EXPECT_EQ(err, "power=pdu: unknown power method (expected ipmi, ssh, libvirt or none)");
 }
 
 TEST(PowerTest, DescribeAndSshArgv) {

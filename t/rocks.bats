@@ -29,13 +29,14 @@ fails_unchanged() {
   [ "$stderr" = "" ]
   run --separate-stderr rocks list appliance --format=table
   [ "$status" -eq 0 ]
-  [ "$output" = "APPLIANCE SHORT GRAPH   NODE     PUBLIC COMPUTE
-compute   c     default compute  yes    yes
-frontend  fe    default frontend no     no
-login     l     default login    yes    no
-nas       nas   default nas      yes    no
-network   net   default -        yes    no
-power     pdu   default -        yes    no" ]
+  [ "$output" = "APPLIANCE    SHORT GRAPH   NODE         PUBLIC COMPUTE
+compute      c     default compute      yes    yes
+frontend     fe    default frontend     no     no
+login        l     default login        yes    no
+nas          nas   default nas          yes    no
+network      net   default -            yes    no
+power        pdu   default -            yes    no
+vm-container vmc   default vm-container yes    no" ]
   run --separate-stderr rocks list subnet --format=tsv
   [ "$output" = "$(printf 'private\t10.0.0.0\t255.0.0.0\t8\tlocal\t1500\tyes\tyes\tyes\t\npublic\t192.168.1.0\t255.255.255.0\t24\texample.org\t1500\tno\tno\tno\t')" ]
   run --separate-stderr rocks list host --format=tsv
@@ -846,7 +847,7 @@ Try 'rocks --help' for more information." ]
     'compute-0-1	eth0	private	10.255.255.253	52:54:00:00:00:11		' \
     'compute-0-1	eth1	public	192.168.1.20	52:54:00:00:02:11	e1000	cpub-0-1' \
     'login-0-0	eth0	private	10.255.255.251	52:54:00:00:00:20		')" ]
-  [ "$(sqlite3 "$T/cluster.db" 'SELECT version FROM schema_info')" = 3 ]
+  [ "$(sqlite3 "$T/cluster.db" 'SELECT version FROM schema_info')" = 4 ]
   [ "$(sqlite3 "$T/cluster.db" 'SELECT name, dhcp, pxe, dns, gateway IS NULL FROM subnets ORDER BY id')" = "private|1|1|1|1
 public|0|0|0|1" ]
   run rocks list attr --host=compute-0-1

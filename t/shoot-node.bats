@@ -290,8 +290,8 @@ compute-1-0: restart it by hand (power method none)" ]
   [ "$output" = "HOST        RESULT MINUTES
 compute-0-0 error  -
 compute-0-1 error  -" ]
-  [ "$stderr" = "shoot-node: compute-0-0: power is not set (expected ipmi, ssh or none)
-shoot-node: compute-0-1: power=pdu: unknown power method (expected ipmi, ssh or none)" ]
+  [ "$stderr" = "shoot-node: compute-0-0: power is not set (expected ipmi, ssh, libvirt or none)
+shoot-node: compute-0-1: power=pdu: unknown power method (expected ipmi, ssh, libvirt or none)" ]
 }
 
 @test "shoot-node power-cycles a host over IPMI and follows its install to the end" {

@@ -319,7 +319,7 @@ TEST_F(ShootRunTest, NoWaitLeavesTheActionInstallAndHostsInErrorAlone) {
   hosts[0].name = "compute-0-0";
   hosts[1].name = "compute-0-1";
   hosts[1].state = ShootState::kError;
-  hosts[1].error = "power is not set (expected ipmi, ssh or none)";
+  hosts[1].error = "power is not set (expected ipmi, ssh, libvirt or none)";
   ShootOptions options;
   options.wait = false;
   options.poll_seconds = 0.01;

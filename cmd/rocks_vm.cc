@@ -1,0 +1,128 @@
+#include "rocks_vm.h"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "cli.h"
+#include "cluster.h"
+#include "vm.h"
+
+namespace rocks {
+namespace {
+
+// Ctrl-], as virsh and telnet have it.
+const char kEscape = 0x1d;
+
+int Fail(const std::string& what, const std::string& err) {
+  return cli::Fail(what + ": " + err);
+}
+
+int AddHostVm(Database* db, const std::vector<std::string>& a) {
+  if (a.empty()) return cli::Fail("add host vm: missing CONTAINER");
+  KeyValues kv;
+  VmRequest req;
+  VmSlice vm;
+  std::string err;
+  if (!ParseKeyValues({a.begin() + 1, a.end()}, &kv, &err) ||
+      !ParseVmRequest(a[0], kv, &req, &err) || !AddVm(db, req, &vm, &err))
+    return Fail("add host vm", err);
+  // The one line a script reads back: which host the VM is.
+  std::printf("Added VM %s on %s (slice %lld)\n", vm.host.c_str(), vm.container.c_str(),
+              static_cast<long long>(vm.slice));
+  return 0;
+}
+
+int ListHostVm(Database* db, OutputFormat format, const std::vector<std::string>& a) {
+  std::vector<VmSlice> vms;
+  std::vector<DomainState> states;
+  std::string err;
+  if (!ListVms(db, a, &vms, &err) || !VmStates(db, vms, &states, &err))
+    return Fail("list host vm", err);
+  Table t;
+  t.columns = {{"VM-HOST"}, {"SLICE", true}, {"MEM", true}, {"CPUS", true},
+               {"MAC"},     {"HOST"},        {"STATUS"}};
+  for (size_t i = 0; i < vms.size(); ++i) {
+    const VmSlice& v = vms[i];
+    t.rows.push_back({v.container, std::to_string(v.slice), std::to_string(v.mem_mib),
+                      std::to_string(v.cpus), v.mac, v.host, DomainStateName(states[i])});
+  }
+  std::fputs(RenderTable(t, format).c_str(), stdout);
+  return 0;
+}
+
+// create, start and remove: each host in turn; the first failure stops.
+int EachVm(const std::string& what, const std::vector<std::string>& a,
+           bool (*op)(Database*, const std::string&, std::string*), Database* db) {
+  if (a.empty()) return cli::Fail(what + ": missing HOST");
+  std::string err;
+  for (const std::string& h : a)
+    if (!op(db, h, &err)) return Fail(what, err);
+  return 0;
+}
+
+// The terminal in raw mode while the console runs, as it was after.
+class RawTerminal {
+ public:
+  RawTerminal() {
+    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_) < 0) return;
+    struct termios raw = saved_;
+    cfmakeraw(&raw);
+    active_ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0;
+  }
+  ~RawTerminal() {
+    if (active_) tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_);
+  }
+  bool active() const { return active_; }
+
+ private:
+  struct termios saved_ {};
+  bool active_ = false;
+};
+
+int Console(Database* db, const std::vector<std::string>& a) {
+  if (a.size() != 1)
+    return cli::Fail(a.empty() ? "console: missing HOST"
+                               : "console: unexpected argument '" + a[1] + "'");
+  VmContainer c;
+  VirtConnection conn;
+  std::string err;
+  if (!OpenVm(db, a[0], true, &c, &conn, &err)) return Fail("console", err);
+  bool ok;
+  {
+    RawTerminal term;
+    if (term.active()) std::fputs("Escape character is ^]\r\n", stderr);
+    ok = conn.RunConsole(a[0], STDIN_FILENO, STDOUT_FILENO, kEscape, &err);
+  }
+  return ok ? 0 : Fail("console", c.name + ": " + err);
+}
+
+}  // namespace
+
+bool IsVmCommand(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "console") return true;
+  return args.size() >= 3 && args[1] == "host" && args[2] == "vm";
+}
+
+int RunVmCommand(Database* db, const std::vector<std::string>& args,
+                 OutputFormat format, bool force) {
+  const std::string& verb = args[0];
+  if (verb == "console") return Console(db, {args.begin() + 1, args.end()});
+  std::vector<std::string> a(args.begin() + 3, args.end());
+  if (verb == "add") return AddHostVm(db, a);
+  if (verb == "list") return ListHostVm(db, format, a);
+  if (verb == "create") return EachVm("create host vm", a, CreateVm, db);
+  if (verb == "start") return EachVm("start host vm", a, StartVm, db);
+  if (verb == "remove") return EachVm("remove host vm", a, RemoveVm, db);
+  if (verb == "stop") {
+    if (a.empty()) return cli::Fail("stop host vm: missing HOST");
+    std::string err;
+    for (const std::string& h : a)
+      if (!StopVm(db, h, force, &err)) return Fail("stop host vm", err);
+    return 0;
+  }
+  return cli::Fail(verb + " host vm: unknown command");
+}
+
+}  // namespace rocks
