@@ -12,6 +12,7 @@
 #include "frontend.h"
 #include "hostsel.h"
 #include "appliance.h"
+#include "dump.h"
 #include "kstext.h"
 #include "net.h"
 #include "network.h"
@@ -29,6 +30,7 @@ using namespace rocks;
 const char kUsage[] =
     "Usage:\n"
     " rocks [options] init\n"
+    " rocks [options] dump\n"
     " rocks [options] add host NAME appliance=NAME [KEY=VALUE...]\n"
     " rocks [options] add host interface HOST device=DEV [KEY=VALUE...]\n"
     " rocks [options] add network NAME address=NET prefix=N [KEY=VALUE...]\n"
@@ -566,6 +568,7 @@ int RunHostCmd(Database* db, const Config& cfg, Options& o,
 /// The nouns each verb takes.
 const std::vector<std::pair<std::string, std::vector<std::string>>> kCommands = {
     {"init", {}},
+    {"dump", {}},
     {"add", {"host", "network", "appliance", "alias", "attr", "roll"}},
     {"list", {"host", "network", "subnet", "appliance", "alias", "attr", "roll"}},
     {"set", {"host", "network", "appliance", "attr"}},
@@ -621,8 +624,8 @@ int Run(Options& o) {
     return cli::Fail("--fanout, --timeout and --collate go with 'run host' only");
   if (verb != "run" && o.dashes)
     o.args.insert(o.args.end(), o.command.begin(), o.command.end());
-  if (verb == "init" && o.args.size() > 1)
-    return cli::Fail("init: unexpected argument '" + o.args[1] + "'");
+  if ((verb == "init" || verb == "dump") && o.args.size() > 1)
+    return cli::Fail(verb + ": unexpected argument '" + o.args[1] + "'");
   // A roll image is made from files alone, with no database.
   if (o.force && verb != "stop") return cli::Fail("--force goes with 'stop host vm' only");
   if (verb == "create" && o.args[1] == "roll")
@@ -641,6 +644,12 @@ int Run(Options& o) {
   std::string err;
   if (verb == "init") return Init(db.get(), cfg, o.init);
   if (!PrepareCluster(db.get(), &err)) return cli::Fail(err);
+  if (verb == "dump") {
+    std::string text;
+    if (!DumpCluster(db.get(), &text, &err)) return cli::Fail(err);
+    std::fputs(text.c_str(), stdout);
+    return 0;
+  }
   if (IsVmCommand(o.args)) return RunVmCommand(db.get(), o.args, o.format, o.force);
   const std::string noun = o.args[1];
   std::vector<std::string> rest(o.args.begin() + 2, o.args.end());

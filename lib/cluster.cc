@@ -413,6 +413,20 @@ bool ParseKeyValues(const std::vector<std::string>& words, KeyValues* out,
 }
 
 namespace {
+// The appliances `rocks init` makes.
+struct InitAppliance {
+  const char* name;
+  const char* short_name;
+  const char* node;
+  int is_public;
+  int compute;
+} const kInitAppliances[] = {
+    {"frontend", "fe", "frontend", 0, 0}, {"compute", "c", "compute", 1, 1},
+    {"login", "l", "login", 1, 0},        {"nas", "nas", "nas", 1, 0},
+    {"network", "net", "", 1, 0},         {"power", "pdu", "", 1, 0},
+    {"vm-container", "vmc", "vm-container", 1, 0},
+};
+
 bool FillNewCluster(Database* db, const InitOptions& o, bool schema_exists,
                     const Interface& priv, const Interface& pub, uint32_t priv_net,
                     int priv_prefix, uint32_t pub_net, int pub_prefix,
@@ -534,19 +548,7 @@ bool FillNewCluster(Database* db, const InitOptions& o, bool schema_exists,
                     uint32_t priv_ip, std::string* err) {
   Transaction tx(db);
   if (!tx.Begin(err) || (!schema_exists && !CreateSchema(db, err))) return false;
-  struct {
-    const char* name;
-    const char* short_name;
-    const char* node;
-    int is_public;
-    int compute;
-  } const kAppliances[] = {
-      {"frontend", "fe", "frontend", 0, 0}, {"compute", "c", "compute", 1, 1},
-      {"login", "l", "login", 1, 0},        {"nas", "nas", "nas", 1, 0},
-      {"network", "net", "", 1, 0},         {"power", "pdu", "", 1, 0},
-      {"vm-container", "vmc", "vm-container", 1, 0},
-  };
-  for (const auto& a : kAppliances) {
+  for (const auto& a : kInitAppliances) {
     if (!db->Exec("INSERT INTO appliances (name, short_name, graph, node, public, "
                   "compute) VALUES (?, ?, 'default', ?, ?, ?)",
                   {SqlParam::Text(a.name), SqlParam::Text(a.short_name),
@@ -622,6 +624,12 @@ bool FillNewCluster(Database* db, const InitOptions& o, bool schema_exists,
 }
 
 }  // namespace
+
+std::vector<std::string> InitApplianceNames() {
+  std::vector<std::string> out;
+  for (const auto& a : kInitAppliances) out.push_back(a.name);
+  return out;
+}
 
 bool PrepareCluster(Database* db, std::string* err) {
   return MigrateSchema(db, err);

@@ -132,6 +132,9 @@ bool InitCluster(Database* db, const InitOptions& options, std::string* err);
 /// Every tool calls this once after opening the database.
 bool PrepareCluster(Database* db, std::string* err);
 
+/// The appliances `rocks init` makes, by name.
+std::vector<std::string> InitApplianceNames();
+
 bool ListAppliances(Database* db, std::vector<Appliance>* out, std::string* err);
 bool FindAppliance(Database* db, const std::string& name, Appliance* out,
                    std::string* err);

@@ -195,3 +195,42 @@ public  192.168.1.0 255.255.255.0 24     example.org 1500  no   no  no  -" ]
     add appliance gpu membership=x
   refused "rocks: gpu: unknown appliance" set appliance gpu public=no
 }
+
+@test "dump: a rebuilt database dumps the same, byte for byte" {
+  rocks add network ib address=172.16.0.0/16 mtu=65520 dhcp=yes
+  rocks add network bmc address=172.17.0.0/24 zone=bmc dns=no gateway=172.17.0.254
+  rocks add appliance gpu short=g compute=yes
+  rocks remove appliance power
+  rocks add host interface frontend device=ib0 ip=172.16.0.1
+  rocks add host gpu-0-0 appliance=gpu mac=52:54:00:00:00:09 ip=10.1.255.1 cpus=8
+  rocks add host interface gpu-0-0 device=ib0 ip=172.16.0.9 mac=52:54:00:00:0a:09
+  rocks add host interface gpu-0-0 device=bmc ip=172.17.0.9 name=gpu-0-0-bmc \
+    module=ipmi_si
+  rocks add host compute-0-0 appliance=compute mac=52:54:00:00:00:10 ip=10.1.255.254 \
+    action=install comment="rack 0, left"
+  rocks add host pdu-0-0 appliance=network
+  rocks add alias gpu-0-0 g0
+  rocks set attr site_note "kept; with 'quotes' and \$dollars"
+  rocks set attr --appliance=gpu Kickstart_Lang de_DE.UTF-8
+  rocks set attr --host=gpu-0-0 -- power_note "-starts with a dash"
+  run --separate-stderr rocks dump
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  printf '%s\n' "$output" >"$T/first"
+  # A fresh database from the same init, the dump run on it.
+  rocks_teardown
+  rocks_setup
+  [ "${ROCKS_TEST_ENGINE:-sqlite}" = mysql ] || export ROCKS_DB=sqlite:$T/second.db
+  rocks init --private-network=10.1.0.0/16 --private-address=10.1.1.1 \
+    --private-mac=52:54:00:00:00:01
+  run --separate-stderr bash -e "$T/first"
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  run --separate-stderr rocks dump
+  [ "$status" -eq 0 ]
+  diff -u "$T/first" <(printf '%s\n' "$output")
+}
+
+@test "dump takes no argument" {
+  refused "rocks: dump: unexpected argument 'hosts'" dump hosts
+}
