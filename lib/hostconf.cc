@@ -25,21 +25,6 @@ const HostKickstartPart kHostKickstartParts[] = {
 // names of devices known by MAC (bond slaves), and main %includes.
 const char kNetworkInclude[] = "/tmp/rocks-network.ks";
 
-// A bond option as the bonding driver and NetworkManager take it:
-// key=value, the key lower-case letters and '_', the value without blanks
-// or the separators anaconda splits --bondopts at.
-bool ValidBondOption(const std::string& opt) {
-  size_t eq = opt.find('=');
-  if (eq == 0 || eq == std::string::npos || eq + 1 == opt.size()) return false;
-  for (size_t i = 0; i < eq; ++i)
-    if (!(opt[i] >= 'a' && opt[i] <= 'z') && opt[i] != '_') return false;
-  for (size_t i = eq + 1; i < opt.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(opt[i]);
-    if (c <= ' ' || c >= 0x7f || c == ';' || c == '\'' || c == '"' || c == '\\') return false;
-  }
-  return true;
-}
-
 // The --bondopts value: anaconda splits at ';' when there is one, else at
 // ','; an option whose value holds commas (arp_ip_target) needs ';'.
 std::string BondOpts(const std::vector<std::string>& opts) {
@@ -158,9 +143,9 @@ struct Builder {
           if (!Mac(*sl, &mac)) return false;
           macs.push_back(mac);
         }
+        std::string why;
+        if (!CheckBondOptions(i.options, &why)) return Fail(i.device + ": options: " + why);
         std::vector<std::string> opts = SplitBlanks(i.options);
-        for (const std::string& o : opts)
-          if (!ValidBondOption(o)) return Fail(i.device + ": bond option " + o + ": expected key=value");
         std::vector<std::string> head = {"--device=" + i.device};
         std::vector<std::string> tail;
         if (!opts.empty()) tail.push_back("--bondopts=" + BondOpts(opts));
@@ -279,13 +264,13 @@ bool HostKickstartConfig(Database* db, const Host& host, HostKickstart* out,
 std::string HostKickstartNodeXml(const HostKickstart& ks) {
   if (ks.empty()) return "";
   return std::string("<node name=\"") + kHostConfigNode +
-         "\" file=\"(cluster database)\" roll=\"\"/>\n";
+         "\" file=\"cluster database\" roll=\"\"/>\n";
 }
 
 std::string HostKickstartXml(const HostKickstart& ks) {
   if (ks.empty()) return "";
   const std::string origin = std::string(" node=\"") + kHostConfigNode +
-                             "\" file=\"(cluster database)\"";
+                             "\" file=\"cluster database\"";
   std::string o;
   for (const KsCommand& c : ks.main) {
     std::string text;
