@@ -39,6 +39,11 @@ const char kUsage[] =
 
 const int kRetryAfterSeconds = 15;
 
+// Bounds on what a node may report of itself.
+const int64_t kMaxCpus = 1 << 20;
+const int64_t kMaxMemory = int64_t{1} << 40;  // MiB
+const size_t kMaxNics = 64;
+
 int Respond(const char* status, const std::string& body,
             const char* type = "text/plain", const char* extra = "") {
   std::printf("Status: %s\r\nContent-Type: %s\r\n%s\r\n", status, type, extra);
@@ -101,9 +106,12 @@ int main(int argc, char** argv) {
   if (std::getenv("GATEWAY_INTERFACE") == nullptr && std::getenv("REQUEST_METHOD") == nullptr)
     return cli::Fail("not run as a CGI program (no REQUEST_METHOD)");
 
-  // The query: form=kickstart|xml, state=STATE. An administrator previews
-  // a kickstart with kpp --host=H | kgen, not here.
+  // The query: form=kickstart|xml, state=STATE, and what the node says of
+  // itself (np= or cpus=, mem= or memory= in MiB, nic=DEV,MAC once per
+  // NIC). An administrator previews a kickstart with kpp --host=H | kgen,
+  // not here.
   std::string form = "kickstart", state;
+  HostReport report;
   for (const std::string& pair : Split(Env("QUERY_STRING"), '&')) {
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
@@ -113,9 +121,33 @@ int main(int argc, char** argv) {
       form = value;
     } else if (key == "state") {
       state = value;
+    } else if (key == "np" || key == "cpus" || key == "mem" || key == "memory") {
+      // An empty value is a figure the node could not find.
+      if (value.empty()) continue;
+      bool cpus = key == "np" || key == "cpus";
+      int64_t n;
+      if (!ParseInt(value, &n) || n < 1 || n > (cpus ? kMaxCpus : kMaxMemory))
+        return Refuse("400 Bad Request", key + "=" + value + ": expected " +
+                                             (cpus ? "a CPU count" : "MiB of memory"));
+      (cpus ? report.cpus : report.memory) = n;
+    } else if (key == "nic") {
+      size_t comma = value.find(',');
+      std::string device = value.substr(0, comma), mac, why;
+      if (comma == std::string::npos || !ValidDeviceName(device) ||
+          !ParseHostMac(value.substr(comma + 1), &mac, &why))
+        return Refuse("400 Bad Request", "nic=" + value + ": expected DEVICE,MAC");
+      if (report.nics.size() < kMaxNics) report.nics.emplace_back(device, mac);
     } else {
       return Refuse("400 Bad Request", key + ": unknown query field");
     }
+  }
+  // anaconda's inst.ks.sendmac: X-RHN-Provisioning-MAC-0, -1, ... one per
+  // NIC, "DEVICE MAC".
+  std::vector<std::string> mac_headers;
+  for (size_t n = 0; n < kMaxNics; ++n) {
+    const char* v = std::getenv(("HTTP_X_RHN_PROVISIONING_MAC_" + std::to_string(n)).c_str());
+    if (!v) break;
+    mac_headers.push_back(v);
   }
   if (form != "kickstart" && form != "xml")
     return Refuse("400 Bad Request", "form=" + form + ": expected kickstart or xml");
@@ -136,10 +168,28 @@ int main(int argc, char** argv) {
   Host found_host;
   const Host* host = &found_host;
   std::string refusal;
-  if (!IdentifyClient(db.get(), remote, Env("HTTP_X_RHN_PROVISIONING_MAC_0"), &found_host,
-                      &refusal, &err))
+  if (!IdentifyClient(db.get(), remote, mac_headers, &found_host, &refusal, &err))
     return Refuse("500 Internal Server Error", err);
   if (!refusal.empty()) return Refuse("403 Forbidden", refusal);
+
+  // What the node says of itself is recorded for it, and for no other
+  // host: its CPUs and memory, and the NICs the database does not know.
+  for (const std::string& h : mac_headers) {
+    std::string device, mac, why;
+    if (ParseMacHeader(h, &device, &mac) && ValidDeviceName(device) &&
+        ParseHostMac(mac, &mac, &why))
+      report.nics.emplace_back(device, mac);
+  }
+  if (report.cpus > 0 || report.memory > 0 || !report.nics.empty()) {
+    std::vector<std::string> notes;
+    if (!RecordHostReport(db.get(), host->name, report, &notes, &err))
+      return Refuse("500 Internal Server Error", err);
+    for (const std::string& note : notes)
+      std::fprintf(stderr, "kickstart.cgi: %s\n", EscapeControl(note).c_str());
+    bool found;
+    if (!FindHost(db.get(), host->name, &found_host, &found, &err))
+      return Refuse("500 Internal Server Error", err);
+  }
 
   InstallEvent event;
   event.host = host->name;

@@ -32,9 +32,9 @@ const char kUsage[] =
     " rocks [options] init\n"
     " rocks [options] dump\n"
     " rocks [options] add host NAME appliance=NAME [KEY=VALUE...]\n"
-    " rocks [options] add host interface HOST device=DEV [KEY=VALUE...]\n"
     " rocks [options] add network NAME address=NET prefix=N [KEY=VALUE...]\n"
     " rocks [options] add appliance NAME [KEY=VALUE...]\n"
+    " rocks [options] add host interface HOST [device=]DEV [KEY=VALUE...]\n"
     " rocks [options] add alias HOST ALIAS\n"
     " rocks [options] add attr NAME VALUE\n"
     " rocks [options] add roll ISO|DIR\n"
@@ -48,6 +48,8 @@ const char kUsage[] =
     " rocks [options] set host HOST KEY=VALUE...\n"
     " rocks [options] set network NAME KEY=VALUE...\n"
     " rocks [options] set appliance NAME KEY=VALUE...\n"
+    " rocks [options] set host interface HOST DEV KEY=VALUE...\n"
+    " rocks [options] set host interface FIELD HOST [iface=]DEV [FIELD=]VALUE\n"
     " rocks [options] set attr NAME VALUE\n"
     " rocks [options] enable roll NAME [version=VERSION]\n"
     " rocks [options] disable roll NAME [version=VERSION]\n"
@@ -193,11 +195,13 @@ int ListHostCmd(Database* db, const Options& o, const std::vector<std::string>& 
     return cli::Fail(err);
   Table t;
   t.columns = {{"HOST"}, {"APPLIANCE"}, {"RACK", true}, {"RANK", true},
-               {"CPUS", true}, {"ACTION"}, {"IP"}, {"MAC"}};
+               {"CPUS", true}, {"MEMORY", true}, {"ACTION"}, {"IP"}, {"MAC"}};
   for (const Host& h : hosts) {
     const Interface* i = PrivateInterface(h);
+    // MiB as the installer reported it; none while it has not.
     t.rows.push_back({h.name, h.appliance, std::to_string(h.rack),
-                      std::to_string(h.rank), std::to_string(h.cpus), h.boot_action,
+                      std::to_string(h.rank), std::to_string(h.cpus),
+                      h.memory > 0 ? Cell(std::to_string(h.memory)) : Cell(), h.boot_action,
                       i ? Opt(i->ip) : Cell(), i ? Opt(i->mac) : Cell()});
   }
   return Print(o, t);
@@ -208,11 +212,14 @@ int ListInterfaceCmd(Database* db, const Options& o, const std::vector<std::stri
   std::string err;
   if (!ListHosts(db, a, &hosts, &err)) return cli::Fail(err);
   Table t;
-  t.columns = {{"HOST"}, {"DEVICE"}, {"SUBNET"}, {"IP"}, {"MAC"}, {"MODULE"}, {"NAME"}};
+  t.columns = {{"HOST"}, {"DEVICE"}, {"SUBNET"}, {"IP"},      {"MAC"},
+               {"MODULE"}, {"NAME"}, {"VLAN", true}, {"PARENT"}, {"OPTIONS"}};
   for (const Host& h : hosts)
     for (const Interface& i : h.interfaces)
       t.rows.push_back({h.name, i.device, Opt(i.subnet), Opt(i.ip), Opt(i.mac),
-                        Opt(i.module), Opt(i.name)});
+                        Opt(i.module), Opt(i.name),
+                        i.vlan ? Cell(std::to_string(i.vlan)) : Cell(), Opt(i.parent),
+                        Opt(i.options)});
   return Print(o, t);
 }
 
@@ -361,6 +368,8 @@ int Add(Database* db, const Config& cfg, const Options& o, const std::string& no
   if (noun == "host" && !a.empty() && a[0] == "interface") {
     a.erase(a.begin());
     if (!Arity(a, 2, SIZE_MAX, "add host interface")) return 1;
+    // The device may be the second word as it is (Rocks 6's form).
+    if (a[1].find('=') == std::string::npos) a[1] = "device=" + a[1];
     if (!ParseKeyValues({a.begin() + 1, a.end()}, &kv, &err) ||
         !AddInterface(db, a[0], kv, &err))
       return cli::Fail(err);
@@ -391,9 +400,42 @@ int Add(Database* db, const Config& cfg, const Options& o, const std::string& no
   return cli::Fail(noun + ": unknown noun");
 }
 
-int Set(Database* db, const Options& o, const std::string& noun,
-        const std::vector<std::string>& a) {
+// The fields of Rocks 6's `set host interface FIELD HOST IFACE VALUE`.
+const char* const kInterfaceFields[] = {"ip",   "mac",  "subnet",  "network", "name",
+                                        "module", "vlan", "channel", "options"};
+
+int SetInterfaceCmd(Database* db, std::vector<std::string> a) {
   std::string err;
+  // Rocks 6: FIELD HOST [iface=]DEV [FIELD=]VALUE, one field at a time.
+  bool field = false;
+  for (const char* f : kInterfaceFields) field = field || (!a.empty() && a[0] == f);
+  if (field && a.size() == 4 &&
+      (a[2].find('=') == std::string::npos || StartsWith(a[2], "iface=")) &&
+      (a[0] == "options" || a[3].find('=') == std::string::npos ||
+       StartsWith(a[3], a[0] + "="))) {
+    std::string key = a[0], device = a[2], value = a[3];
+    if (StartsWith(device, "iface=")) device.erase(0, 6);
+    if (StartsWith(value, key + "=")) value.erase(0, key.size() + 1);
+    if (!SetInterface(db, a[1], device, {{key, value}}, &err)) return cli::Fail(err);
+    return 0;
+  }
+  if (!Arity(a, 3, SIZE_MAX, "set host interface")) return 1;
+  KeyValues kv;
+  std::string device = a[1];
+  if (StartsWith(device, "iface=")) device.erase(0, 6);
+  if (!ParseKeyValues({a.begin() + 2, a.end()}, &kv, &err) ||
+      !SetInterface(db, a[0], device, kv, &err))
+    return cli::Fail(err);
+  return 0;
+}
+
+int Set(Database* db, const Options& o, const std::string& noun,
+        std::vector<std::string> a) {
+  std::string err;
+  if (noun == "host" && !a.empty() && a[0] == "interface") {
+    a.erase(a.begin());
+    return SetInterfaceCmd(db, a);
+  }
   if (noun == "host") {
     if (!Arity(a, 1, SIZE_MAX, "set host")) return 1;
     KeyValues kv;

@@ -184,7 +184,7 @@ struct NewHost {
   std::vector<Interface> interfaces;  ///< host field ignored
 };
 
-/// Fills `host` from `appliance= rack= rank= cpus= arch= os= comment=
+/// Fills `host` from `appliance= rack= rank= cpus= memory= arch= os= comment=
 /// action= mac= ip= subnet= device= module=` (the interface keys describe
 /// one interface).
 bool ParseNewHost(const std::string& name, const KeyValues& kv, NewHost* host,
@@ -196,7 +196,7 @@ bool AddHost(Database* db, const NewHost& host, std::string* err);
 /// host's id.
 bool InsertHost(Database* db, const NewHost& host, int64_t* id, std::string* err);
 
-/// Changes `appliance rack rank cpus arch os comment action name`
+/// Changes `appliance rack rank cpus memory arch os comment action name`
 /// (one transaction).
 bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
              std::string* err);
@@ -214,11 +214,49 @@ bool RemoveHosts(Database* db, const std::vector<std::string>& names,
 /// slice, the host) inside the caller's transaction, checking nothing.
 bool DeleteHostRows(Database* db, int64_t id, std::string* err);
 
-/// Adds an interface (`device= mac= ip= subnet= module= name=`).
+/// The highest 802.1Q VLAN id (ids are 1 to 4094).
+constexpr int64_t kMaxVlanId = 4094;
+
+/// Whether `options` (blank-separated) are bond options as the database
+/// keeps them: KEY=VALUE each, the key lower-case letters, digits and
+/// '_', the value printable with no blank, quote, shell character or ';'.
+/// Otherwise `why` names the option.
+bool CheckBondOptions(const std::string& options, std::string* why);
+
+/// Adds an interface: `device= mac= ip= subnet= (network=) module= name=`;
+/// a VLAN: `vlan=ID parent=DEV`; a bond: `options=` or its options as keys
+/// (mode= miimon= ...) and `slaves=DEV,DEV` (existing interfaces of the
+/// host, whose parent becomes it); a bond slave: `parent=BOND` (channel=).
+/// One transaction.
 bool AddInterface(Database* db, const std::string& host, const KeyValues& kv,
                   std::string* err);
+
+/// Changes interface `device` of `host`: the keys of AddInterface, device=
+/// to rename it (its slaves and VLANs follow), and slaves= (the bond's
+/// slaves become exactly those). An empty value clears a field. Every
+/// change is checked as AddInterface checks (the interface is no duplicate
+/// of itself); all or nothing, in one transaction.
+bool SetInterface(Database* db, const std::string& host, const std::string& device,
+                  const KeyValues& kv, std::string* err);
 bool RemoveInterface(Database* db, const std::string& host,
                      const std::string& device, std::string* err);
+
+/// What an installing node says of itself (kickstart.cgi).
+struct HostReport {
+  int64_t cpus = 0;    ///< online CPUs; 0 = not reported
+  int64_t memory = 0;  ///< MiB; 0 = not reported
+  /// Its network interfaces: the kernel's name and the MAC.
+  std::vector<std::pair<std::string, std::string>> nics;
+};
+
+/// Records `report` for host `name`: its CPUs and memory when reported;
+/// each NIC whose MAC no interface has becomes an interface of the host
+/// without an address (or gives its MAC to the host's interface of that
+/// name that has none). A known MAC, the host's or another host's, is
+/// never changed; `notes` gets a line for each NIC left alone that way.
+/// One transaction.
+bool RecordHostReport(Database* db, const std::string& name, const HostReport& report,
+                      std::vector<std::string>* notes, std::string* err);
 
 bool ListAliases(Database* db, std::vector<Alias>* out, std::string* err);
 bool AddAlias(Database* db, const std::string& host, const std::string& alias,

@@ -16,8 +16,9 @@ namespace {
 
 // Kickstart commands that may be given more than once; any other command
 // given again replaces the earlier one in place (a site node overrides).
+// %include (<include> in <main>) names a file each time.
 const std::set<std::string> kRepeatable = {
-    "btrfs",  "driverdisk", "fcoe",    "group",  "iscsi",   "logvol",
+    "btrfs",  "driverdisk", "fcoe",    "group",  "include", "iscsi",   "logvol",
     "module", "network",    "nvdimm",  "part",   "partition", "raid",
     "repo",   "snapshot",   "sshkey",  "sshpw",  "user",    "volgroup",
     "zfcp"};

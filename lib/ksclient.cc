@@ -26,12 +26,19 @@ bool HostIdOf(Database* db, const std::string& host, int64_t* id, std::string* e
 
 }  // namespace
 
+bool ParseMacHeader(const std::string& value, std::string* device, std::string* mac) {
+  std::vector<std::string> words = SplitBlanks(value);
+  if (words.size() != 2 || !ParseMac(words[1], mac)) return false;
+  *device = words[0];
+  return true;
+}
+
 bool IdentifyClient(Database* db, const std::string& remote,
-                    const std::string& mac_header, Host* host,
+                    const std::vector<std::string>& mac_headers, Host* host,
                     std::string* refusal, std::string* err) {
   refusal->clear();
   std::string who = remote.empty() ? "no REMOTE_ADDR" : remote;
-  if (!mac_header.empty()) who += " (" + mac_header + ")";
+  if (!mac_headers.empty()) who += " (" + Join(mac_headers, ", ") + ")";
   std::vector<SqlRow> rows;
   if (!remote.empty() &&
       !db->Query("SELECT h.name, s.name FROM interfaces i JOIN hosts h ON h.id = i.host "
@@ -63,13 +70,15 @@ bool IdentifyClient(Database* db, const std::string& remote,
                ", which is not installed over the network";
     return true;
   }
-  if (!mac_header.empty()) {
-    // The header is "DEVICE MAC"; it may only confirm the address.
-    std::vector<std::string> words = SplitBlanks(mac_header);
-    std::string mac;
+  if (!mac_headers.empty()) {
+    // Each header is "DEVICE MAC"; they may only confirm the address.
     bool mine = false;
-    if (!words.empty() && ParseMac(words.back(), &mac))
-      for (const Interface& i : found.interfaces) mine = mine || i.mac == mac;
+    for (const std::string& h : mac_headers) {
+      std::vector<std::string> words = SplitBlanks(h);
+      std::string mac;
+      if (!words.empty() && ParseMac(words.back(), &mac))
+        for (const Interface& i : found.interfaces) mine = mine || i.mac == mac;
+    }
     if (!mine) {
       *refusal = who + ": the MAC is not " + name + "'s";
       return true;

@@ -6,6 +6,7 @@
 #define ROCKS_LIB_KSCLIENT_H_
 
 #include <string>
+#include <vector>
 
 #include "cluster.h"
 #include "db.h"
@@ -19,16 +20,22 @@ extern const char kInstallSubnet[];
 /// The most install events kept per host; older ones are dropped.
 constexpr int kMaxEventsPerHost = 64;
 
-/// Finds the host a request from `remote` is for. `mac_header` is the
-/// X-RHN-Provisioning-MAC-0 value ("eth0 52:54:00:..."), "" when not sent.
+/// Finds the host a request from `remote` is for. `mac_headers` are the
+/// X-RHN-Provisioning-MAC-0, -1, ... values ("eth0 52:54:00:..."; anaconda
+/// sends one per NIC with inst.ks.sendmac), none when not sent.
 /// The host is the one with `remote` on the install subnet, of an
-/// appliance that is installed over the network (not the frontend); a
-/// header that names another MAC refuses it. When the request is refused
-/// `refusal` says why in one line (naming the address) and `host` is not
-/// set; false only on a database error.
+/// appliance that is installed over the network (not the frontend);
+/// headers none of which names one of its MACs refuse it (a node's other
+/// NICs may not be known yet). When the request is refused `refusal` says
+/// why in one line (naming the address) and `host` is not set; false only
+/// on a database error.
 bool IdentifyClient(Database* db, const std::string& remote,
-                    const std::string& mac_header, Host* host,
+                    const std::vector<std::string>& mac_headers, Host* host,
                     std::string* refusal, std::string* err);
+
+/// The NIC an X-RHN-Provisioning-MAC-N value names: "DEVICE MAC"; false
+/// when it is not that form.
+bool ParseMacHeader(const std::string& value, std::string* device, std::string* mac);
 
 /// Whether `state` (installing, installed, failed) may be recorded now
 /// for `host`, by its last event: installing after a kickstart was sent,
