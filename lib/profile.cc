@@ -81,6 +81,7 @@ class Expander {
              XmlEscapeAttr(p.relpath) + "\" roll=\"" + XmlEscapeAttr(n->roll) + "\"/>\n";
       }
     }
+    o += HostKickstartNodeXml(options_.host_config);
     for (const NodeFile* n : nodes) {
       node_ = n;
       for (const NodePart& p : n->parts) {
@@ -88,6 +89,9 @@ class Expander {
         if (!TopLevel(p.root, &o, err)) return false;
       }
     }
+    // What the database says of the host comes last: its commands replace
+    // a node file's of the same name.
+    o += HostKickstartXml(options_.host_config);
     o += "</profile>\n";
     return true;
   }
@@ -534,6 +538,7 @@ bool HostProfileInput(Database* db, const Host& host, ProfileOptions* options,
     }
     options->selection.release = it->second;
   }
+  if (!HostKickstartConfig(db, host, &options->host_config, err)) return false;
   *graph = app.graph;
   return true;
 }

@@ -10,6 +10,7 @@
 #include "cond.h"
 #include "db.h"
 #include "graph.h"
+#include "hostconf.h"
 
 namespace rocks {
 
@@ -20,6 +21,9 @@ struct ProfileOptions {
   Selection selection;    ///< arch, os, release; attrs is set by ExpandProfile
   bool eval = false;      ///< run <eval> elements
   bool allow_missing = false;
+  /// The host's data from the database (hostconf.h), appended to the
+  /// profile as node "database"; empty for an appliance.
+  HostKickstart host_config;
 };
 
 /// Walks `tree` from `options.root` and prints the expanded profile as one
@@ -32,7 +36,8 @@ bool ExpandProfile(ProfileTree* tree, const ProfileOptions& options,
 /// resolved attributes (host over appliance over global) plus
 /// Node_Hostname, Node_Address, Node_MAC, Node_Interface, Node_Appliance,
 /// Node_Membership, Node_Architecture, Node_OS, Node_Rack, Node_Rank,
-/// Node_CPUs and Node_Graph. The attribute `release` (8, 9) selects the
+/// Node_CPUs and Node_Graph; and options->host_config, what the database
+/// says of the host for its kickstart (HostKickstartConfig). The attribute `release` (8, 9) selects the
 /// OS release; ExpandProfile gives it to node files as Node_Release.
 bool HostProfileInput(Database* db, const Host& host, ProfileOptions* options,
                       std::string* graph, Attributes* attrs, std::string* err);
