@@ -1,6 +1,6 @@
 // Static routes and firewall rules at global, appliance and host scope,
-// and what they become on a node: NetworkManager route settings and
-// firewalld policies, written by the node's kickstart.
+// and the files they become on a node (the routes file, the firewalld
+// policies); lib/hostrules puts those in the host's kickstart.
 //
 // Scopes and owners follow the attributes' convention (AttrScope): a host
 // has the routes and rules of its own, of its appliance and the global
@@ -97,24 +97,6 @@ std::string RenderFirewallPolicy(const std::vector<FirewallRule>& rules,
 /// trusted zone) and leaves by the public zone is forwarded and
 /// masqueraded.
 std::string RenderMasqueradePolicy();
-
-/// A file a node's %post writes.
-struct NodeFile {
-  std::string path;
-  std::string mode;  ///< "0644"
-  std::string content;
-};
-
-/// What the routes and firewall rules add to one host's kickstart.
-struct NetRulesKickstart {
-  std::vector<std::string> main;  ///< main commands ("firewall --enabled ...")
-  std::vector<NodeFile> files;    ///< written by %post, in this order
-  std::vector<std::string> post;  ///< %post shell lines, after the files
-};
-
-/// The routes, firewall rules and (on the frontend) masquerading of `host`.
-bool HostNetRules(Database* db, const Host& host, NetRulesKickstart* out,
-                  std::string* err);
 
 }  // namespace rocks
 

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "cluster.h"
+#include "hostconf.h"
+#include "hostrules.h"
 #include "net.h"
 #include "test_db.h"
 
@@ -329,32 +331,45 @@ TEST_P(NetRulesTest, HostKickstartHasRoutesFirewallAndMasquerade) {
   rule.scope = AttrScope::kAppliance;
   rule.owner = "compute";
   ASSERT_TRUE(AddFirewallRule(db_.get(), rule, &err)) << err;
-  auto paths = [](const NetRulesKickstart& k) {
+  auto paths = [](const HostKickstart& k) {
     Strings out;
-    for (const NodeFile& f : k.files) out.push_back(f.path + " " + f.mode);
+    for (const KsFile& f : k.files) out.push_back(f.path + " " + f.perms);
     return out;
   };
   std::vector<Host> hosts;
   ASSERT_TRUE(ListHosts(db_.get(), {"compute-0-0", "frontend"}, &hosts, &err)) << err;
-  NetRulesKickstart node, frontend;
-  ASSERT_TRUE(HostNetRules(db_.get(), hosts[0], &node, &err)) << err;
-  EXPECT_EQ(node.main, Strings{"firewall --enabled --service=ssh"});
-  EXPECT_EQ(paths(node), (Strings{"/etc/rocks/routes 0644", "/usr/libexec/rocks-routes 0755",
-                                  "/etc/systemd/system/rocks-routes.service 0644",
-                                  "/etc/firewalld/policies/rocks.xml 0644"}));
+  HostKickstartContext ctx;
+  ASSERT_TRUE(FindAppliance(db_.get(), "compute", &ctx.appliance, &err)) << err;
+  ASSERT_TRUE(ListSubnets(db_.get(), &ctx.subnets, &err)) << err;
+  HostKickstart node, frontend;
+  ASSERT_TRUE(HostRulesConfig(db_.get(), hosts[0], ctx, &node, &err)) << err;
+  ASSERT_EQ(node.main.size(), 1u);
+  EXPECT_EQ(node.main[0].name, "firewall");
+  EXPECT_EQ(node.main[0].words, (Strings{"--enabled", "--service=ssh"}));
+  EXPECT_EQ(paths(node),
+            (Strings{"/etc/rocks/routes 0644", "/usr/libexec/rocks-routes 0755",
+                     "/etc/systemd/system/rocks-routes.service 0644",
+                     "/etc/systemd/system/multi-user.target.d/rocks-routes.conf 0644",
+                     "/etc/firewalld/policies/rocks.xml 0644"}));
   EXPECT_NE(node.files[0].content.find("\n10.2.0.0/16 10.1.1.254 52:54:00:00:01:01 eth0\n"),
             std::string::npos)
       << node.files[0].content;
-  EXPECT_EQ(node.post, Strings{"systemctl enable rocks-routes.service"});
-  ASSERT_TRUE(HostNetRules(db_.get(), hosts[1], &frontend, &err)) << err;
+  EXPECT_TRUE(node.post.empty());
+  ASSERT_TRUE(FindAppliance(db_.get(), "frontend", &ctx.appliance, &err)) << err;
+  ASSERT_TRUE(HostRulesConfig(db_.get(), hosts[1], ctx, &frontend, &err)) << err;
   // The frontend's own node file enables its firewall.
   EXPECT_TRUE(frontend.main.empty());
   EXPECT_EQ(paths(frontend),
             (Strings{"/etc/rocks/routes 0644", "/usr/libexec/rocks-routes 0755",
                      "/etc/systemd/system/rocks-routes.service 0644",
+                     "/etc/systemd/system/multi-user.target.d/rocks-routes.conf 0644",
                      "/etc/firewalld/policies/rocks-masquerade.xml 0644",
                      "/etc/sysctl.d/90-rocks-forward.conf 0644"}));
-  EXPECT_NE(frontend.files[3].content.find("<masquerade/>"), std::string::npos);
+  EXPECT_NE(frontend.files[4].content.find("<masquerade/>"), std::string::npos);
+  // The part is one of the host's kickstart.
+  HostKickstart all;
+  ASSERT_TRUE(HostKickstartConfig(db_.get(), hosts[0], &all, &err)) << err;
+  EXPECT_NE(HostKickstartXml(all).find("/etc/firewalld/policies/rocks.xml"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, NetRulesTest, testing::Values(TestEngine::kSqlite), EngineName);
