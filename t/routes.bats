@@ -335,6 +335,8 @@ snmp private -       161  udp      accept appliance" ]
   host_kickstart compute-0-0 >"$T/c.ks"
   grep -x 'firewall --enabled --service=ssh' "$T/c.ks"
   ! grep -x 'firewall --disabled' "$T/c.ks"
+  # Still a kickstart anaconda takes.
+  awk -f "$ROCKS_SRCDIR/t/data/graph/ks-lint" "$T/c.ks"
   written_file "$T/c.ks" /etc/firewalld/policies/rocks.xml >"$T/rocks.xml"
   run cat "$T/rocks.xml"
   [ "$output" = '<?xml version="1.0" encoding="utf-8"?>
@@ -391,6 +393,7 @@ snmp private -       161  udp      accept appliance" ]
 </policy>' ]
   xmllint --noout "$T/masq.xml"
   [ "$(written_file "$T/f.ks" /etc/sysctl.d/90-rocks-forward.conf | tail -1)" = "net.ipv4.ip_forward = 1" ]
+  awk -f "$ROCKS_SRCDIR/t/data/graph/ks-lint" "$T/f.ks"
   # The frontend's own node file keeps its firewall command.
   grep -q '^firewall --enabled --service=ssh --service=http --service=https --trust=' "$T/f.ks"
 }
