@@ -16,6 +16,7 @@
 #include "kstext.h"
 #include "net.h"
 #include "network.h"
+#include "netrules_cmd.h"
 #include "run_host.h"
 #include "roll.h"
 #include "rocks_vm.h"
@@ -38,6 +39,8 @@ const char kUsage[] =
     " rocks [options] add alias HOST ALIAS\n"
     " rocks [options] add attr NAME VALUE\n"
     " rocks [options] add roll ISO|DIR\n"
+    " rocks [options] add route DEST/PREFIX gateway=IP|network=NAME\n"
+    " rocks [options] add firewall NAME KEY=VALUE...\n"
     " rocks [options] list host [SELECTION...]\n"
     " rocks [options] list host interface [HOST...]\n"
     " rocks [options] list appliance\n"
@@ -45,6 +48,8 @@ const char kUsage[] =
     " rocks [options] list alias\n"
     " rocks [options] list attr [NAME...]\n"
     " rocks [options] list roll\n"
+    " rocks [options] list route\n"
+    " rocks [options] list firewall\n"
     " rocks [options] set host HOST KEY=VALUE...\n"
     " rocks [options] set network NAME KEY=VALUE...\n"
     " rocks [options] set appliance NAME KEY=VALUE...\n"
@@ -60,6 +65,8 @@ const char kUsage[] =
     " rocks [options] remove alias ALIAS\n"
     " rocks [options] remove attr NAME\n"
     " rocks [options] remove roll NAME [version=VERSION]\n"
+    " rocks [options] remove route DEST/PREFIX\n"
+    " rocks [options] remove firewall NAME\n"
     " rocks [options] create roll ROLLDIR\n"
     " rocks [options] sync config\n"
     " rocks [options] run host SELECTION... -- COMMAND...\n"
@@ -78,8 +85,8 @@ const char kUsage[] =
     "Options:\n"
     "     --db=URL                  cluster database (sqlite:PATH or mysql://...)\n"
     " -f, --format=FORMAT           listing format: table, tsv or json\n"
-    " -H, --host=HOST               attr: work on this host's attributes\n"
-    " -A, --appliance=NAME          attr: work on this appliance's attributes\n"
+    " -H, --host=HOST               attr, route, firewall: work on this host's\n"
+    " -A, --appliance=NAME          attr, route, firewall: work on this appliance's\n"
     " -n, --dry-run                 sync config: show the changes as a diff, change nothing\n"
     " -v, --verbose                 sync config: say what was written and reloaded\n"
     "     --fanout=N                run host: hosts at once (32)\n"
@@ -611,12 +618,13 @@ int RunHostCmd(Database* db, const Config& cfg, Options& o,
 const std::vector<std::pair<std::string, std::vector<std::string>>> kCommands = {
     {"init", {}},
     {"dump", {}},
-    {"add", {"host", "network", "appliance", "alias", "attr", "roll"}},
-    {"list", {"host", "network", "subnet", "appliance", "alias", "attr", "roll"}},
+    {"add", {"host", "network", "appliance", "alias", "attr", "roll", "route", "firewall"}},
+    {"list", {"host", "network", "subnet", "appliance", "alias", "attr", "roll", "route",
+              "firewall"}},
     {"set", {"host", "network", "appliance", "attr"}},
     {"enable", {"roll"}},
     {"disable", {"roll"}},
-    {"remove", {"host", "network", "appliance", "alias", "attr", "roll"}},
+    {"remove", {"host", "network", "appliance", "alias", "attr", "roll", "route", "firewall"}},
     {"create", {"roll", "host"}},
     {"start", {"host"}},
     {"stop", {"host"}},
@@ -652,11 +660,34 @@ bool CheckCommand(const std::vector<std::string>& args) {
   return false;
 }
 
+/// The Rocks 6 spellings `VERB host|appliance attr|route|firewall OWNER
+/// ...` as `VERB attr|route|firewall --host|--appliance=OWNER ...`.
+bool Rocks6Scope(Options& o) {
+  std::vector<std::string>& a = o.args;
+  if (a.size() < 3 || (a[1] != "host" && a[1] != "appliance") ||
+      (a[2] != "attr" && a[2] != "route" && a[2] != "firewall"))
+    return true;
+  const std::string what = a[0] + " " + a[1] + " " + a[2];
+  if (a.size() < 4) {
+    cli::Fail(what + ": missing " + (a[1] == "host" ? "HOST" : "APPLIANCE"));
+    return false;
+  }
+  if (!o.host.empty() || !o.appliance.empty()) {
+    cli::Fail(what + " " + a[3] + ": the scope is given twice (drop --host/--appliance)");
+    return false;
+  }
+  (a[1] == "host" ? o.host : o.appliance) = a[3];
+  a.erase(a.begin() + 3);
+  a.erase(a.begin() + 1);
+  return true;
+}
+
 int Run(Options& o) {
   if (o.args.empty()) {
     cli::Fail("missing command");
     return cli::TryHelp();
   }
+  if (!Rocks6Scope(o)) return 1;
   if (!CheckCommand(o.args)) return 1;
   const std::string verb = o.args[0];
   if (verb != "init" && o.init_given)
@@ -695,6 +726,12 @@ int Run(Options& o) {
   if (IsVmCommand(o.args)) return RunVmCommand(db.get(), o.args, o.format, o.force);
   const std::string noun = o.args[1];
   std::vector<std::string> rest(o.args.begin() + 2, o.args.end());
+  if (noun == "route" || noun == "firewall") {
+    AttrScope scope;
+    std::string owner;
+    if (!AttrScopeOf(o, &scope, &owner)) return 1;
+    return NetRulesCommand(db.get(), verb, noun, scope, owner, o.format, rest);
+  }
   if (verb == "add") return Add(db.get(), cfg, o, noun, rest);
   if (verb == "enable" || verb == "disable") return EnableRoll(db.get(), verb, rest);
   if (verb == "list") return List(db.get(), o, noun, rest);

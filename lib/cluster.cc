@@ -745,6 +745,13 @@ bool FillNewCluster(Database* db, const InitOptions& o, bool schema_exists,
   if (!InsertInterface(db, fe_id, priv, err)) return false;
   if (!o.public_address.empty() && !InsertInterface(db, fe_id, pub, err))
     return false;
+  // Login nodes run a firewall; the frontend's snmp-status asks them over
+  // the private network.
+  if (!db->Exec("INSERT INTO firewall_rules (scope, owner, name, subnet, port, protocol, "
+                "action) SELECT 'appliance', a.id, 'snmp', s.id, '161', 'udp', 'accept' "
+                "FROM appliances a, subnets s WHERE a.name = 'login' AND s.name = 'private'",
+                {}, err))
+    return false;
 
   std::string fe_ip = FormatIPv4(priv_ip);
   const std::pair<const char*, std::string> kGlobals[] = {
@@ -969,8 +976,9 @@ bool ParseNewHost(const std::string& name, const KeyValues& kv, NewHost* host,
   if (!ParseInterfaceKeys(kv, &ifc, &any_ifc, &rest, err)) return false;
   for (const auto& [key, value] : rest) {
     int64_t n;
-    if (key == "appliance") {
-      host->appliance = value;
+    if (key == "appliance" || key == "membership") {
+      // Rocks 6 called it membership, capitalised ("Compute").
+      host->appliance = key == "membership" ? ToLower(value) : value;
     } else if (key == "rack" || key == "rank" || key == "cpus" || key == "memory") {
       if (!ParseCount(key, value, &n, err)) return false;
       if (key == "rack") host->rack = n;
@@ -994,6 +1002,21 @@ bool ParseNewHost(const std::string& name, const KeyValues& kv, NewHost* host,
     }
   }
   if (any_ifc) host->interfaces.push_back(ifc);
+  // Rocks 6: `add host compute-0-1` is appliance compute, rack 0, rank 1.
+  if (host->appliance.empty()) {
+    std::vector<std::string> parts = Split(host->name, '-');
+    int64_t rack, rank;
+    if (parts.size() < 3 || !ParseInt(parts[parts.size() - 2], &rack) ||
+        !ParseInt(parts.back(), &rank) || rack < 0 || rank < 0) {
+      *err = host->name + ": no appliance= and the name is not APPLIANCE-RACK-RANK";
+      return false;
+    }
+    parts.resize(parts.size() - 2);
+    host->appliance = Join(parts, "-");
+    host->appliance_from_name = true;
+    if (!host->rack) host->rack = rack;
+    if (!host->rank) host->rank = rank;
+  }
   return true;
 }
 
@@ -1030,6 +1053,21 @@ bool InsertHost(Database* db, const NewHost& given, int64_t* id, std::string* er
   }
   if (!CheckNotAlias(db, h.name, h.name, err)) return false;
   Appliance app;
+  if (h.appliance_from_name) {
+    // The name's appliance part may be the short name too (c-0-1).
+    rows.clear();
+    if (!db->Query("SELECT name FROM appliances WHERE name = ? OR short_name = ? "
+                   "ORDER BY name = ? DESC",
+                   {SqlParam::Text(h.appliance), SqlParam::Text(h.appliance),
+                    SqlParam::Text(h.appliance)},
+                   &rows, err))
+      return false;
+    if (rows.empty()) {
+      *err = h.name + ": no appliance= and no appliance called " + h.appliance;
+      return false;
+    }
+    h.appliance = Str(rows[0][0]);
+  }
   if (!ApplianceByName(db, h.appliance, &app, "appliance=" + h.appliance, err) ||
       !CheckFrontendAppliance(db, 0, app.name, "appliance=" + h.appliance, err))
     return false;
@@ -1090,10 +1128,12 @@ bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
     int64_t n;
     std::string column;
     SqlParam param;
-    if (key == "appliance") {
+    if (key == "appliance" || key == "membership") {
       Appliance app;
-      if (!ApplianceByName(db, value, &app, "appliance=" + value, err) ||
-          !CheckFrontendAppliance(db, id, app.name, "appliance=" + value, err))
+      const std::string name = key == "membership" ? ToLower(value) : value;
+      const std::string label = key + "=" + value;
+      if (!ApplianceByName(db, name, &app, label, err) ||
+          !CheckFrontendAppliance(db, id, app.name, label, err))
         return false;
       column = "appliance";
       param = SqlParam::Int(app.id);

@@ -173,6 +173,8 @@ bool ParseKeyValues(const std::vector<std::string>& words, KeyValues* out,
 struct NewHost {
   std::string name;
   std::string appliance;
+  /// Taken from a NAME-RACK-RANK name: may be the appliance's short name.
+  bool appliance_from_name = false;
   std::optional<int64_t> rack;
   std::optional<int64_t> rank;
   int64_t cpus = 1;
@@ -186,7 +188,8 @@ struct NewHost {
 
 /// Fills `host` from `appliance= rack= rank= cpus= memory= arch= os= comment=
 /// action= mac= ip= subnet= device= module=` (the interface keys describe
-/// one interface).
+/// one interface). Rocks 6 spellings: membership= for appliance=, and
+/// with neither, appliance, rack and rank from a name APPLIANCE-RACK-RANK.
 bool ParseNewHost(const std::string& name, const KeyValues& kv, NewHost* host,
                   std::string* err);
 

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "hostrules.h"
 #include "ksclient.h"
 #include "kstext.h"
 #include "net.h"
@@ -19,6 +20,7 @@ namespace {
 // (routes, firewall rules) is one more line here.
 const HostKickstartPart kHostKickstartParts[] = {
     HostNetworkConfig,
+    HostRulesConfig,
 };
 
 // The file the %pre writes the network commands that need the kernel's

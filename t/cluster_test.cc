@@ -633,9 +633,31 @@ TEST_P(ClusterTest, AddHostUnknownAppliance) {
 
 TEST_P(ClusterTest, AddHostMissingAppliance) {
   std::string before = Snapshot(), err;
-  EXPECT_FALSE(Add("compute-0-0", {"rack=1"}, &err));
-  EXPECT_EQ(err, "compute-0-0: missing appliance=");
+  EXPECT_FALSE(Add("node7", {"rack=1"}, &err));
+  EXPECT_EQ(err, "node7: no appliance= and the name is not APPLIANCE-RACK-RANK");
+  EXPECT_FALSE(Add("gpu-0-0", {}, &err));
+  EXPECT_EQ(err, "gpu-0-0: no appliance= and no appliance called gpu");
   EXPECT_EQ(Snapshot(), before);
+}
+
+TEST(ParseNewHost, Rocks6NamesAndMembership) {
+  NewHost h;
+  std::string err;
+  ASSERT_TRUE(ParseNewHost("Compute-2-7", {}, &h, &err)) << err;
+  EXPECT_EQ(h.appliance + " " + std::to_string(*h.rack) + " " + std::to_string(*h.rank),
+            "compute 2 7");
+  EXPECT_TRUE(h.appliance_from_name);
+  NewHost g;
+  ASSERT_TRUE(ParseNewHost("my-gpu-1-3", {{"rank", "9"}}, &g, &err)) << err;
+  EXPECT_EQ(g.appliance + " " + std::to_string(*g.rack) + " " + std::to_string(*g.rank),
+            "my-gpu 1 9");
+  NewHost m;
+  ASSERT_TRUE(ParseNewHost("node", {{"membership", "Compute"}}, &m, &err)) << err;
+  EXPECT_EQ(m.appliance, "compute");
+  EXPECT_FALSE(m.appliance_from_name);
+  NewHost bad;
+  EXPECT_FALSE(ParseNewHost("c-0", {}, &bad, &err));
+  EXPECT_EQ(err, "c-0: no appliance= and the name is not APPLIANCE-RACK-RANK");
 }
 
 TEST_P(ClusterTest, AddHostInvalidName) {

@@ -233,9 +233,73 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30" ]
     add host compute-0-9 appliance=compte
 }
 
-@test "add host: missing appliance" {
+@test "add host: no appliance and a name that is not APPLIANCE-RACK-RANK" {
   rocks_fixture
-  fails_unchanged "rocks: compute-0-9: missing appliance=" add host compute-0-9 rack=0
+  fails_unchanged "rocks: node9: no appliance= and the name is not APPLIANCE-RACK-RANK" \
+    add host node9 rack=0
+  fails_unchanged "rocks: compute-x-1: no appliance= and the name is not APPLIANCE-RACK-RANK" \
+    add host compute-x-1
+}
+
+@test "add host: no appliance and a name whose appliance is unknown" {
+  rocks_fixture
+  fails_unchanged "rocks: gpu-0-0: no appliance= and no appliance called gpu" add host gpu-0-0
+}
+
+@test "add host APPLIANCE-RACK-RANK takes appliance, rack and rank from the name (Rocks 6)" {
+  rocks_fixture
+  rocks add host compute-2-7
+  rocks add host c-3-1 cpus=2
+  rocks add host nas-0-5 rank=9
+  run --separate-stderr rocks list host compute-2-7 c-3-1 nas-0-5
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'compute-2-7\tcompute\t2\t7\t1\tos\t\t\nc-3-1\tcompute\t3\t1\t2\tos\t\t\nnas-0-5\tnas\t0\t9\t1\tos\t\t')" ]
+}
+
+@test "membership= is appliance= in add host and set host (Rocks 6)" {
+  rocks_fixture
+  rocks add host node-a membership=Compute rack=4 rank=2
+  rocks set host compute-0-0 membership=Login
+  run --separate-stderr rocks list host node-a compute-0-0
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'node-a\tcompute\t4\t2\t1\tos\t\t\ncompute-0-0\tlogin\t0\t0\t4\tos\t10.255.255.254\t52:54:00:00:00:10')" ]
+  fails_unchanged "rocks: membership=Storage: unknown appliance" set host compute-0-1 membership=Storage
+}
+
+@test "host attr and appliance attr: the Rocks 6 spellings of --host and --appliance" {
+  rocks_fixture
+  rocks set host attr compute-0-0 Slurm_Partition gpu
+  rocks add host attr compute-0-0 site_note "rack by the door"
+  rocks set appliance attr compute Slurm_Partition batch
+  run --separate-stderr rocks list host attr compute-0-0 Slurm_Partition site_note
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'Slurm_Partition\tgpu\thost\nsite_note\track by the door\thost')" ]
+  [ "$(rocks list attr --host=compute-0-0 Slurm_Partition)" = "$(printf 'Slurm_Partition\tgpu\thost')" ]
+  run --separate-stderr rocks list appliance attr compute Slurm_Partition
+  [ "$output" = "$(printf 'Slurm_Partition\tbatch\tappliance')" ]
+  rocks remove host attr compute-0-0 Slurm_Partition
+  run --separate-stderr rocks list host attr compute-0-1 Slurm_Partition
+  [ "$output" = "$(printf 'Slurm_Partition\tbatch\tappliance')" ]
+  run --separate-stderr rocks list host attr compute-0-0 Slurm_Partition
+  [ "$output" = "$(printf 'Slurm_Partition\tbatch\tappliance')" ]
+}
+
+@test "host attr: missing HOST" {
+  rocks_fixture
+  fails_unchanged "rocks: list host attr: missing HOST" list host attr
+  fails_unchanged "rocks: set appliance attr: missing APPLIANCE" set appliance attr
+}
+
+@test "host attr: unknown host" {
+  rocks_fixture
+  fails_unchanged "rocks: compute-0-9: unknown host (did you mean 'compute-0-0'?)" \
+    set host attr compute-0-9 a b
+}
+
+@test "host attr: the scope given twice" {
+  rocks_fixture
+  fails_unchanged "rocks: set host attr compute-0-0: the scope is given twice (drop --host/--appliance)" \
+    set host attr --host=compute-0-1 compute-0-0 a b
 }
 
 @test "add host: duplicate name" {
@@ -831,7 +895,7 @@ Try 'rocks --help' for more information." ]
   run --separate-stderr rocks remove
   [ "$status" -eq 1 ]
   [ "$output" = "" ]
-  [ "$stderr" = "rocks: remove: missing noun (expected one of: host, network, appliance, alias, attr, roll)" ]
+  [ "$stderr" = "rocks: remove: missing noun (expected one of: host, network, appliance, alias, attr, roll, route, firewall)" ]
 }
 
 @test "a database the previous release made migrates forward by itself, keeping everything" {
