@@ -157,6 +157,45 @@ bool DumpCluster(Database* db, std::string* out, std::string* err) {
     w.push_back(CellText(r[3]));
     lines.Add(w);
   }
+  // Routes and firewall rules, by scope as the attributes. init's rule
+  // that lets login nodes answer SNMP goes first, so that the cluster's
+  // own version of it (or its absence) is what stays.
+  std::vector<SqlRow> routes, rules;
+  if (!db->Query("SELECT r.scope, r.owner, r.network, r.prefix, r.gateway, s.name "
+                 "FROM routes r LEFT JOIN subnets s ON s.id = r.subnet "
+                 "ORDER BY r.scope = 'host', r.scope = 'appliance', r.owner, r.network, "
+                 "r.prefix",
+                 {}, &routes, err) ||
+      !db->Query("SELECT f.scope, f.owner, f.name, s.name, f.service, f.port, f.protocol, "
+                 "f.action FROM firewall_rules f LEFT JOIN subnets s ON s.id = f.subnet "
+                 "ORDER BY f.scope = 'host', f.scope = 'appliance', f.owner, f.name",
+                 {}, &rules, err))
+    return false;
+  auto scoped = [&](const std::string& verb, const char* noun, const SqlRow& r) {
+    std::vector<std::string> w = {"rocks", verb, noun};
+    std::string scope = CellText(r[0]);
+    if (scope == "appliance") w.push_back("--appliance=" + app_name[CellInt(r[1])]);
+    if (scope == "host") w.push_back("--host=" + host_name[CellInt(r[1])]);
+    return w;
+  };
+  for (const SqlRow& r : routes) {
+    std::vector<std::string> w = scoped("add", "route", r);
+    w.push_back(CellText(r[2]) + "/" + CellText(r[3]));
+    w.push_back(r[4] ? "gateway=" + CellText(r[4]) : "network=" + CellText(r[5]));
+    lines.Add(w);
+  }
+  if (std::any_of(apps.begin(), apps.end(), [](const Appliance& a) { return a.name == "login"; }))
+    lines.Add({"rocks", "remove", "firewall", "--appliance=login", "snmp"});
+  for (const SqlRow& r : rules) {
+    std::vector<std::string> w = scoped("add", "firewall", r);
+    w.push_back(CellText(r[2]));
+    if (r[3]) w.push_back("network=" + CellText(r[3]));
+    if (r[4]) w.push_back("service=" + CellText(r[4]));
+    if (r[5]) w.push_back("port=" + CellText(r[5]));
+    if (r[6]) w.push_back("protocol=" + CellText(r[6]));
+    w.push_back("action=" + CellText(r[7]));
+    lines.Add(w);
+  }
   *out = std::move(lines.text());
   return true;
 }

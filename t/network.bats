@@ -213,6 +213,13 @@ public  192.168.1.0 255.255.255.0 24     example.org 1500  no   no  no  -" ]
   rocks set attr site_note "kept; with 'quotes' and \$dollars"
   rocks set attr --appliance=gpu Kickstart_Lang de_DE.UTF-8
   rocks set attr --host=gpu-0-0 -- power_note "-starts with a dash"
+  rocks add route 192.168.50.0/24 gateway=10.1.1.254
+  rocks add route --appliance=gpu 172.20.0.0/16 network=ib
+  rocks add route --host=gpu-0-0 172.21.0.0/16 gateway=172.16.0.254
+  rocks add firewall --appliance=gpu slurmd port=6818 protocol=tcp network=private action=accept
+  rocks add firewall ssh-in service=ssh action=accept
+  rocks remove firewall --appliance=login snmp
+  rocks add firewall --appliance=login snmp port=161-162 protocol=udp network=private action=accept
   run --separate-stderr rocks dump
   [ "$status" -eq 0 ]
   [ "$stderr" = "" ]
