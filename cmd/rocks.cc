@@ -202,14 +202,15 @@ int ListHostCmd(Database* db, const Options& o, const std::vector<std::string>& 
     return cli::Fail(err);
   Table t;
   t.columns = {{"HOST"}, {"APPLIANCE"}, {"RACK", true}, {"RANK", true},
-               {"CPUS", true}, {"MEMORY", true}, {"ACTION"}, {"IP"}, {"MAC"}};
+               {"CPUS", true}, {"ACTION"}, {"IP"}, {"MAC"}, {"MEMORY", true}};
   for (const Host& h : hosts) {
     const Interface* i = PrivateInterface(h);
-    // MiB as the installer reported it; none while it has not.
+    // MEMORY last (scripts cut the columns before it): MiB as the
+    // installer reported it, none while it has not.
     t.rows.push_back({h.name, h.appliance, std::to_string(h.rack),
-                      std::to_string(h.rank), std::to_string(h.cpus),
-                      h.memory > 0 ? Cell(std::to_string(h.memory)) : Cell(), h.boot_action,
-                      i ? Opt(i->ip) : Cell(), i ? Opt(i->mac) : Cell()});
+                      std::to_string(h.rank), std::to_string(h.cpus), h.boot_action,
+                      i ? Opt(i->ip) : Cell(), i ? Opt(i->mac) : Cell(),
+                      h.memory > 0 ? Cell(std::to_string(h.memory)) : Cell()});
   }
   return Print(o, t);
 }

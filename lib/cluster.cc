@@ -1340,11 +1340,17 @@ bool WriteChanged(Database* db, const std::vector<Interface>& before,
   return true;
 }
 
-std::vector<std::string> InterfaceKeyNames() {
-  std::vector<std::string> v(std::begin(kInterfaceKeys), std::end(kInterfaceKeys));
-  v.push_back("slaves");
-  for (const char* k : kBondOptionKeys) v.push_back(k);
-  return v;
+// An unknown key of add/set host interface: the closest interface key or
+// bond option, or the list of the keys (the bond options summed up).
+std::string UnknownInterfaceKey(const std::string& key, const std::string& value) {
+  std::vector<std::string> keys(std::begin(kInterfaceKeys), std::end(kInterfaceKeys));
+  keys.push_back("slaves");
+  std::vector<std::string> all = keys;
+  for (const char* k : kBondOptionKeys) all.push_back(k);
+  std::string s = key + "=" + value + ": unknown key";
+  std::string m = ClosestMatch(key, all);
+  if (!m.empty()) return s + " (did you mean '" + m + "'?)";
+  return s + " (expected " + Join(keys, ", ") + " or a bond option: mode, miimon, ...)";
 }
 
 }  // namespace
@@ -1363,7 +1369,7 @@ bool AddInterface(Database* db, const std::string& host, const KeyValues& kv,
       if (!ParseSlaves(value, &slaves, err)) return false;
       continue;
     }
-    *err = UnknownKey(key, value, InterfaceKeyNames());
+    *err = UnknownInterfaceKey(key, value);
     return false;
   }
   if (ifc.device.empty()) {
@@ -1424,7 +1430,7 @@ bool SetInterface(Database* db, const std::string& host, const std::string& devi
       if (!value.empty() && !ParseSlaves(value, &slaves, err)) return false;
       continue;
     }
-    *err = UnknownKey(key, value, InterfaceKeyNames());
+    *err = UnknownInterfaceKey(key, value);
     return false;
   }
   // An address given without a network finds its network again.

@@ -949,14 +949,14 @@ struct SlurmNode {
   std::vector<std::string> partitions;
 };
 
-// The compute hosts by rack and rank with their private address and the
-// Slurm_Partition and Slurm_RealMemory attributes in force (host over
-// appliance over global): two queries for any number of hosts. A host
+// The compute hosts by rack and rank with their private address, memory
+// and the Slurm_Partition and Slurm_RealMemory attributes in force (host
+// over appliance over global): two queries for any number of hosts. A host
 // whose CPU count is unknown (0) is an error naming every such host.
 bool LoadSlurmNodes(Database* db, std::vector<SlurmNode>* out, std::string* err) {
   std::vector<SqlRow> hosts, attrs;
   if (!db->Query(
-          "SELECT h.id, h.name, h.cpus, a.id, a.name, i.ip "
+          "SELECT h.id, h.name, h.cpus, a.id, a.name, i.ip, h.memory "
           "FROM hosts h JOIN appliances a ON a.id = h.appliance "
           "LEFT JOIN interfaces i ON i.host = h.id AND i.ip IS NOT NULL AND "
           "i.subnet = (SELECT id FROM subnets WHERE name = 'private') "
@@ -991,11 +991,14 @@ bool LoadSlurmNodes(Database* db, std::vector<SlurmNode>* out, std::string* err)
     n.addr = Str(r[5]);
     int64_t appliance = Int(r[3]);
     if (n.cpus <= 0) unknown.push_back(n.name);
+    // Slurm_RealMemory when set (an administrator keeping some back),
+    // otherwise what the installer reported.
     std::string memory = resolve(id, appliance, "Slurm_RealMemory", "");
     if (!memory.empty() && (!ParseInt(memory, &n.memory) || n.memory <= 0)) {
       *err = n.name + ": Slurm_RealMemory=" + memory + ": not a whole number of MiB";
       return false;
     }
+    if (memory.empty()) n.memory = Int(r[6]);
     std::string parts = resolve(id, appliance, "Slurm_Partition", Str(r[4]));
     n.partitions = ListWords(parts);
     for (const std::string& p : n.partitions) {

@@ -742,8 +742,9 @@ TEST_P(ClusterTest, AddHostUnknownKey) {
   std::string before = Snapshot(), err;
   EXPECT_FALSE(Add("compute-0-0", {"appliance=compute", "colour=red"}, &err));
   EXPECT_EQ(err,
-            "colour=red: unknown key (expected appliance, rack, rank, cpus, arch, os, comment, "
-            "action, mac, ip, subnet, device, module)");
+            "colour=red: unknown key (expected appliance, rack, rank, cpus, memory, arch, os, "
+            "comment, action, mac, ip, subnet, network, device, module, vlan, parent, channel, "
+            "options)");
   EXPECT_EQ(Snapshot(), before);
 }
 
@@ -921,8 +922,8 @@ TEST_P(ClusterTest, SetHostUnknownKey) {
   std::string before = Snapshot(), err;
   EXPECT_FALSE(Set("frontend", {"colour=red"}, &err));
   EXPECT_EQ(err,
-            "colour=red: unknown key (expected appliance, rack, rank, cpus, arch, os, comment, "
-            "action, name)");
+            "colour=red: unknown key (expected appliance, rack, rank, cpus, memory, arch, os, "
+            "comment, action, name)");
   EXPECT_EQ(Snapshot(), before);
 }
 
@@ -1076,7 +1077,9 @@ TEST_P(ClusterTest, AddInterfaceUnknownHost) {
 TEST_P(ClusterTest, AddInterfaceUnknownKey) {
   std::string before = Snapshot(), err;
   EXPECT_FALSE(AddIfc("frontend", {"device=eth2", "speed=10"}, &err));
-  EXPECT_EQ(err, "speed=10: unknown key (expected mac, ip, subnet, device, module, name)");
+  EXPECT_EQ(err,
+            "speed=10: unknown key (expected mac, ip, subnet, network, device, module, vlan, "
+            "parent, channel, options, name, slaves or a bond option: mode, miimon, ...)");
   EXPECT_EQ(Snapshot(), before);
 }
 
@@ -1509,6 +1512,218 @@ TEST_P(ClusterTest, FindHostInAnyCase) {
   ASSERT_TRUE(FindHost(db_.get(), "compute-9-9", &h, &found, &err));
   EXPECT_FALSE(found);
   EXPECT_EQ(err, "");
+}
+
+
+// --- VLANs, bonds and set host interface ---------------------------------
+
+class InterfaceTest : public ClusterTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(ClusterTest::SetUp());
+    if (IsSkipped()) return;
+    MustAdd("compute-0-0", {"appliance=compute", "mac=52:54:00:00:00:10", "ip=10.255.255.254"});
+    MustAdd("compute-0-1", {"appliance=compute", "mac=52:54:00:00:00:11", "ip=10.255.255.253"});
+    std::string err;
+    ASSERT_TRUE(AddIfc("compute-0-0", {"device=ens1f0", "mac=52:54:00:00:00:a0"}, &err)) << err;
+    ASSERT_TRUE(AddIfc("compute-0-0", {"device=ens1f1", "mac=52:54:00:00:00:a1"}, &err)) << err;
+  }
+
+  bool SetIfc(const std::string& host, const std::string& dev, const Strings& words,
+              std::string* err) {
+    KeyValues kv;
+    return ParseKeyValues(words, &kv, err) && SetInterface(db_.get(), host, dev, kv, err);
+  }
+
+  // DEVICE vlan parent options ip subnet mac, one line per interface.
+  Strings Ifcs(const std::string& host) {
+    std::vector<Host> hosts;
+    std::string err;
+    EXPECT_TRUE(ListHosts(db_.get(), {host}, &hosts, &err)) << err;
+    Strings out;
+    for (const Interface& i : hosts.at(0).interfaces)
+      out.push_back(i.device + " vlan=" + std::to_string(i.vlan) + " parent=" + i.parent +
+                    " options=" + i.options + " ip=" + i.ip + " subnet=" + i.subnet +
+                    " mac=" + i.mac);
+    return out;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, InterfaceTest, testing::Values(TestEngine::kSqlite), EngineName);
+INSTANTIATE_TEST_SUITE_P(Mysql, InterfaceTest, testing::Values(TestEngine::kMysql), EngineName);
+
+TEST_P(InterfaceTest, BondTakesItsSlavesAndOptions) {
+  std::string err;
+  ASSERT_TRUE(AddIfc("compute-0-0",
+                     {"device=bond0", "network=public", "ip=192.168.1.50", "mode=802.3ad",
+                      "miimon=100", "slaves=ens1f0,ens1f1"},
+                     &err))
+      << err;
+  EXPECT_EQ(Ifcs("compute-0-0"),
+            (Strings{"bond0 vlan=0 parent= options=mode=802.3ad miimon=100 ip=192.168.1.50 "
+                     "subnet=public mac=",
+                     "ens1f0 vlan=0 parent=bond0 options= ip= subnet= mac=52:54:00:00:00:a0",
+                     "ens1f1 vlan=0 parent=bond0 options= ip= subnet= mac=52:54:00:00:00:a1",
+                     "eth0 vlan=0 parent= options= ip=10.255.255.254 subnet=private "
+                     "mac=52:54:00:00:00:10"}));
+}
+
+TEST_P(InterfaceTest, BondSlaveThatDoesNotExistChangesNothing) {
+  std::string before = Snapshot(), err;
+  EXPECT_FALSE(AddIfc("compute-0-0", {"device=bond0", "slaves=ens1f0,ens9"}, &err));
+  EXPECT_EQ(err, "slaves=ens1f0,ens9: compute-0-0 has no interface ens9");
+  EXPECT_EQ(Snapshot(), before);
+  // Another host's interface is no slave of this one's bond.
+  EXPECT_FALSE(AddIfc("compute-0-1", {"device=bond0", "slaves=ens1f0"}, &err));
+  EXPECT_EQ(err, "slaves=ens1f0: compute-0-1 has no interface ens1f0");
+  EXPECT_EQ(Snapshot(), before);
+}
+
+TEST_P(InterfaceTest, BadBondOptionsAreRefused) {
+  std::string before = Snapshot(), err;
+  EXPECT_FALSE(AddIfc("compute-0-0", {"device=bond0", "options=mode=1 miimon"}, &err));
+  EXPECT_EQ(err, "options=mode=1 miimon: miimon: expected KEY=VALUE");
+  EXPECT_FALSE(AddIfc("compute-0-0", {"device=bond0", "mode=1;reboot"}, &err));
+  EXPECT_EQ(err, "mode=1;reboot: mode=1;reboot: invalid character in the value");
+  EXPECT_EQ(Snapshot(), before);
+}
+
+TEST_P(InterfaceTest, VlanNeedsAnIdInRangeAndAParentOfTheHost) {
+  std::string before = Snapshot(), err;
+  for (const char* bad : {"vlan=0", "vlan=4095", "vlan=-1", "vlan=x"}) {
+    EXPECT_FALSE(AddIfc("compute-0-0", {"device=ens1f0.9", bad, "parent=ens1f0"}, &err));
+    EXPECT_EQ(err, std::string(bad) + ": expected a VLAN id from 1 to 4094");
+  }
+  EXPECT_FALSE(AddIfc("compute-0-0", {"device=ens1f0.9", "vlan=9", "parent=ens7"}, &err));
+  EXPECT_EQ(err, "parent=ens7: compute-0-0 has no interface ens7");
+  EXPECT_FALSE(AddIfc("compute-0-0", {"device=ens1f0.9", "vlan=9"}, &err));
+  EXPECT_EQ(err, "ens1f0.9: vlan=9: a VLAN needs parent= (the interface it rides on)");
+  EXPECT_EQ(Snapshot(), before);
+  ASSERT_TRUE(AddIfc("compute-0-0",
+                     {"device=ens1f0.9", "vlan=9", "parent=ens1f0", "network=public",
+                      "ip=192.168.1.9"},
+                     &err))
+      << err;
+  EXPECT_EQ(Ifcs("compute-0-0")[0],
+            "ens1f0 vlan=0 parent= options= ip= subnet= mac=52:54:00:00:00:a0");
+  EXPECT_EQ(Ifcs("compute-0-0")[1],
+            "ens1f0.9 vlan=9 parent=ens1f0 options= ip=192.168.1.9 subnet=public mac=");
+  // A VLAN on a VLAN, or on a bond slave, is refused.
+  EXPECT_FALSE(AddIfc("compute-0-0", {"device=q", "vlan=3", "parent=ens1f0.9"}, &err));
+  EXPECT_EQ(err, "parent=ens1f0.9: ens1f0.9 is a VLAN (vlan=9)");
+}
+
+TEST_P(InterfaceTest, SetChangesEveryFieldAllOrNothing) {
+  std::string err;
+  ASSERT_TRUE(SetIfc("compute-0-0", "ens1f1",
+                     {"ip=192.168.1.60", "network=public", "module=mlx5_core", "name=c00-pub",
+                      "mac=52-54-00-00-00-A9"},
+                     &err))
+      << err;
+  std::vector<Host> hosts;
+  ASSERT_TRUE(ListHosts(db_.get(), {"compute-0-0"}, &hosts, &err)) << err;
+  const Interface& i = hosts[0].interfaces[1];
+  EXPECT_EQ(i.device + " " + i.ip + " " + i.subnet + " " + i.module + " " + i.name + " " + i.mac,
+            "ens1f1 192.168.1.60 public mlx5_core c00-pub 52:54:00:00:00:a9");
+  // Its own MAC and address are no duplicates.
+  EXPECT_TRUE(SetIfc("compute-0-0", "ens1f1", {"ip=192.168.1.60", "mac=52:54:00:00:00:a9"}, &err))
+      << err;
+  // One bad value: nothing of the set lands.
+  std::string before = Snapshot();
+  EXPECT_FALSE(SetIfc("compute-0-0", "ens1f1", {"module=e1000", "ip=192.168.1.1"}, &err));
+  EXPECT_EQ(err, "ip=192.168.1.1: already used by frontend");
+  EXPECT_FALSE(SetIfc("compute-0-0", "ens1f1", {"module=e1000", "mac=52:54:00:00:00:11"}, &err));
+  EXPECT_EQ(err, "mac=52:54:00:00:00:11: already used by compute-0-1");
+  EXPECT_FALSE(SetIfc("compute-0-0", "ens1f1", {"device=eth0"}, &err));
+  EXPECT_EQ(err, "device=eth0: host already has this interface");
+  EXPECT_FALSE(SetIfc("compute-0-0", "ens1f1", {"ip=10.255.255.250", "network=public"}, &err));
+  EXPECT_EQ(err, "ip=10.255.255.250: not in subnet public (192.168.1.0/24)");
+  EXPECT_FALSE(SetIfc("compute-0-0", "ens1f1", {"vlan=5000"}, &err));
+  EXPECT_EQ(err, "vlan=5000: expected a VLAN id from 1 to 4094");
+  EXPECT_FALSE(SetIfc("compute-0-0", "ens9", {"ip=192.168.1.61"}, &err));
+  EXPECT_EQ(err, "compute-0-0: no interface ens9");
+  EXPECT_EQ(Snapshot(), before);
+  // An address alone finds its network again; an empty value clears.
+  ASSERT_TRUE(SetIfc("compute-0-0", "ens1f1", {"ip=10.1.2.3", "name=", "module="}, &err)) << err;
+  EXPECT_EQ(Ifcs("compute-0-0")[1],
+            "ens1f1 vlan=0 parent= options= ip=10.1.2.3 subnet=private mac=52:54:00:00:00:a9");
+}
+
+TEST_P(InterfaceTest, SetMakesABondAndRenamingItKeepsItsSlaves) {
+  std::string err;
+  ASSERT_TRUE(AddIfc("compute-0-0", {"device=bond0", "mode=active-backup"}, &err))
+      << err;
+  ASSERT_TRUE(SetIfc("compute-0-0", "ens1f0", {"channel=bond0"}, &err)) << err;
+  ASSERT_TRUE(SetIfc("compute-0-0", "ens1f1", {"parent=bond0"}, &err)) << err;
+  ASSERT_TRUE(SetIfc("compute-0-0", "bond0", {"device=bond1", "miimon=100"}, &err)) << err;
+  EXPECT_EQ(Ifcs("compute-0-0")[0],
+            "bond1 vlan=0 parent= options=mode=active-backup miimon=100 ip= subnet= mac=");
+  EXPECT_EQ(Ifcs("compute-0-0")[1],
+            "ens1f0 vlan=0 parent=bond1 options= ip= subnet= mac=52:54:00:00:00:a0");
+  EXPECT_EQ(Ifcs("compute-0-0")[2],
+            "ens1f1 vlan=0 parent=bond1 options= ip= subnet= mac=52:54:00:00:00:a1");
+  // slaves= makes the slaves exactly those.
+  ASSERT_TRUE(SetIfc("compute-0-0", "bond1", {"slaves=ens1f1"}, &err)) << err;
+  EXPECT_EQ(Ifcs("compute-0-0")[1],
+            "ens1f0 vlan=0 parent= options= ip= subnet= mac=52:54:00:00:00:a0");
+  // A slave has no address of its own.
+  std::string before = Snapshot();
+  EXPECT_FALSE(SetIfc("compute-0-0", "eth0", {"parent=bond1"}, &err));
+  EXPECT_EQ(err, "eth0: ip=10.255.255.254: a slave of bond bond1 has no address of its own "
+                 "(give it to bond1)");
+  EXPECT_EQ(Snapshot(), before);
+  // Removing the bond frees its slaves.
+  ASSERT_TRUE(RemoveInterface(db_.get(), "compute-0-0", "bond1", &err)) << err;
+  EXPECT_EQ(Ifcs("compute-0-0")[1],
+            "ens1f1 vlan=0 parent= options= ip= subnet= mac=52:54:00:00:00:a1");
+}
+
+TEST_P(InterfaceTest, RemovingTheParentOfAVlanIsRefused) {
+  std::string err;
+  ASSERT_TRUE(AddIfc("compute-0-0", {"device=ens1f0.7", "vlan=7", "parent=ens1f0"}, &err)) << err;
+  std::string before = Snapshot();
+  EXPECT_FALSE(RemoveInterface(db_.get(), "compute-0-0", "ens1f0", &err));
+  EXPECT_EQ(err, "compute-0-0: ens1f0: VLAN ens1f0.7 rides on it (remove that first)");
+  EXPECT_EQ(Snapshot(), before);
+}
+
+TEST_P(InterfaceTest, HostReportRecordsCpusMemoryAndUnknownNicsOnly) {
+  std::string err;
+  ASSERT_TRUE(AddIfc("compute-0-0", {"device=ib0"}, &err)) << err;
+  HostReport r;
+  r.cpus = 64;
+  r.memory = 257000;
+  r.nics = {{"eth0", "52:54:00:00:00:10"},   // its own: as it is
+            {"eno9", "52:54:00:00:00:11"},   // compute-0-1's: left alone
+            {"ens1f0", "52:54:00:00:00:ff"}, // its ens1f0 has another MAC: left alone
+            {"ib0", "52:54:00:00:00:b0"},    // known without a MAC: takes it
+            {"eno2", "52:54:00:00:00:c2"}};  // new
+  std::vector<std::string> notes;
+  ASSERT_TRUE(RecordHostReport(db_.get(), "compute-0-0", r, &notes, &err)) << err;
+  EXPECT_EQ(notes, (Strings{"compute-0-0: eno9 52:54:00:00:00:11: left alone, the MAC is "
+                            "compute-0-1's",
+                            "compute-0-0: ens1f0 52:54:00:00:00:ff: left alone, ens1f0 is "
+                            "52:54:00:00:00:a0"}));
+  std::vector<Host> hosts;
+  ASSERT_TRUE(ListHosts(db_.get(), {"compute-0-0", "compute-0-1"}, &hosts, &err)) << err;
+  EXPECT_EQ(hosts[0].cpus, 64);
+  EXPECT_EQ(hosts[0].memory, 257000);
+  EXPECT_EQ(hosts[1].cpus, 1);
+  EXPECT_EQ(hosts[1].memory, 0);
+  EXPECT_EQ(Ifcs("compute-0-0"),
+            (Strings{"eno2 vlan=0 parent= options= ip= subnet= mac=52:54:00:00:00:c2",
+                     "ens1f0 vlan=0 parent= options= ip= subnet= mac=52:54:00:00:00:a0",
+                     "ens1f1 vlan=0 parent= options= ip= subnet= mac=52:54:00:00:00:a1",
+                     "eth0 vlan=0 parent= options= ip=10.255.255.254 subnet=private "
+                     "mac=52:54:00:00:00:10",
+                     "ib0 vlan=0 parent= options= ip= subnet= mac=52:54:00:00:00:b0"}));
+  EXPECT_EQ(Ifcs("compute-0-1").size(), 1u);
+  // Reported again: nothing new.
+  std::string before = Snapshot();
+  notes.clear();
+  r.nics = {{"eno2", "52:54:00:00:00:c2"}};
+  ASSERT_TRUE(RecordHostReport(db_.get(), "compute-0-0", r, &notes, &err)) << err;
+  EXPECT_EQ(Snapshot(), before);
 }
 
 }  // namespace

@@ -320,7 +320,7 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
   run --separate-stderr host_row special
   [ "$output" = "$(printf 'special\tlogin\t3\t0\t8\tinstall\t10.1.0.9\t52:54:00:aa:bb:cc')" ]
   run --separate-stderr rocks list host interface --format=tsv special
-  [ "$output" = "$(printf 'special\teth2\tprivate\t10.1.0.9\t52:54:00:aa:bb:cc\te1000e\t')" ]
+  [ "$output" = "$(printf 'special\teth2\tprivate\t10.1.0.9\t52:54:00:aa:bb:cc\te1000e\t\t\t\t')" ]
   [ "$(cat "$T/reloads")" = "reloaded" ]
   run --separate-stderr insert-ethers --mac=52:54:00:aa:bb:cd --basename=node --rank=7 \
     --baseip=10.0.0.20 --inc=2

@@ -35,7 +35,7 @@ copy_profile() {
   run --separate-stderr kpp --profile="$PROFILE" --appliance=compute
   [ "$status" -eq 0 ]
   [ "$stderr" = "" ]
-  [ "$output" = "$(cat "$EXPECTED/compute.xml")" ]
+  golden_file "$EXPECTED/compute.xml"
   if [ "${ROCKS_TEST_ENGINE:-sqlite}" = sqlite ]; then
     [ ! -e "$T/cluster.db" ]
   fi
@@ -295,7 +295,7 @@ XML
   run --separate-stderr kpp --profile="$P" --appliance=compute
   [ "$status" -eq 0 ]
   [ "$stderr" = "" ]
-  [ "$output" = "$(cat "$EXPECTED/compute-site.xml")" ]
+  golden_file "$EXPECTED/compute-site.xml"
 }
 
 @test "<eval> runs only with --eval, with the attributes in its environment" {

@@ -41,7 +41,7 @@ in_ns() { ip netns exec "$NS" "$@"; }
   [ "$output" = "" ]
   [ "$stderr" = "" ]
   run --separate-stderr rocks list host interface --format=tsv
-  [ "$output" = "$(printf 'frontend\tfe-priv\tprivate\t10.1.1.1\t52:54:00:aa:00:01\t\t\nfrontend\tfe-pub\tpublic\t192.168.1.1\t52:54:00:aa:00:02\t\t')" ]
+  [ "$output" = "$(printf 'frontend\tfe-priv\tprivate\t10.1.1.1\t52:54:00:aa:00:01\t\t\t\t\t\nfrontend\tfe-pub\tpublic\t192.168.1.1\t52:54:00:aa:00:02\t\t\t\t\t')" ]
   run --separate-stderr rocks list attr --format=tsv Kickstart_PrivateInterface \
     Kickstart_PrivateMAC Kickstart_PublicInterface Kickstart_PublicMAC
   [ "$output" = "$(printf 'Kickstart_PrivateInterface\tfe-priv\tglobal\nKickstart_PrivateMAC\t52:54:00:aa:00:01\tglobal\nKickstart_PublicInterface\tfe-pub\tglobal\nKickstart_PublicMAC\t52:54:00:aa:00:02\tglobal')" ]
@@ -55,7 +55,7 @@ in_ns() { ip netns exec "$NS" "$@"; }
   run --separate-stderr rocks list subnet --format=tsv
   [ "$output" = "$(printf 'private\t172.16.0.0\t255.255.0.0\t16\tlocal\t1500\tyes\tyes\tyes\t\npublic\t198.51.100.0\t255.255.255.0\t24\texample.org\t1500\tno\tno\tno\t')" ]
   run --separate-stderr rocks list host interface --format=tsv
-  [ "$output" = "$(printf 'frontend\tfe-priv\tprivate\t172.16.0.1\t52:54:00:aa:00:01\t\t\nfrontend\tfe-pub\tpublic\t198.51.100.7\t52:54:00:aa:00:02\t\t')" ]
+  [ "$output" = "$(printf 'frontend\tfe-priv\tprivate\t172.16.0.1\t52:54:00:aa:00:01\t\t\t\t\t\nfrontend\tfe-pub\tpublic\t198.51.100.7\t52:54:00:aa:00:02\t\t\t\t\t')" ]
 }
 
 @test "init: a named interface that does not exist changes nothing" {

@@ -40,7 +40,7 @@ vm-container vmc   default vm-container yes    no" ]
   run --separate-stderr rocks list subnet --format=tsv
   [ "$output" = "$(printf 'private\t10.0.0.0\t255.0.0.0\t8\tlocal\t1500\tyes\tyes\tyes\t\npublic\t192.168.1.0\t255.255.255.0\t24\texample.org\t1500\tno\tno\tno\t')" ]
   run --separate-stderr rocks list host --format=tsv
-  [ "$output" = "$(printf 'frontend\tfrontend\t0\t0\t1\tos\t10.1.1.1\t52:54:00:00:00:01')" ]
+  [ "$output" = "$(printf 'frontend\tfrontend\t0\t0\t1\tos\t10.1.1.1\t52:54:00:00:00:01\t')" ]
 }
 
 @test "init takes the frontend name, networks and domains" {
@@ -50,7 +50,7 @@ vm-container vmc   default vm-container yes    no" ]
     --timezone=Europe/Paris
   [ "$status" -eq 0 ]
   run --separate-stderr rocks list host interface --format=tsv
-  [ "$output" = "$(printf 'head\teth0\tprivate\t172.16.0.1\t\t\t\nhead\teth1\tpublic\t198.51.100.7\t\t\t')" ]
+  [ "$output" = "$(printf 'head\teth0\tprivate\t172.16.0.1\t\t\t\t\t\t\nhead\teth1\tpublic\t198.51.100.7\t\t\t\t\t\t')" ]
   run --separate-stderr rocks list attr --format=tsv Info_ClusterName Kickstart_PrivateNetmask \
     Kickstart_PrivateDNSDomain Kickstart_PublicHostname Kickstart_Timezone
   [ "$output" = "$(printf 'Info_ClusterName\tTiny\tglobal\nKickstart_PrivateDNSDomain\tcluster\tglobal\nKickstart_PrivateNetmask\t255.255.0.0\tglobal\nKickstart_PublicHostname\thead.example.net\tglobal\nKickstart_Timezone\tEurope/Paris\tglobal')" ]
@@ -201,13 +201,13 @@ no_database() { [ ! -e "$1" ] && [ ! -e "$1-wal" ] && [ ! -e "$1-shm" ]; }
   run --separate-stderr rocks list host --format=table
   [ "$status" -eq 0 ]
   [ "$stderr" = "" ]
-  [ "$output" = "HOST        APPLIANCE RACK RANK CPUS ACTION IP             MAC
-frontend    frontend  0    0    1    os     10.1.1.1       52:54:00:00:00:01
-compute-0-0 compute   0    0    4    os     10.255.255.254 52:54:00:00:00:10
-compute-0-1 compute   0    1    4    os     10.255.255.253 52:54:00:00:00:11
-compute-1-0 compute   1    0    8    os     10.255.255.252 52:54:00:00:00:12
-login-0-0   login     0    0    1    os     10.255.255.251 52:54:00:00:00:20
-nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30" ]
+  [ "$output" = "HOST        APPLIANCE RACK RANK CPUS ACTION IP             MAC               MEMORY
+frontend    frontend  0    0    1    os     10.1.1.1       52:54:00:00:00:01 -
+compute-0-0 compute   0    0    4    os     10.255.255.254 52:54:00:00:00:10 -
+compute-0-1 compute   0    1    4    os     10.255.255.253 52:54:00:00:00:11 -
+compute-1-0 compute   1    0    8    os     10.255.255.252 52:54:00:00:00:12 -
+login-0-0   login     0    0    1    os     10.255.255.251 52:54:00:00:00:20 -
+nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30 -" ]
 }
 
 @test "add host without rank takes the next rank in its rack" {
@@ -216,7 +216,7 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30" ]
   rocks add host compute-1-9 appliance=compute rack=1
   run --separate-stderr rocks list host --format=tsv compute-0-7 compute-1-9
   [ "$status" -eq 0 ]
-  [ "$output" = "$(printf 'compute-0-7\tcompute\t0\t2\t1\tos\t\t\ncompute-1-9\tcompute\t1\t1\t1\tos\t\t')" ]
+  [ "$output" = "$(printf 'compute-0-7\tcompute\t0\t2\t1\tos\t\t\t\ncompute-1-9\tcompute\t1\t1\t1\tos\t\t\t')" ]
 }
 
 @test "add host normalises the MAC and accepts other spellings" {
@@ -224,7 +224,7 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30" ]
   rocks add host compute-0-0 appliance=compute mac=5254.00AB.CDEF ip=10.1.0.5
   rocks add host compute-0-1 appliance=compute mac=52-54-00-AB-CD-F0
   run --separate-stderr rocks list host interface --format=tsv compute-0-0 compute-0-1
-  [ "$output" = "$(printf 'compute-0-0\teth0\tprivate\t10.1.0.5\t52:54:00:ab:cd:ef\t\t\ncompute-0-1\teth0\t\t\t52:54:00:ab:cd:f0\t\t')" ]
+  [ "$output" = "$(printf 'compute-0-0\teth0\tprivate\t10.1.0.5\t52:54:00:ab:cd:ef\t\t\t\t\t\ncompute-0-1\teth0\t\t\t52:54:00:ab:cd:f0\t\t\t\t\t')" ]
 }
 
 @test "add host: unknown appliance" {
@@ -408,7 +408,7 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30" ]
     module=ib_ipoib name=compute-0-0-ib
   [ "$status" -eq 0 ]
   run --separate-stderr rocks list host interface --format=tsv compute-0-0
-  [ "$output" = "$(printf 'compute-0-0\teth0\tprivate\t10.255.255.254\t52:54:00:00:00:10\t\t\ncompute-0-0\tib0\tpublic\t192.168.1.50\t\tib_ipoib\tcompute-0-0-ib')" ]
+  [ "$output" = "$(printf 'compute-0-0\teth0\tprivate\t10.255.255.254\t52:54:00:00:00:10\t\t\t\t\t\ncompute-0-0\tib0\tpublic\t192.168.1.50\t\tib_ipoib\tcompute-0-0-ib\t\t\t')" ]
 }
 
 @test "add host interface: the host already has that device" {
@@ -442,7 +442,7 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30" ]
   run --separate-stderr rocks remove host interface compute-0-0 eth1
   [ "$status" -eq 0 ]
   run --separate-stderr rocks list host interface --format=tsv compute-0-0
-  [ "$output" = "$(printf 'compute-0-0\teth0\tprivate\t10.255.255.254\t52:54:00:00:00:10\t\t')" ]
+  [ "$output" = "$(printf 'compute-0-0\teth0\tprivate\t10.255.255.254\t52:54:00:00:00:10\t\t\t\t\t')" ]
 }
 
 @test "remove host interface: no such interface" {
@@ -483,8 +483,8 @@ nas-0-0" ]
   run --separate-stderr rocks list host --format=json compute-0-1 login-0-0
   [ "$status" -eq 0 ]
   [ "$output" = '[
- {"host": "compute-0-1", "appliance": "compute", "rack": 0, "rank": 1, "cpus": 4, "action": "os", "ip": "10.255.255.253", "mac": "52:54:00:00:00:11"},
- {"host": "login-0-0", "appliance": "login", "rack": 0, "rank": 0, "cpus": 1, "action": "os", "ip": "10.255.255.251", "mac": "52:54:00:00:00:20"}
+ {"host": "compute-0-1", "appliance": "compute", "rack": 0, "rank": 1, "cpus": 4, "action": "os", "ip": "10.255.255.253", "mac": "52:54:00:00:00:11", "memory": null},
+ {"host": "login-0-0", "appliance": "login", "rack": 0, "rank": 0, "cpus": 1, "action": "os", "ip": "10.255.255.251", "mac": "52:54:00:00:00:20", "memory": null}
 ]' ]
 }
 
@@ -502,7 +502,7 @@ nas-0-0" ]
   run --separate-stderr rocks remove host compute-0-1 login-0-0
   [ "$status" -eq 0 ]
   run --separate-stderr rocks list host --format=tsv
-  [ "$output" = "$(printf 'frontend\tfrontend\t0\t0\t1\tos\t10.1.1.1\t52:54:00:00:00:01\ncompute-0-0\tcompute\t0\t0\t4\tos\t10.255.255.254\t52:54:00:00:00:10\ncompute-1-0\tcompute\t1\t0\t8\tos\t10.255.255.252\t52:54:00:00:00:12\nnas-0-0\tnas\t0\t0\t1\tos\t10.255.255.250\t52:54:00:00:00:30')" ]
+  [ "$output" = "$(printf 'frontend\tfrontend\t0\t0\t1\tos\t10.1.1.1\t52:54:00:00:00:01\t\ncompute-0-0\tcompute\t0\t0\t4\tos\t10.255.255.254\t52:54:00:00:00:10\t\ncompute-1-0\tcompute\t1\t0\t8\tos\t10.255.255.252\t52:54:00:00:00:12\t\nnas-0-0\tnas\t0\t0\t1\tos\t10.255.255.250\t52:54:00:00:00:30\t')" ]
   # The freed MAC and IP can be used again.
   rocks add host compute-0-5 appliance=compute mac=52:54:00:00:00:11 ip=10.255.255.253
 }
@@ -538,7 +538,7 @@ nas-0-0" ]
   [ "$status" -eq 0 ]
   [ "$stderr" = "" ]
   run --separate-stderr rocks list host --format=tsv frontend
-  [ "$output" = "$(printf 'frontend\tfrontend\t0\t0\t1\tos\t10.1.1.1\t52:54:00:00:00:01')" ]
+  [ "$output" = "$(printf 'frontend\tfrontend\t0\t0\t1\tos\t10.1.1.1\t52:54:00:00:00:01\t')" ]
 }
 
 @test "set host changes fields" {
@@ -546,14 +546,14 @@ nas-0-0" ]
   run --separate-stderr rocks set host compute-0-0 action=install cpus=16 rack=2 rank=3 comment="GPU node"
   [ "$status" -eq 0 ]
   run --separate-stderr rocks list host --format=tsv compute-0-0
-  [ "$output" = "$(printf 'compute-0-0\tcompute\t2\t3\t16\tinstall\t10.255.255.254\t52:54:00:00:00:10')" ]
+  [ "$output" = "$(printf 'compute-0-0\tcompute\t2\t3\t16\tinstall\t10.255.255.254\t52:54:00:00:00:10\t')" ]
 }
 
 @test "set host renames a host" {
   rocks_fixture
   rocks set host compute-0-0 name=gpu-0-0 appliance=login
   run --separate-stderr rocks list host --format=tsv gpu-0-0
-  [ "$output" = "$(printf 'gpu-0-0\tlogin\t0\t0\t4\tos\t10.255.255.254\t52:54:00:00:00:10')" ]
+  [ "$output" = "$(printf 'gpu-0-0\tlogin\t0\t0\t4\tos\t10.255.255.254\t52:54:00:00:00:10\t')" ]
 }
 
 @test "set host: unknown host" {
@@ -761,7 +761,7 @@ Try 'rocks --help' for more information." ]
   rocks init --frontend=fromconf
   run --separate-stderr rocks list host --format=tsv
   [ "$status" -eq 0 ]
-  [ "$output" = "$(printf 'fromconf\tfrontend\t0\t0\t1\tos\t10.1.1.1\t')" ]
+  [ "$output" = "$(printf 'fromconf\tfrontend\t0\t0\t1\tos\t10.1.1.1\t\t')" ]
   [ -f "$T/conf.db" ]
 }
 
@@ -881,7 +881,7 @@ Try 'rocks --help' for more information." ]
   rocks add host GPU-0-0 appliance=compute
   run --separate-stderr rocks list host --format=tsv Gpu-0-0
   [ "$status" -eq 0 ]
-  [ "$output" = "$(printf 'gpu-0-0\tcompute\t0\t2\t1\tos\t\t')" ]
+  [ "$output" = "$(printf 'gpu-0-0\tcompute\t0\t2\t1\tos\t\t\t')" ]
 }
 
 @test "a bad command is reported before the database is opened" {
@@ -905,12 +905,12 @@ Try 'rocks --help' for more information." ]
   [ "$status" -eq 0 ]
   [ "$stderr" = "" ]
   [ "$output" = "$(printf '%s\n' \
-    'frontend	eth0	private	10.1.1.1	52:54:00:00:00:01		' \
-    'frontend	eth1	public	192.168.1.1	52:54:00:00:01:01		' \
-    'compute-0-0	eth0	private	10.255.255.254	52:54:00:00:00:10		' \
-    'compute-0-1	eth0	private	10.255.255.253	52:54:00:00:00:11		' \
-    'compute-0-1	eth1	public	192.168.1.20	52:54:00:00:02:11	e1000	cpub-0-1' \
-    'login-0-0	eth0	private	10.255.255.251	52:54:00:00:00:20		')" ]
+    'frontend	eth0	private	10.1.1.1	52:54:00:00:00:01					' \
+    'frontend	eth1	public	192.168.1.1	52:54:00:00:01:01					' \
+    'compute-0-0	eth0	private	10.255.255.254	52:54:00:00:00:10					' \
+    'compute-0-1	eth0	private	10.255.255.253	52:54:00:00:00:11					' \
+    'compute-0-1	eth1	public	192.168.1.20	52:54:00:00:02:11	e1000	cpub-0-1			' \
+    'login-0-0	eth0	private	10.255.255.251	52:54:00:00:00:20					')" ]
   [ "$(sqlite3 "$T/cluster.db" 'SELECT version FROM schema_info')" = 4 ]
   [ "$(sqlite3 "$T/cluster.db" 'SELECT name, dhcp, pxe, dns, gateway IS NULL FROM subnets ORDER BY id')" = "private|1|1|1|1
 public|0|0|0|1" ]
@@ -920,7 +920,7 @@ public|0|0|0|1" ]
   [[ "$output" == *$'Kickstart_Lang\tde_DE.UTF-8\tappliance'* ]]
   [[ "$output" == *$'site_note\tkept across upgrades\tglobal'* ]]
   run rocks list host compute-0-0
-  [ "$output" = "$(printf 'compute-0-0\tcompute\t0\t0\t4\tinstall\t10.255.255.254\t52:54:00:00:00:10')" ]
+  [ "$output" = "$(printf 'compute-0-0\tcompute\t0\t0\t4\tinstall\t10.255.255.254\t52:54:00:00:00:10\t')" ]
   run rocks list alias
   [ "$output" = "$(printf 'node0\tcompute-0-0')" ]
 }

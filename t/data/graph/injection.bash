@@ -45,9 +45,15 @@ check_kickstart() {
     "$T/split"/01-pre.sh
   [ ! -e "$T/root/PWNED" ]
   local host=${HOSTILE[3]} cgi=/install/sbin/kickstart.cgi
-  [ "$(grep "^curl " "$T/root/stub.log")" = "curl [-fsS] [--retry] [5] [--retry-delay] [2] [--retry-connrefused] [-o] [/dev/null] [http://$host$cgi?state=installed]
-curl [-fsS] [--retry] [5] [--retry-delay] [2] [--retry-connrefused] [-o] [/dev/null] [http://$host$cgi?state=failed]
-curl [-fsS] [--retry] [5] [--retry-delay] [2] [--retry-connrefused] [-o] [/dev/null] [http://$host$cgi?state=installing]" ]
+  [ "$(grep "^curl " "$T/root/stub.log" | head -2)" = "curl [-fsS] [--retry] [5] [--retry-delay] [2] [--retry-connrefused] [-o] [/dev/null] [http://$host$cgi?state=installed]
+curl [-fsS] [--retry] [5] [--retry-delay] [2] [--retry-connrefused] [-o] [/dev/null] [http://$host$cgi?state=failed]" ]
+  # The installing call reports the CPUs, memory and NICs the sandbox has.
+  local installing re
+  installing=$(grep "^curl " "$T/root/stub.log" | sed -n 3p)
+  re='^curl \[-fsS\] \[--retry\] \[5\] \[--retry-delay\] \[2\] \[--retry-connrefused\] \[-o\] \[/dev/null\] \[(.*)\?state=installing&np=[0-9]+&mem=[0-9]+(&nic=[A-Za-z0-9_.-]+,[0-9a-f:]+)*\]$'
+  [[ $installing =~ $re ]]
+  [ "${BASH_REMATCH[1]}" = "http://$host$cgi" ]
+  [ "$(grep -c "^curl " "$T/root/stub.log")" = 3 ]
   [ "$(cat "$T/root/etc/rocks-release")" = "Rocks cluster ${HOSTILE[1]}
 appliance compute" ]
   [ "$(sed -n 2p "$T/root/etc/snmp/snmpd.conf")" = "rocommunity ${HOSTILE[9]} ${NET:-10.0.0.0/8}" ]
