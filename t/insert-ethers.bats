@@ -161,7 +161,7 @@ new compute-0-5 52:54:00:10:00:04 10.255.255.246
 new compute-0-6 52:54:00:10:00:05 10.255.255.245
 summary new=5 replaced=0 known=0 other-interface=1" ]
   run --separate-stderr host_row compute-0-2 compute-0-6
-  [ "$output" = "$(printf 'compute-0-2\tcompute\t0\t2\t1\tinstall\t10.255.255.249\t52:54:00:10:00:01\ncompute-0-6\tcompute\t0\t6\t1\tinstall\t10.255.255.245\t52:54:00:10:00:05')" ]
+  [ "$output" = "$(printf 'compute-0-2\tcompute\t0\t2\t1\tinstall\t10.255.255.249\t52:54:00:10:00:01\t\ncompute-0-6\tcompute\t0\t6\t1\tinstall\t10.255.255.245\t52:54:00:10:00:05\t')" ]
   [ "$(cat "$T/reloads")" = "reloaded" ]
   grep -qxF "$(printf '10.255.255.245\tcompute-0-6.local compute-0-6 c0-6')" "$T/etc/hosts"
   grep -qF 'hardware ethernet 52:54:00:10:00:05;' "$T/etc/dhcpd.conf"
@@ -318,7 +318,7 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
   [ "$stderr" = "" ]
   [ "$output" = "new special 52:54:00:aa:bb:cc 10.1.0.9" ]
   run --separate-stderr host_row special
-  [ "$output" = "$(printf 'special\tlogin\t3\t0\t8\tinstall\t10.1.0.9\t52:54:00:aa:bb:cc')" ]
+  [ "$output" = "$(printf 'special\tlogin\t3\t0\t8\tinstall\t10.1.0.9\t52:54:00:aa:bb:cc\t')" ]
   run --separate-stderr rocks list host interface --format=tsv special
   [ "$output" = "$(printf 'special\teth2\tprivate\t10.1.0.9\t52:54:00:aa:bb:cc\te1000e\t\t\t\t')" ]
   [ "$(cat "$T/reloads")" = "reloaded" ]
@@ -419,7 +419,7 @@ summary new=2 replaced=0 known=0 other-interface=0" ]
   [ "$stderr" = "" ]
   [ "$output" = "replaced compute-1-0 52:54:00:00:09:01 10.255.255.252" ]
   run --separate-stderr host_row compute-1-0
-  [ "$output" = "$(printf 'compute-1-0\tcompute\t1\t0\t8\tinstall\t10.255.255.252\t52:54:00:00:09:01')" ]
+  [ "$output" = "$(printf 'compute-1-0\tcompute\t1\t0\t8\tinstall\t10.255.255.252\t52:54:00:00:09:01\t')" ]
   grep -qF 'hardware ethernet 52:54:00:00:09:01;' "$T/etc/dhcpd.conf"
   run ! grep -qF 'hardware ethernet 52:54:00:00:00:12;' "$T/etc/dhcpd.conf"
 }
@@ -634,7 +634,7 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
   [ -z "${DBFILE:-}" ] || chattr -i "$DBFILE" "$DBFILE-wal"
   run --separate-stderr rocks list host --format=tsv
   [ "${#lines[@]}" -eq 7 ]
-  [ "${lines[3]}" = "$(printf 'compute-0-2\tcompute\t0\t2\t1\tinstall\t10.255.255.249\t52:54:00:20:00:01')" ]
+  [ "${lines[3]}" = "$(printf 'compute-0-2\tcompute\t0\t2\t1\tinstall\t10.255.255.249\t52:54:00:20:00:01\t')" ]
   run ! grep -q 52:54:00:20:00:02 <<<"$(db_dump)"
 }
 
@@ -691,7 +691,7 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
   grep -qxF "DHCPDISCOVER from 52:54:00:77:00:10 via iev0: network 10.77.0.0/24: no free leases" "$T/dhcpd.log"
   grep -qxF "DHCPACK on 10.77.0.254 to 52:54:00:77:00:10 via iev0" "$T/dhcpd.log"
   run --separate-stderr host_row compute-0-0
-  [ "$output" = "$(printf 'compute-0-0\tcompute\t0\t0\t1\tinstall\t10.77.0.254\t52:54:00:77:00:10')" ]
+  [ "$output" = "$(printf 'compute-0-0\tcompute\t0\t0\t1\tinstall\t10.77.0.254\t52:54:00:77:00:10\t')" ]
 }
 
 @test "end to end: a real kea-dhcp4 logging its packets, a real client; the node is inserted" {

@@ -151,7 +151,7 @@ public  192.168.1.0 255.255.255.0 24     example.org 1500  no   no  no  -" ]
   [[ "$output" == *$'storage\tst\tdefault\tstorage\tno\tno'* ]]
   rocks add host gpu-0-0 appliance=gpu mac=52:54:00:00:00:09 ip=10.1.255.1
   run rocks list host gpu-0-0
-  [ "$output" = "$(printf 'gpu-0-0\tgpu\t0\t0\t1\tos\t10.1.255.1\t52:54:00:00:00:09')" ]
+  [ "$output" = "$(printf 'gpu-0-0\tgpu\t0\t0\t1\tos\t10.1.255.1\t52:54:00:00:00:09\t')" ]
   run dbreport hosts
   [[ "$output" == *$'10.1.255.1\tgpu-0-0.local gpu-0-0 g0-0'* ]]
 }

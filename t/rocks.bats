@@ -253,7 +253,7 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30 -" 
   rocks add host nas-0-5 rank=9
   run --separate-stderr rocks list host compute-2-7 c-3-1 nas-0-5
   [ "$status" -eq 0 ]
-  [ "$output" = "$(printf 'compute-2-7\tcompute\t2\t7\t1\tos\t\t\nc-3-1\tcompute\t3\t1\t2\tos\t\t\nnas-0-5\tnas\t0\t9\t1\tos\t\t')" ]
+  [ "$output" = "$(printf 'compute-2-7\tcompute\t2\t7\t1\tos\t\t\t\nc-3-1\tcompute\t3\t1\t2\tos\t\t\t\nnas-0-5\tnas\t0\t9\t1\tos\t\t\t')" ]
 }
 
 @test "membership= is appliance= in add host and set host (Rocks 6)" {
@@ -262,7 +262,7 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30 -" 
   rocks set host compute-0-0 membership=Login
   run --separate-stderr rocks list host node-a compute-0-0
   [ "$status" -eq 0 ]
-  [ "$output" = "$(printf 'node-a\tcompute\t4\t2\t1\tos\t\t\ncompute-0-0\tlogin\t0\t0\t4\tos\t10.255.255.254\t52:54:00:00:00:10')" ]
+  [ "$output" = "$(printf 'node-a\tcompute\t4\t2\t1\tos\t\t\t\ncompute-0-0\tlogin\t0\t0\t4\tos\t10.255.255.254\t52:54:00:00:00:10\t')" ]
   fails_unchanged "rocks: membership=Storage: unknown appliance" set host compute-0-1 membership=Storage
 }
 

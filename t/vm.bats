@@ -67,7 +67,7 @@ fails_unchanged() {
   [ "$status" -eq 0 ]
   [ "$stderr" = "" ]
   [ "$output" = "Added VM $VM on vm-container-0-0 (slice 1)" ]
-  [ "$(rocks list host --format=tsv $VM)" = "$(printf "$VM\tcompute\t0\t0\t1\tinstall\t10.255.255.254\t$VM_MAC")" ]
+  [ "$(rocks list host --format=tsv $VM)" = "$(printf "$VM\tcompute\t0\t0\t1\tinstall\t10.255.255.254\t$VM_MAC\t")" ]
   [ "$(rocks list host vm --format=tsv)" = "$(printf "vm-container-0-0\t1\t512\t1\t$VM_MAC\t$VM\tundefined")" ]
   [ "$(sqlite3 "$W/db/cluster.db" 'SELECT slice, mem, cpus, disk FROM vm_slices')" = "1|512|1|2048" ]
 }
