@@ -431,3 +431,57 @@ cgi_pxe_dir() {
   [ "$(grep -lx 'exit' "$T"/pxe/ipxe/01-52-54-00-00-01-*.ipxe | wc -l)" = 100 ]
   [ "$(find "$T/pxe" -name '.*' ! -name .rocks-boot.lock)" = "" ]
 }
+
+@test "the installer's report: CPUs, memory and unknown NICs recorded for the node asking" {
+  rocks add host interface compute-0-0 ib0
+  get 127.0.0.10 "?state=installing&np=64&mem=257000&nic=eth0,52:54:00:00:00:10&nic=eno2,52:54:00:00:00:c2&nic=ib0,52-54-00-00-00-B0&nic=eno3,52:54:00:00:00:11"
+  [ "$CODE" = 409 ] || [ "$CODE" = 200 ]
+  [ "$(sql "SELECT cpus, memory FROM hosts WHERE name = 'compute-0-0'")" = "$(printf '64\t257000')" ]
+  [ "$(sql "SELECT cpus, memory FROM hosts WHERE name = 'compute-0-1'")" = "$(printf '4\t0')" ]
+  run rocks list host interface --format=tsv compute-0-0
+  [ "$output" = "$(printf '%s\n' \
+    'compute-0-0	eno2			52:54:00:00:00:c2					' \
+    'compute-0-0	eth0	private	127.0.0.10	52:54:00:00:00:10					' \
+    'compute-0-0	ib0			52:54:00:00:00:b0					')" ]
+  # compute-0-1's MAC stays compute-0-1's, and the log says so.
+  [ "$(sql "SELECT COUNT(*) FROM interfaces WHERE mac = '52:54:00:00:00:11'")" = 1 ]
+  grep -qxF "kickstart.cgi: compute-0-0: eno3 52:54:00:00:00:11: left alone, the MAC is compute-0-1's" "$T/lighttpd.err"
+  run rocks list host --format=tsv compute-0-0
+  [ "$output" = "$(printf 'compute-0-0\tcompute\t0\t0\t64\tos\t127.0.0.10\t52:54:00:00:00:10\t257000')" ]
+  # The batch system's node lists carry the figures.
+  run dbreport slurm-nodes
+  [[ "$output" == *"NodeName=compute-0-0 NodeAddr=127.0.0.10 CPUs=64 RealMemory=257000 State=UNKNOWN"* ]]
+  [[ "$output" == *"NodeName=compute-0-1 NodeAddr=127.0.0.11 CPUs=4 State=UNKNOWN"* ]]
+  run dbreport pbs-nodes
+  [[ "$output" == *"create node compute-0-0 np=64"* ]]
+}
+
+@test "anaconda's MAC headers, one per NIC: any one confirms, the unknown ones are recorded" {
+  get 127.0.0.10 "" -H 'X-RHN-Provisioning-MAC-0: eno1 52:54:00:00:00:e1' \
+    -H 'X-RHN-Provisioning-MAC-1: eth0 52:54:00:00:00:10'
+  [ "$CODE" = 200 ]
+  [ "$(sql "SELECT i.device FROM interfaces i JOIN hosts h ON h.id = i.host WHERE i.mac = '52:54:00:00:00:e1'")" = eno1 ]
+  # The kickstart it got already configures the new NIC, by MAC.
+  grep -qxF "network --device=52:54:00:00:00:e1 --bootproto=dhcp --onboot=no" "$BODY"
+}
+
+@test "a report is refused with 400 when a figure is not one, and nothing is recorded" {
+  before=$(db_dump)
+  get 127.0.0.10 "?state=installing&np=lots"
+  [ "$CODE" = 400 ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: np=lots: expected a CPU count" ]
+  get 127.0.0.10 "?mem=0"
+  [ "$CODE" = 400 ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: mem=0: expected MiB of memory" ]
+  get 127.0.0.10 "?nic=eth1;reboot,52:54:00:00:00:99"
+  [ "$CODE" = 400 ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: nic=eth1;reboot,52:54:00:00:00:99: expected DEVICE,MAC" ]
+  [ "$(db_dump)" = "$before" ]
+}
+
+@test "a report from an unknown address records nothing" {
+  before=$(db_dump)
+  get 127.0.0.99 "?state=installing&np=8&mem=1024&nic=eno9,52:54:00:00:00:99"
+  [ "$CODE" = 403 ]
+  [ "$(db_dump)" = "$before" ]
+}

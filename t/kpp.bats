@@ -410,3 +410,64 @@ $x" ]
   fails_with "kpp: $PROFILE/graphs/other: no such graph" \
     --profile="$PROFILE" --graph=other --appliance=compute
 }
+
+# compute-0-0 with every kind of interface the kickstart configures.
+interfaces_fixture() {
+  rocks_fixture
+  rocks add host interface compute-0-0 ens1f0 mac=52:54:00:00:00:a0
+  rocks add host interface compute-0-0 ens1f1 mac=52:54:00:00:00:a1
+  rocks add host interface compute-0-0 bond0 network=public ip=192.168.1.50 \
+    mode=802.3ad miimon=100 slaves=ens1f0,ens1f1
+  rocks add host interface compute-0-0 bond0.200 vlan=200 parent=bond0
+  rocks add host interface compute-0-0 eth0.300 vlan=300 parent=eth0 network=public \
+    ip=192.168.1.77
+  rocks add host interface compute-0-0 ib0 mac=52:54:00:00:00:b0
+  rocks add host interface compute-0-0 ib1
+}
+
+@test "the kickstart configures every interface of the database, by MAC" {
+  interfaces_fixture
+  run --separate-stderr kgen --section=main <(kpp --profile="$PROFILE" --host=compute-0-0)
+  [ "$status" -eq 0 ]
+  run grep -e '^network' -e '^%include' <<<"$output"
+  golden_file "$EXPECTED/compute-0-0-interfaces.main"
+  # shlex, as the installer splits a command, reads each option as one word.
+  python3 -c '
+import shlex, sys
+for line in sys.stdin:
+    words = shlex.split(line, comments=True)
+    assert all(w.startswith("--") for w in words[1:]), words
+    print(len(words))' <<<"$(grep '^network' <<<"$output")" >/dev/null
+  # No kernel name of a NIC is in a command: a device is a MAC, a bond or
+  # a VLAN named here.
+  ! grep -E -- '--device=(eth|ens|ib)' <<<"$output"
+}
+
+@test "the kickstart's %pre finds a bond's slaves by MAC, whatever the kernel calls them" {
+  interfaces_fixture
+  kpp --profile="$PROFILE" --host=compute-0-0 | kgen --section=pre >"$T/pre.ks"
+  # The database's %pre, the last one.
+  awk '/^%pre/ { n++; body = "" ; next } /^%end/ { last = body; next } { body = body $0 "\n" }
+       END { printf "%s", last }' "$T/pre.ks" >"$T/network.sh"
+  bash -n "$T/network.sh"
+  grep -q rocks-network.ks "$T/network.sh"
+  # A sysfs with the slaves under other names than the database's; one is
+  # already enslaved (its address is the bond's, its own is perm_hwaddr).
+  mkdir -p "$T/net/p1p1" "$T/net/p1p2/bonding_slave" "$T/net/lo"
+  echo 52:54:00:00:00:a0 >"$T/net/p1p1/address"
+  echo 52:54:00:00:00:a0 >"$T/net/p1p2/address"
+  echo 52:54:00:00:00:a1 >"$T/net/p1p2/bonding_slave/perm_hwaddr"
+  echo 00:00:00:00:00:00 >"$T/net/lo/address"
+  mkdir -p "$T/tmp"
+  # The script comes in on standard input: the private /tmp hides $T.
+  unshare --mount sh -c 'mount --bind "$1" /sys/class/net && mount --bind "$2" /tmp && bash' \
+    sh "$T/net" "$T/tmp" <"$T/network.sh"
+  [ "$(cat "$T/tmp/rocks-network.ks")" = "network --device=bond0 --bondslaves=p1p1,p1p2 --bondopts=mode=802.3ad,miimon=100 --bootproto=static --ip=192.168.1.50 --netmask=255.255.255.0 --nodefroute --mtu=1500 --onboot=yes
+network --device=bond0 --vlanid=200 --interfacename=bond0.200 --bootproto=dhcp --onboot=no" ]
+}
+
+@test "an appliance's kickstart (no database) keeps its one DHCP network line" {
+  run --separate-stderr kgen --section=main <(kpp --profile="$PROFILE" --appliance=compute)
+  [ "$(grep '^network' <<<"$output")" = "network --bootproto=dhcp --device=link --activate" ]
+  ! grep -q 'rocks-network' <<<"$output"
+}

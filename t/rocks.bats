@@ -924,3 +924,88 @@ public|0|0|0|1" ]
   run rocks list alias
   [ "$output" = "$(printf 'node0\tcompute-0-0')" ]
 }
+
+# A node with two NICs for a bond and one for a VLAN, as the daytwo tests
+# and the kickstart tests build it.
+bond_fixture() {
+  rocks_fixture
+  rocks add host interface compute-0-0 ens1f0 mac=52:54:00:00:00:a0
+  rocks add host interface compute-0-0 ens1f1 mac=52:54:00:00:00:a1
+}
+
+@test "add host interface: a bond with its options and slaves, a VLAN on its parent" {
+  bond_fixture
+  run --separate-stderr rocks add host interface compute-0-0 bond0 network=public \
+    ip=192.168.1.50 mode=802.3ad miimon=100 slaves=ens1f0,ens1f1
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  rocks add host interface compute-0-0 bond0.100 vlan=100 parent=bond0
+  run --separate-stderr rocks list host interface --format=table compute-0-0
+  [ "$output" = "HOST        DEVICE    SUBNET  IP             MAC               MODULE NAME VLAN PARENT OPTIONS
+compute-0-0 bond0     public  192.168.1.50   -                 -      -    -    -      mode=802.3ad miimon=100
+compute-0-0 bond0.100 -       -              -                 -      -    100  bond0  -
+compute-0-0 ens1f0    -       -              52:54:00:00:00:a0 -      -    -    bond0  -
+compute-0-0 ens1f1    -       -              52:54:00:00:00:a1 -      -    -    bond0  -
+compute-0-0 eth0      private 10.255.255.254 52:54:00:00:00:10 -      -    -    -      -" ]
+}
+
+@test "add host interface: VLAN id out of range, missing parent, slave that does not exist" {
+  bond_fixture
+  fails_unchanged "rocks: vlan=4095: expected a VLAN id from 1 to 4094" \
+    add host interface compute-0-0 ens1f0.4095 vlan=4095 parent=ens1f0
+  fails_unchanged "rocks: vlan=0: expected a VLAN id from 1 to 4094" \
+    add host interface compute-0-0 ens1f0.0 vlan=0 parent=ens1f0
+  fails_unchanged "rocks: parent=ens9: compute-0-0 has no interface ens9" \
+    add host interface compute-0-0 ens9.5 vlan=5 parent=ens9
+  fails_unchanged "rocks: slaves=ens1f0,ens1f9: compute-0-0 has no interface ens1f9" \
+    add host interface compute-0-0 bond0 mode=802.3ad slaves=ens1f0,ens1f9
+  fails_unchanged "rocks: mac=52:54:00:00:00:11: already used by compute-0-1" \
+    add host interface compute-0-0 ens2 mac=52:54:00:00:00:11 network=public
+  fails_unchanged "rocks: ip=192.168.1.1: already used by frontend" \
+    add host interface compute-0-0 ens2 ip=192.168.1.1 network=public
+}
+
+@test "set host interface changes an interface, all or nothing" {
+  bond_fixture
+  run --separate-stderr rocks set host interface compute-0-0 ens1f1 ip=192.168.1.60 \
+    network=public module=mlx5_core name=c00-pub
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  run rocks list host interface --format=tsv compute-0-0
+  [ "${lines[1]}" = "$(printf 'compute-0-0\tens1f1\tpublic\t192.168.1.60\t52:54:00:00:00:a1\tmlx5_core\tc00-pub\t\t\t')" ]
+  fails_unchanged "rocks: ip=10.255.255.253: already used by compute-0-1" \
+    set host interface compute-0-0 ens1f1 module=e1000 ip=10.255.255.253
+  fails_unchanged "rocks: mac=52:54:00:00:00:01: already used by frontend" \
+    set host interface compute-0-0 ens1f1 module=e1000 mac=52:54:00:00:00:01
+  fails_unchanged "rocks: vlan=9999: expected a VLAN id from 1 to 4094" \
+    set host interface compute-0-0 ens1f1 vlan=9999
+  fails_unchanged "rocks: compute-0-0: no interface ens7" \
+    set host interface compute-0-0 ens7 ip=192.168.1.61
+  fails_unchanged "rocks: speed=10: unknown key (expected mac, ip, subnet, network, device, module, vlan, parent, channel, options, name, slaves or a bond option: mode, miimon, ...)" \
+    set host interface compute-0-0 ens1f1 speed=10
+  fails_unchanged "rocks: set host interface: missing argument" set host interface compute-0-0 ens1f1
+}
+
+@test "set host interface: Rocks 6's one field at a time, channel and options among them" {
+  bond_fixture
+  rocks add host interface compute-0-0 bond0
+  rocks set host interface ip compute-0-0 iface=bond0 ip=10.1.255.254
+  rocks set host interface subnet compute-0-0 bond0 private
+  rocks set host interface module compute-0-0 iface=bond0 module=bonding
+  rocks set host interface channel compute-0-0 iface=ens1f0 channel=bond0
+  rocks set host interface channel compute-0-0 ens1f1 bond0
+  rocks set host interface options compute-0-0 iface=bond0 options="miimon=100 mode=balance-rr"
+  run rocks list host interface --format=tsv compute-0-0
+  [ "$output" = "$(printf '%s\n' \
+    'compute-0-0	bond0	private	10.1.255.254		bonding				miimon=100 mode=balance-rr' \
+    'compute-0-0	ens1f0			52:54:00:00:00:a0				bond0	' \
+    'compute-0-0	ens1f1			52:54:00:00:00:a1				bond0	' \
+    'compute-0-0	eth0	private	10.255.255.254	52:54:00:00:00:10					')" ]
+}
+
+@test "add host and set host take memory=, and list host shows it" {
+  rocks_fixture
+  rocks set host compute-0-0 memory=2048
+  run rocks list host --format=tsv compute-0-0
+  [ "$output" = "$(printf 'compute-0-0\tcompute\t0\t0\t4\tos\t10.255.255.254\t52:54:00:00:00:10\t2048')" ]
+}
