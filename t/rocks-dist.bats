@@ -302,6 +302,9 @@ added tool-2.0-1.noarch" ]
   mkdir "$T/many"
   for i in $(seq 600); do ln "$F/local/tool-2.0-1.noarch.rpm" "$T/many/tool-$i.rpm"; done
   leftovers() { find "$T" -maxdepth 1 -name '.dist.new.*' | wc -l; }
+  rocks-dist --os "$F/os" --local "$T/many" dist >/dev/null 2>&1
+  # Timed as the killed builds run: warm, without the header cache.
+  rm -f "$ROOT/.rocks-dist/headers.cache"
   start=$(date +%s%N)
   rocks-dist --os "$F/os" --local "$T/many" dist >/dev/null 2>&1
   took_ms=$((($(date +%s%N) - start) / 1000000))
