@@ -376,13 +376,14 @@ sci  1.0     x86_64 no" ]
 
 @test "a version 1 database gets its rolls table on first use" {
   sqlite_only
-  rocks_fixture
+  # The previous release's database without what version 2 added.
+  sqlite3 "$T/cluster.db" <"$ROCKS_SRCDIR/t/data/schema/v2.sql"
   sqlite3 "$T/cluster.db" 'DROP TABLE rolls; UPDATE schema_info SET version = 1'
   run --separate-stderr rocks list roll
   [ "$status" -eq 0 ]
   [ "$output" = "" ]
   [ "$stderr" = "" ]
-  [ "$(sqlite3 "$T/cluster.db" 'SELECT version FROM schema_info')" = 2 ]
+  [ "$(sqlite3 "$T/cluster.db" 'SELECT version FROM schema_info')" = 4 ]
   rocks add roll "$ISO"
   run rocks list roll
   [ "$output" = "sci	1.0	x86_64	no" ]
