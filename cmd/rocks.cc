@@ -19,7 +19,7 @@
 #include "netrules_cmd.h"
 #include "run_host.h"
 #include "roll.h"
-#include "rocks_vm.h"
+#include "vm_cmd.h"
 #include "strutil.h"
 #include "sync.h"
 #include "users.h"

@@ -162,6 +162,8 @@ Subnet SubnetOfRow(const SqlRow& r) {
   return s;
 }
 
+}  // namespace
+
 bool SubnetByName(Database* db, const std::string& name, Subnet* out,
                   const std::string& label, std::string* err) {
   std::vector<SqlRow> rows;
@@ -178,6 +180,8 @@ bool SubnetByName(Database* db, const std::string& name, Subnet* out,
   *out = SubnetOfRow(rows[0]);
   return true;
 }
+
+namespace {
 
 std::string SubnetText(const Subnet& s) {
   return s.name + " (" + FormatIPv4(s.network) + "/" + std::to_string(s.prefix) + ")";
@@ -475,6 +479,8 @@ bool CheckTopology(const std::string& host, const std::vector<Interface>& ifcs,
   return true;
 }
 
+}  // namespace
+
 std::string UnknownKey(const std::string& key, const std::string& value,
                        std::vector<std::string> expected) {
   std::string s = key + "=" + value + ": unknown key";
@@ -482,6 +488,8 @@ std::string UnknownKey(const std::string& key, const std::string& value,
   if (!m.empty()) return s + " (did you mean '" + m + "'?)";
   return s + " (expected " + Join(expected, ", ") + ")";
 }
+
+namespace {
 
 /// A host may not take a name an alias already answers to.
 bool CheckNotAlias(Database* db, const std::string& name, const std::string& label,
@@ -529,10 +537,14 @@ bool OwnerId(Database* db, AttrScope scope, const std::string& owner,
   return false;
 }
 
+}  // namespace
+
 std::string ScopeText(AttrScope scope, const std::string& owner) {
   if (scope == AttrScope::kGlobal) return "globally";
   return std::string("for ") + AttrScopeName(scope) + " " + owner;
 }
+
+namespace {
 
 bool LoadAttrs(Database* db, AttrScope scope, int64_t owner_id,
                const std::string& owner, std::map<std::string, Attr>* out,

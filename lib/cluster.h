@@ -161,6 +161,19 @@ bool FindHostByAddress(Database* db, const std::string& ip,
                        const std::string& mac, Host* out, bool* found,
                        std::string* err);
 
+/// "KEY=VALUE: unknown key (did you mean 'K'?)", or with the list of
+/// `expected` keys when none is close.
+std::string UnknownKey(const std::string& key, const std::string& value,
+                       std::vector<std::string> expected);
+
+/// The network `name`; `label` starts the message when there is none
+/// ("network=ibb: unknown network (did you mean 'ib'?)").
+bool SubnetByName(Database* db, const std::string& name, Subnet* out,
+                  const std::string& label, std::string* err);
+
+/// "globally", "for appliance compute", "for host compute-0-0".
+std::string ScopeText(AttrScope scope, const std::string& owner);
+
 /// key=value pairs as typed on a command line.
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 

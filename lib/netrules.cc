@@ -19,11 +19,6 @@ int64_t Int(const std::optional<std::string>& v) {
   return n;
 }
 
-std::string ScopePhrase(AttrScope scope, const std::string& owner) {
-  if (scope == AttrScope::kGlobal) return "globally";
-  return std::string("for ") + AttrScopeName(scope) + " " + owner;
-}
-
 /// The words without '=' and the key=value words, apart.
 bool SplitWords(const std::vector<std::string>& words, std::vector<std::string>* plain,
                 KeyValues* kv, std::string* err) {
@@ -31,14 +26,6 @@ bool SplitWords(const std::vector<std::string>& words, std::vector<std::string>*
   for (const std::string& w : words)
     (w.find('=') == std::string::npos ? plain : &pairs)->push_back(w);
   return ParseKeyValues(pairs, kv, err);
-}
-
-std::string UnknownKey(const std::string& key, const std::string& value,
-                       const std::vector<std::string>& expected) {
-  std::string m = ClosestMatch(key, expected);
-  return key + "=" + value + ": unknown key" +
-         (m.empty() ? " (expected " + Join(expected, ", ") + ")"
-                    : " (did you mean '" + m + "'?)");
 }
 
 /// The owner's id, and for a host its appliance's id and name.
@@ -64,24 +51,6 @@ bool FindOwner(Database* db, AttrScope scope, const std::string& owner, Owner* o
   out->appliance = app.name;
   if (scope == AttrScope::kAppliance) out->id = app.id;
   return true;
-}
-
-/// The network called `name`; `label` starts the message when there is none.
-bool NetworkByName(Database* db, const std::string& name, const std::string& label,
-                   Subnet* out, std::string* err) {
-  std::vector<Subnet> all;
-  if (!ListSubnets(db, &all, err)) return false;
-  std::vector<std::string> names;
-  for (const Subnet& s : all) {
-    if (s.name == name) {
-      *out = s;
-      return true;
-    }
-    names.push_back(s.name);
-  }
-  std::string m = ClosestMatch(name, names);
-  *err = label + ": unknown network" + (m.empty() ? "" : " (did you mean '" + m + "'?)");
-  return false;
 }
 
 /// The rows of `table` at the three scopes that apply to `owner`'s scope,
@@ -287,7 +256,7 @@ bool AddRoute(Database* db, const Route& route, std::string* err) {
   SqlParam subnet = SqlParam::Null();
   if (!route.subnet.empty()) {
     Subnet s;
-    if (!NetworkByName(db, route.subnet, "network=" + route.subnet, &s, err))
+    if (!SubnetByName(db, route.subnet, &s, "network=" + route.subnet, err))
       return false;
     subnet = SqlParam::Int(s.id);
   }
@@ -313,7 +282,7 @@ bool AddRoute(Database* db, const Route& route, std::string* err) {
                  &rows, err))
     return false;
   if (!rows.empty()) {
-    *err = dest + ": already a route " + ScopePhrase(route.scope, route.owner);
+    *err = dest + ": already a route " + ScopeText(route.scope, route.owner);
     return false;
   }
   if (!db->Exec("INSERT INTO routes (scope, owner, network, prefix, gateway, subnet) "
@@ -339,7 +308,7 @@ bool RemoveRoute(Database* db, const Route& route, std::string* err) {
                 err, nullptr, &affected))
     return false;
   if (affected == 0) {
-    *err = RouteDestination(route) + ": no route " + ScopePhrase(route.scope, route.owner);
+    *err = RouteDestination(route) + ": no route " + ScopeText(route.scope, route.owner);
     return false;
   }
   return tx.Commit(err);
@@ -476,7 +445,7 @@ bool AddFirewallRule(Database* db, const FirewallRule& rule, std::string* err) {
   SqlParam subnet = SqlParam::Null();
   if (!rule.subnet.empty()) {
     Subnet s;
-    if (!NetworkByName(db, rule.subnet, "network=" + rule.subnet, &s, err)) return false;
+    if (!SubnetByName(db, rule.subnet, &s, "network=" + rule.subnet, err)) return false;
     subnet = SqlParam::Int(s.id);
   }
   std::vector<SqlRow> rows;
@@ -486,7 +455,7 @@ bool AddFirewallRule(Database* db, const FirewallRule& rule, std::string* err) {
                  &rows, err))
     return false;
   if (!rows.empty()) {
-    *err = rule.name + ": already a firewall rule " + ScopePhrase(rule.scope, rule.owner);
+    *err = rule.name + ": already a firewall rule " + ScopeText(rule.scope, rule.owner);
     return false;
   }
   if (!db->Exec("INSERT INTO firewall_rules (scope, owner, name, subnet, service, port, "
@@ -513,7 +482,7 @@ bool RemoveFirewallRule(Database* db, AttrScope scope, const std::string& owner,
                 err, nullptr, &affected))
     return false;
   if (affected == 0) {
-    *err = name + ": no firewall rule " + ScopePhrase(scope, owner);
+    *err = name + ": no firewall rule " + ScopeText(scope, owner);
     return false;
   }
   return tx.Commit(err);

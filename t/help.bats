@@ -164,8 +164,6 @@ has_option() {
   for f in "$ROCKS_SRCDIR"/cmd/*.cc; do
     t=${f##*/}
     t=${t%.cc}
-    # cmd/<tool>_<part>.cc is more of <tool> (rocks_vm.cc: rocks' VM verbs).
-    [[ $t == *_* && -f $ROCKS_SRCDIR/cmd/${t%%_*}.cc ]] && continue
     [ -f "$ROCKS_SRCDIR/man/$t.8" ] || problem "$t: cmd/$t.cc has no man/$t.8"
     [ -f "$ROCKS_SRCDIR/t/$t.bats" ] || problem "$t: cmd/$t.cc has no t/$t.bats"
     [ -f "$ROCKS_SRCDIR/share/completion/$t" ] ||

@@ -39,6 +39,20 @@ fails_with() {
   [ "$stderr" = "$expected" ]
 }
 
+# Runs a rocks command that must fail, and checks that it printed exactly
+# one error line, nothing on stdout, exit 1, and left the database as it was.
+fails_unchanged() {
+  local expected=$1
+  shift
+  local before
+  before=$(db_dump)
+  run --separate-stderr rocks "$@"
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "$expected" ]
+  [ "$(db_dump)" = "$before" ]
+}
+
 # Holds an flock(2) on FILE through fd 8, with this shell's PID written in
 # it, as a running holder does; `exec 8>&-` lets go.
 hold_lock() {

@@ -61,7 +61,7 @@ snapshot() {
 
 # Runs insert-ethers, which must fail with exactly one error line, print
 # nothing on stdout and change nothing.
-fails_unchanged() {
+ie_fails_unchanged() {
   local expected=$1
   shift
   local before
@@ -329,40 +329,40 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
 
 @test "one-shot: a duplicate MAC changes nothing" {
   rocks_fixture
-  fails_unchanged "insert-ethers: mac=52:54:00:00:00:10: already used by compute-0-0" \
+  ie_fails_unchanged "insert-ethers: mac=52:54:00:00:00:10: already used by compute-0-0" \
     --mac=52:54:00:00:00:10
 }
 
 @test "one-shot: an address in use changes nothing" {
   rocks_fixture
-  fails_unchanged "insert-ethers: ip=10.255.255.254: already used by compute-0-0" \
+  ie_fails_unchanged "insert-ethers: ip=10.255.255.254: already used by compute-0-0" \
     --mac=52:54:00:00:00:99 --ipaddr=10.255.255.254
 }
 
 @test "one-shot: an address outside the private subnet changes nothing" {
   rocks_fixture
-  fails_unchanged "insert-ethers: ip=192.168.1.9: not in subnet private (10.0.0.0/8)" \
+  ie_fails_unchanged "insert-ethers: ip=192.168.1.9: not in subnet private (10.0.0.0/8)" \
     --mac=52:54:00:00:00:99 --ipaddr=192.168.1.9
 }
 
 @test "one-shot: a host name in use changes nothing" {
   rocks_fixture
-  fails_unchanged "insert-ethers: compute-0-0: host already exists" \
+  ie_fails_unchanged "insert-ethers: compute-0-0: host already exists" \
     --mac=52:54:00:00:00:99 --hostname=compute-0-0
 }
 
 @test "one-shot: a malformed MAC changes nothing" {
   rocks_fixture
-  fails_unchanged "insert-ethers: --mac=52:54:zz: invalid MAC address" --mac=52:54:zz
+  ie_fails_unchanged "insert-ethers: --mac=52:54:zz: invalid MAC address" --mac=52:54:zz
 }
 
 @test "one-shot: the all-zero and broadcast MACs, a reserved name change nothing" {
   rocks_fixture
-  fails_unchanged "insert-ethers: --mac=00:00:00:00:00:00: the all-zero MAC address is no interface's" \
+  ie_fails_unchanged "insert-ethers: --mac=00:00:00:00:00:00: the all-zero MAC address is no interface's" \
     --mac=00:00:00:00:00:00
-  fails_unchanged "insert-ethers: --mac=ff:ff:ff:ff:ff:ff: the broadcast MAC address is no interface's" \
+  ie_fails_unchanged "insert-ethers: --mac=ff:ff:ff:ff:ff:ff: the broadcast MAC address is no interface's" \
     --mac=ff:ff:ff:ff:ff:ff
-  fails_unchanged "insert-ethers: --hostname=localhost: reserved host name" \
+  ie_fails_unchanged "insert-ethers: --hostname=localhost: reserved host name" \
     --mac=52:54:00:00:00:99 --hostname=localhost
 }
 
@@ -381,15 +381,15 @@ insert-ethers: -:2: skipped: dhcpd: ff:ff:ff:ff:ff:ff: the broadcast MAC address
 
 @test "an unknown appliance changes nothing" {
   rocks_fixture
-  fails_unchanged "insert-ethers: --appliance=compte: unknown appliance (did you mean 'compute'?)" \
+  ie_fails_unchanged "insert-ethers: --appliance=compte: unknown appliance (did you mean 'compute'?)" \
     --appliance=compte --mac=52:54:00:00:00:99
-  fails_unchanged "insert-ethers: --appliance=compte: unknown appliance (did you mean 'compute'?)" \
+  ie_fails_unchanged "insert-ethers: --appliance=compte: unknown appliance (did you mean 'compute'?)" \
     --appliance=compte - </dev/null
 }
 
 @test "an appliance not offered for new nodes changes nothing" {
   rocks_fixture
-  fails_unchanged "insert-ethers: --appliance=frontend: not an appliance for new nodes" \
+  ie_fails_unchanged "insert-ethers: --appliance=frontend: not an appliance for new nodes" \
     --appliance=frontend --mac=52:54:00:00:00:99
 }
 
@@ -408,7 +408,7 @@ summary new=2 replaced=0 known=0 other-interface=0" ]
   [ "$stderr" = "insert-ethers: private subnet 10.9.0.0/29: no free address" ]
   [ "$(rocks list host --format=tsv | wc -l)" = 6 ]
   grep -qF 'hardware ethernet 52:54:00:00:00:21;' "$T/etc/dhcpd.conf"
-  fails_unchanged "insert-ethers: private subnet 10.9.0.0/29: no free address" \
+  ie_fails_unchanged "insert-ethers: private subnet 10.9.0.0/29: no free address" \
     --mac=52:54:00:00:00:22
 }
 
@@ -437,21 +437,21 @@ summary new=0 replaced=1 known=1 other-interface=0" ]
 
 @test "--replace: an unknown host changes nothing" {
   rocks_fixture
-  fails_unchanged "insert-ethers: --replace=compute-9-9: unknown host" \
+  ie_fails_unchanged "insert-ethers: --replace=compute-9-9: unknown host" \
     --replace=compute-9-9 --mac=52:54:00:00:09:01
-  fails_unchanged "insert-ethers: --replace=compute-9-9: unknown host" \
+  ie_fails_unchanged "insert-ethers: --replace=compute-9-9: unknown host" \
     --replace=compute-9-9 - </dev/null
 }
 
 @test "--replace: the frontend cannot be replaced" {
   rocks_fixture
-  fails_unchanged "insert-ethers: --replace=frontend: the frontend cannot be replaced" \
+  ie_fails_unchanged "insert-ethers: --replace=frontend: the frontend cannot be replaced" \
     --replace=frontend --mac=52:54:00:00:09:01
 }
 
 @test "--replace: a MAC in use changes nothing" {
   rocks_fixture
-  fails_unchanged "insert-ethers: mac=52:54:00:00:00:20: already used by login-0-0" \
+  ie_fails_unchanged "insert-ethers: mac=52:54:00:00:00:20: already used by login-0-0" \
     --replace=compute-0-0 --mac=52:54:00:00:00:20
 }
 
@@ -470,13 +470,13 @@ summary new=0 replaced=1 known=1 other-interface=0" ]
 
 @test "--remove: an unknown host changes nothing" {
   rocks_fixture
-  fails_unchanged "insert-ethers: --remove=compute-0-9: unknown host (did you mean 'compute-0-0'?)" \
+  ie_fails_unchanged "insert-ethers: --remove=compute-0-9: unknown host (did you mean 'compute-0-0'?)" \
     --remove=compute-0-9
 }
 
 @test "--remove: the frontend cannot be removed" {
   rocks_fixture
-  fails_unchanged "insert-ethers: --remove=frontend: the frontend cannot be removed" \
+  ie_fails_unchanged "insert-ethers: --remove=frontend: the frontend cannot be removed" \
     --remove=frontend
 }
 
@@ -546,9 +546,9 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
 @test "a lock held by a live insert-ethers: refused, nothing changed" {
   rocks_fixture
   hold_lock "$T/insert-ethers.lock"
-  fails_unchanged "insert-ethers: $T/insert-ethers.lock: locked by process $$" \
+  ie_fails_unchanged "insert-ethers: $T/insert-ethers.lock: locked by process $$" \
     --mac=52:54:00:00:09:01
-  fails_unchanged "insert-ethers: $T/insert-ethers.lock: locked by process $$" --update
+  ie_fails_unchanged "insert-ethers: $T/insert-ethers.lock: locked by process $$" --update
   exec 8>&-
   [ "$(cat "$T/insert-ethers.lock")" = "$$" ]
 }
@@ -574,9 +574,9 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
 
 @test "--device and --module must be names, not dhcpd.conf text" {
   rocks_fixture
-  fails_unchanged "insert-ethers: device=eth0;}host evil{: invalid interface name" \
+  ie_fails_unchanged "insert-ethers: device=eth0;}host evil{: invalid interface name" \
     --mac=52:54:00:00:09:01 '--device=eth0;}host evil{'
-  fails_unchanged "insert-ethers: module=e1000 x: invalid module name" \
+  ie_fails_unchanged "insert-ethers: module=e1000 x: invalid module name" \
     --mac=52:54:00:00:09:01 '--module=e1000 x'
 }
 
@@ -584,7 +584,7 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
   rocks_fixture
   echo keep >"$T/precious"
   ln -s "$T/precious" "$T/insert-ethers.lock"
-  fails_unchanged "insert-ethers: $T/insert-ethers.lock: a symbolic link; a lock must be a regular file" \
+  ie_fails_unchanged "insert-ethers: $T/insert-ethers.lock: a symbolic link; a lock must be a regular file" \
     --mac=52:54:00:00:09:01
   [ "$(cat "$T/precious")" = keep ]
 }
@@ -592,9 +592,9 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
 @test "refuses to run while rocks-dist holds its lock; --dump still reads" {
   rocks_fixture
   hold_lock "$T/rocks-dist.lock"
-  fails_unchanged "insert-ethers: $T/rocks-dist.lock: rocks-dist is building the distribution (process $$); try again when it is done" \
+  ie_fails_unchanged "insert-ethers: $T/rocks-dist.lock: rocks-dist is building the distribution (process $$); try again when it is done" \
     --mac=52:54:00:00:09:01
-  fails_unchanged "insert-ethers: $T/rocks-dist.lock: rocks-dist is building the distribution (process $$); try again when it is done" \
+  ie_fails_unchanged "insert-ethers: $T/rocks-dist.lock: rocks-dist is building the distribution (process $$); try again when it is done" \
     - </dev/null
   run --separate-stderr insert-ethers --dump
   exec 8>&-
@@ -641,22 +641,22 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
 
 @test "option errors" {
   rocks_fixture
-  fails_unchanged "insert-ethers: --rack=x: not a number" --rack=x
-  fails_unchanged "insert-ethers: --cabinet=-1: must be at least 0" --cabinet=-1
-  fails_unchanged "insert-ethers: --max-new=0: must be at least 1" --max-new=0
-  fails_unchanged "insert-ethers: --cpus=0: must be at least 1" --cpus=0
-  fails_unchanged "insert-ethers: --inc=0: the step must not be 0" --inc=0 --mac=52:54:00:00:09:01
-  fails_unchanged "insert-ethers: --baseip=192.168.1.9: not in the private subnet 10.0.0.0/8" \
+  ie_fails_unchanged "insert-ethers: --rack=x: not a number" --rack=x
+  ie_fails_unchanged "insert-ethers: --cabinet=-1: must be at least 0" --cabinet=-1
+  ie_fails_unchanged "insert-ethers: --max-new=0: must be at least 1" --max-new=0
+  ie_fails_unchanged "insert-ethers: --cpus=0: must be at least 1" --cpus=0
+  ie_fails_unchanged "insert-ethers: --inc=0: the step must not be 0" --inc=0 --mac=52:54:00:00:09:01
+  ie_fails_unchanged "insert-ethers: --baseip=192.168.1.9: not in the private subnet 10.0.0.0/8" \
     --baseip=192.168.1.9 --mac=52:54:00:00:09:01
-  fails_unchanged "insert-ethers: --dump, --update, --remove, --replace and a one-shot insert (--mac, --hostname, --ipaddr) go one at a time" \
+  ie_fails_unchanged "insert-ethers: --dump, --update, --remove, --replace and a one-shot insert (--mac, --hostname, --ipaddr) go one at a time" \
     --dump --update
-  fails_unchanged "insert-ethers: --replace takes the host's name and address: no --hostname or --ipaddr" \
+  ie_fails_unchanged "insert-ethers: --replace takes the host's name and address: no --hostname or --ipaddr" \
     --replace=compute-0-0 --hostname=x
-  fails_unchanged "insert-ethers: unexpected argument 'extra'" --mac=52:54:00:00:09:01 extra
-  fails_unchanged "insert-ethers: unexpected argument 'b.log'" a.log b.log
-  fails_unchanged "insert-ethers: --log=a.log and b.log: give one log" --log=a.log b.log
-  fails_unchanged "insert-ethers: $T/missing.log: No such file or directory" "$T/missing.log"
-  fails_unchanged "insert-ethers: $T/missing.log: No such file or directory" --log="$T/missing.log"
+  ie_fails_unchanged "insert-ethers: unexpected argument 'extra'" --mac=52:54:00:00:09:01 extra
+  ie_fails_unchanged "insert-ethers: unexpected argument 'b.log'" a.log b.log
+  ie_fails_unchanged "insert-ethers: --log=a.log and b.log: give one log" --log=a.log b.log
+  ie_fails_unchanged "insert-ethers: $T/missing.log: No such file or directory" "$T/missing.log"
+  ie_fails_unchanged "insert-ethers: $T/missing.log: No such file or directory" --log="$T/missing.log"
 }
 
 @test "end to end: real dhcpd and client in network namespaces; the node gets its fixed address" {

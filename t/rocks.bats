@@ -8,20 +8,6 @@ load helper
 setup() { rocks_setup; }
 teardown() { rocks_teardown; }
 
-# Runs a rocks command that must fail, and checks that it printed exactly
-# one error line, nothing on stdout, exit 1, and left the database as it was.
-fails_unchanged() {
-  local expected=$1
-  shift
-  local before
-  before=$(db_dump)
-  run --separate-stderr rocks "$@"
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "$expected" ]
-  [ "$(db_dump)" = "$before" ]
-}
-
 @test "init creates appliances, subnets and the frontend" {
   run --separate-stderr rocks init --private-mac=52:54:00:00:00:01
   [ "$status" -eq 0 ]

@@ -10,20 +10,6 @@ load helper
 setup() { rocks_setup; }
 teardown() { rocks_teardown; }
 
-# A rocks command that must fail: one error line, nothing on stdout,
-# exit 1, and the database as it was.
-fails_unchanged() {
-  local expected=$1
-  shift
-  local before
-  before=$(db_dump)
-  run --separate-stderr rocks "$@"
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "$expected" ]
-  [ "$(db_dump)" = "$before" ]
-}
-
 # The kickstart of a host, as kickstart.cgi would send it (the frontend's
 # node file needs the distribution's URL and a root password, which a
 # frontend's installer is given).

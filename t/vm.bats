@@ -53,15 +53,6 @@ events_of() {
     ON h.id = e.host WHERE h.name = '$1' ORDER BY e.id"
 }
 
-# Runs a failing command: exactly one error line, exit 1, the database as
-# it was.
-fails_unchanged() {
-  local before
-  before=$(db_dump)
-  fails_with "$@"
-  [ "$(db_dump)" = "$before" ]
-}
-
 @test "add host vm adds compute-0-0-1 on vm-container-0-0: a host with a KVM MAC and an address" {
   run --separate-stderr rocks add host vm vm-container-0-0 appliance=compute mem=512 disk=2G
   [ "$status" -eq 0 ]
@@ -74,17 +65,17 @@ fails_unchanged() {
 
 @test "add host vm: an unknown container" {
   fails_unchanged "rocks: add host vm: vm-container-9-9: unknown host" \
-    rocks add host vm vm-container-9-9 appliance=compute
+    add host vm vm-container-9-9 appliance=compute
 }
 
 @test "add host vm: a host that is no VM container" {
   fails_unchanged "rocks: add host vm: frontend: not a VM container (appliance frontend)" \
-    rocks add host vm frontend appliance=compute
+    add host vm frontend appliance=compute
 }
 
 @test "add host vm: a container that cannot be reached" {
   fails_unchanged "rocks: add host vm: vm-container-0-2: cannot connect to qemu+unix:///system?socket=$W/nowhere: Failed to connect socket to '$W/nowhere': No such file or directory" \
-    rocks add host vm vm-container-0-2 appliance=compute
+    add host vm vm-container-0-2 appliance=compute
 }
 
 @test "add host vm: not enough memory on the container" {
@@ -93,18 +84,18 @@ fails_unchanged() {
   total=$(awk '/MemTotal/ { s += $4 } END { print int(s / 1024) }' \
     /sys/devices/system/node/node*/meminfo)
   fails_unchanged "rocks: add host vm: vm-container-0-0: not enough memory: $((total * 2)) MiB asked, $((total - 512)) MiB of $total MiB left" \
-    rocks add host vm vm-container-0-0 appliance=compute mem=$((total * 2))
+    add host vm vm-container-0-0 appliance=compute mem=$((total * 2))
 }
 
 @test "add host vm: not enough disk on the container" {
   fails_unchanged "rocks: add host vm: vm-container-0-1: not enough disk in $W/small: 1024 MiB asked, 16 MiB free" \
-    rocks add host vm vm-container-0-1 appliance=compute mem=64 disk=1G
+    add host vm vm-container-0-1 appliance=compute mem=64 disk=1G
 }
 
 @test "remove host refuses a VM and a container that holds one" {
   fails_unchanged "rocks: $VM: a VM on vm-container-0-0 (it goes with its domain)" \
-    rocks remove host $VM
-  fails_unchanged "rocks: vm-container-0-0: holds VM $VM" rocks remove host vm-container-0-0
+    remove host $VM
+  fails_unchanged "rocks: vm-container-0-0: holds VM $VM" remove host vm-container-0-0
 }
 
 @test "create and start: the VM PXE boots from the frontend, gets its kickstart and reports installed" {
@@ -149,7 +140,7 @@ vm-container-0-0 1     512 1    $VM_MAC $VM running" ]
 
 @test "create host vm: the domain already exists; and another cluster's VM of that name" {
   fails_unchanged "rocks: create host vm: vm-container-0-0: domain $VM already exists" \
-    rocks create host vm $VM
+    create host vm $VM
   # A second frontend that shares the container picks the same name.
   ROCKS_DB=sqlite:$W/other.db rocks init --frontend=other --private-mac=52:54:00:fe:00:09
   ROCKS_DB=sqlite:$W/other.db rocks add host vm-container-0-0 appliance=vm-container \
@@ -158,7 +149,7 @@ vm-container-0-0 1     512 1    $VM_MAC $VM running" ]
   ROCKS_DB=sqlite:$W/other.db rocks add attr --host=vm-container-0-0 vm_disk_dir "$W/disks"
   ROCKS_DB=sqlite:$W/other.db fails_unchanged \
     "rocks: add host vm: vm-container-0-0: domain $VM already exists" \
-    rocks add host vm vm-container-0-0 appliance=compute mem=64
+    add host vm vm-container-0-0 appliance=compute mem=64
   [ "$(rocks list host vm --format=tsv $VM | cut -f7)" = running ]
 }
 
@@ -178,8 +169,8 @@ vm-container-0-0 1     512 1    $VM_MAC $VM running" ]
   done
   ! kill -0 "$pid" 2>/dev/null
   fails_unchanged "rocks: stop host vm: vm-container-0-0: domain $VM: Requested operation is not valid: domain is not running" \
-    rocks stop host vm $VM
-  fails_unchanged "rocks: console: vm-container-0-0: domain $VM is not running" rocks console $VM
+    stop host vm $VM
+  fails_unchanged "rocks: console: vm-container-0-0: domain $VM is not running" console $VM
 }
 
 @test "shoot-node power-cycles a VM through libvirt" {

@@ -1,8 +1,8 @@
 // rocks' virtual-cluster commands: add, list, create, start, stop and
 // remove host vm, and console. rocks.cc hands them the words of the
 // command line once the database is open.
-#ifndef ROCKS_CMD_ROCKS_VM_H_
-#define ROCKS_CMD_ROCKS_VM_H_
+#ifndef ROCKS_CMD_COMMON_VM_CMD_H_
+#define ROCKS_CMD_COMMON_VM_CMD_H_
 
 #include <string>
 #include <vector>
@@ -21,4 +21,4 @@ int RunVmCommand(Database* db, const std::vector<std::string>& args,
 
 }  // namespace rocks
 
-#endif  // ROCKS_CMD_ROCKS_VM_H_
+#endif  // ROCKS_CMD_COMMON_VM_CMD_H_

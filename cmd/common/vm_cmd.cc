@@ -1,4 +1,4 @@
-#include "rocks_vm.h"
+#include "vm_cmd.h"
 
 #include <termios.h>
 #include <unistd.h>
