@@ -1497,6 +1497,9 @@ bool RemoveInterface(Database* db, const std::string& host,
   return tx.Commit(err);
 }
 
+// The most interfaces a host's own reports bring it to.
+constexpr size_t kMaxReportedInterfaces = 64;
+
 bool RecordHostReport(Database* db, const std::string& name, const HostReport& report,
                       std::vector<std::string>* notes, std::string* err) {
   Transaction tx(db);
@@ -1545,6 +1548,12 @@ bool RecordHostReport(Database* db, const std::string& name, const HostReport& r
       if (!db->Exec("UPDATE interfaces SET mac = ? WHERE id = ?",
                     {SqlParam::Text(mac), SqlParam::Int(same->id)}, err))
         return false;
+      continue;
+    }
+    // A node cannot grow the database without end by making up MACs.
+    if (ifcs.size() >= kMaxReportedInterfaces) {
+      notes->push_back(host + ": " + device + " " + mac + ": left alone, the host has " +
+                       std::to_string(ifcs.size()) + " interfaces");
       continue;
     }
     Interface ifc;

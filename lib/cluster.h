@@ -269,7 +269,8 @@ struct HostReport {
 /// each NIC whose MAC no interface has becomes an interface of the host
 /// without an address (or gives its MAC to the host's interface of that
 /// name that has none). A known MAC, the host's or another host's, is
-/// never changed; `notes` gets a line for each NIC left alone that way.
+/// never changed, and reports add none past 64 interfaces; `notes` gets
+/// a line for each NIC left alone.
 /// One transaction.
 bool RecordHostReport(Database* db, const std::string& name, const HostReport& report,
                       std::vector<std::string>* notes, std::string* err);
