@@ -456,6 +456,24 @@ cgi_pxe_dir() {
   [[ "$output" == *"create node compute-0-0 np=64"* ]]
 }
 
+@test "reports add no interfaces past 64: a node cannot grow the database without end" {
+  # One request carries at most 64 NICs; a second one brings more.
+  local q="?np=2" i
+  for i in $(seq 1 64); do q+=$(printf '&nic=eth%d,52:54:00:00:10:%02x' "$i" "$i"); done
+  get 127.0.0.10 "$q"
+  [ "$CODE" = 200 ]
+  q="?np=2"
+  for i in $(seq 65 70); do q+=$(printf '&nic=eth%d,52:54:00:00:10:%02x' "$i" "$i"); done
+  get 127.0.0.10 "$q"
+  [ "$CODE" = 200 ]
+  [ "$(sql "SELECT COUNT(*) FROM interfaces i JOIN hosts h ON h.id = i.host WHERE h.name = 'compute-0-0'")" = 64 ]
+  [ "$(sql "SELECT COUNT(*) FROM interfaces i JOIN hosts h ON h.id = i.host WHERE h.name = 'compute-0-0' AND i.device = 'eth63'")" = 1 ]
+  [ "$(sql "SELECT COUNT(*) FROM interfaces WHERE mac = '52:54:00:00:10:40'")" = 0 ]
+  grep -qxF "kickstart.cgi: compute-0-0: eth64 52:54:00:00:10:40: left alone, the host has 64 interfaces" "$T/lighttpd.err"
+  grep -qxF "kickstart.cgi: compute-0-0: eth70 52:54:00:00:10:46: left alone, the host has 64 interfaces" "$T/lighttpd.err"
+  [ "$(grep -c 'left alone, the host has 64 interfaces' "$T/lighttpd.err")" = 7 ]
+}
+
 @test "anaconda's MAC headers, one per NIC: any one confirms, the unknown ones are recorded" {
   get 127.0.0.10 "" -H 'X-RHN-Provisioning-MAC-0: eno1 52:54:00:00:00:e1' \
     -H 'X-RHN-Provisioning-MAC-1: eth0 52:54:00:00:00:10'
