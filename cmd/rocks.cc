@@ -74,6 +74,7 @@ const char kUsage[] =
     " rocks [options] pull users FILE\n"
     " rocks [options] add host vm CONTAINER appliance=NAME [KEY=VALUE...]\n"
     " rocks [options] list host vm [HOST...]\n"
+    " rocks [options] set host vm HOST KEY=VALUE...\n"
     " rocks [options] create host vm HOST...\n"
     " rocks [options] start host vm HOST...\n"
     " rocks [options] stop host vm [--force] HOST...\n"

@@ -7,6 +7,7 @@
 #include "cluster.h"
 #include "net.h"
 #include "strutil.h"
+#include "vm.h"
 
 namespace rocks {
 namespace {
@@ -146,6 +147,13 @@ bool DumpCluster(Database* db, std::string* out, std::string* err) {
   Networks(nets, &lines);
   Appliances(apps, &lines);
   Hosts(hosts, &lines);
+  // Each VM's slice of its container, once every host is there.
+  std::vector<VmSlice> vms;
+  if (!ListVms(db, {}, &vms, err)) return false;
+  for (const VmSlice& v : vms)
+    lines.Add({"rocks", "set", "host", "vm", v.host, "container=" + v.container,
+               "slice=" + std::to_string(v.slice), "mem=" + std::to_string(v.mem_mib),
+               "cpus=" + std::to_string(v.cpus), "disk=" + std::to_string(v.disk_mib)});
   for (const Alias& a : aliases) lines.Add({"rocks", "add", "alias", a.host, a.name});
   for (const SqlRow& r : attrs) {
     std::string scope = CellText(r[0]);

@@ -93,6 +93,19 @@ bool ParseSizeMib(const std::string& text, int64_t* mib) {
   return true;
 }
 
+// mem=, disk= (sizes) and cpus= (a count), as add and set host vm take them.
+bool ParseVmFigure(const std::string& key, const std::string& value, int64_t* n,
+                   std::string* err) {
+  if (key == "cpus") {
+    if (ParseInt(value, n) && *n >= 1 && *n <= 4096) return true;
+    *err = "cpus=" + value + ": invalid number (expected 1 to 4096)";
+    return false;
+  }
+  if (ParseSizeMib(value, n)) return true;
+  *err = key + "=" + value + ": invalid size (expected MiB, or a number with M, G or T)";
+  return false;
+}
+
 bool ParseVmRequest(const std::string& container, const KeyValues& kv, VmRequest* out,
                     std::string* err) {
   VmRequest r;
@@ -103,18 +116,9 @@ bool ParseVmRequest(const std::string& container, const KeyValues& kv, VmRequest
       r.appliance = value;
     } else if (key == "name") {
       r.name = ToLower(value);
-    } else if (key == "mem" || key == "disk") {
-      if (!ParseSizeMib(value, &n)) {
-        *err = key + "=" + value + ": invalid size (expected MiB, or a number with M, G or T)";
-        return false;
-      }
-      (key == "mem" ? r.mem_mib : r.disk_mib) = n;
-    } else if (key == "cpus") {
-      if (!ParseInt(value, &n) || n < 1 || n > 4096) {
-        *err = "cpus=" + value + ": invalid number (expected 1 to 4096)";
-        return false;
-      }
-      r.cpus = n;
+    } else if (key == "mem" || key == "disk" || key == "cpus") {
+      if (!ParseVmFigure(key, value, &n, err)) return false;
+      (key == "mem" ? r.mem_mib : key == "disk" ? r.disk_mib : r.cpus) = n;
     } else {
       *err = key + "=" + value + ": unknown key (expected appliance, mem, cpus, disk or name)";
       return false;
@@ -244,6 +248,89 @@ bool FindVmContainer(Database* db, const std::string& name, VmContainer* out,
   if (!ResolveAttrs(db, AttrScope::kHost, h.name, &attrs, err)) return false;
   *out = VmContainerOf(h.name, attrs);
   return true;
+}
+
+bool SetVm(Database* db, const std::string& host, const KeyValues& kv, std::string* err) {
+  if (kv.empty()) {
+    *err = host + ": nothing to set";
+    return false;
+  }
+  Host h;
+  bool found;
+  if (!FindHost(db, host, &h, &found, err)) return false;
+  if (!found) {
+    *err = host + ": unknown host";
+    return false;
+  }
+  if (h.appliance == "frontend" || h.appliance == kContainerAppliance) {
+    *err = h.name + ": a " + h.appliance + " host is no VM";
+    return false;
+  }
+  VmSlice v;
+  bool is_vm;
+  if (!FindVm(db, h.name, &v, &is_vm, err)) return false;
+  if (!is_vm) {
+    VmRequest defaults;
+    v.mem_mib = defaults.mem_mib;
+    v.cpus = defaults.cpus;
+    v.disk_mib = defaults.disk_mib;
+  }
+  bool slice_given = false;
+  for (const auto& [key, value] : kv) {
+    if (key == "container") {
+      v.container = ToLower(value);
+    } else if (key == "slice") {
+      if (!ParseInt(value, &v.slice) || v.slice < 1 || v.slice > 4096) {
+        *err = "slice=" + value + ": invalid number (expected 1 to 4096)";
+        return false;
+      }
+      slice_given = true;
+    } else if (key == "mem" || key == "disk" || key == "cpus") {
+      int64_t n;
+      if (!ParseVmFigure(key, value, &n, err)) return false;
+      (key == "mem" ? v.mem_mib : key == "disk" ? v.disk_mib : v.cpus) = n;
+    } else {
+      *err = key + "=" + value +
+             ": unknown key (expected container, slice, mem, cpus or disk)";
+      return false;
+    }
+  }
+  if (v.container.empty()) {
+    *err = h.name + ": not a VM yet (give container=)";
+    return false;
+  }
+  VmContainer c;
+  if (!FindVmContainer(db, v.container, &c, err)) return false;
+  Transaction tx(db);
+  std::vector<SqlRow> rows;
+  if (!tx.Begin(err) ||
+      !db->Query("SELECT v.slice, h.name FROM vm_slices v JOIN hosts h ON h.id = v.host "
+                 "JOIN hosts c ON c.id = v.container WHERE c.name = ? AND h.id <> ?",
+                 {SqlParam::Text(c.name), SqlParam::Int(h.id)}, &rows, err))
+    return false;
+  std::set<int64_t> used;
+  for (const SqlRow& r : rows) used.insert(Int(r[0]));
+  // A VM that moves to another container without slice= takes its first
+  // free slice there.
+  if (!slice_given && (!is_vm || v.container != ToLower(c.name) || used.count(v.slice)))
+    v.slice = NextSlice(used);
+  for (const SqlRow& r : rows)
+    if (Int(r[0]) == v.slice) {
+      *err = c.name + ": slice " + std::to_string(v.slice) + " is " + r[1].value_or("") +
+             "'s";
+      return false;
+    }
+  const std::vector<SqlParam> p = {SqlParam::Text(c.name), SqlParam::Int(v.slice),
+                                   SqlParam::Int(v.mem_mib), SqlParam::Int(v.cpus),
+                                   SqlParam::Int(v.disk_mib), SqlParam::Int(h.id)};
+  return db->Exec(is_vm ? "UPDATE vm_slices SET container = (SELECT id FROM hosts WHERE "
+                          "name = ?), slice = ?, mem = ?, cpus = ?, disk = ? WHERE host = ?"
+                        : "INSERT INTO vm_slices (container, slice, mem, cpus, disk, host) "
+                          "SELECT id, ?, ?, ?, ?, ? FROM hosts WHERE name = ?",
+                  is_vm ? p
+                        : std::vector<SqlParam>{p[1], p[2], p[3], p[4], p[5], p[0]},
+                  err) &&
+         tx.Commit(err);
 }
 
 bool AddVm(Database* db, const VmRequest& req, VmSlice* out, std::string* err) {

@@ -102,6 +102,12 @@ bool FindVmContainer(Database* db, const std::string& name, VmContainer* out,
 /// container or the new host.
 bool AddVm(Database* db, const VmRequest& request, VmSlice* out, std::string* err);
 
+/// Records or changes the slice of an existing host in the database only
+/// (`container= slice= mem= cpus= disk=`); its domain, if defined, is
+/// left as it is until the next `create host vm`. A host that is no VM yet
+/// needs container=; without slice= it takes the container's first free
+/// slice. Errors: "HOST: unknown host", "CONTAINER: slice 1 is HOST's".
+bool SetVm(Database* db, const std::string& host, const KeyValues& kv, std::string* err);
 /// Defines the VM's domain (its disk, its NIC on the container's bridge,
 /// PXE first) on its container.
 bool CreateVm(Database* db, const std::string& host, std::string* err);

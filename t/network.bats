@@ -196,6 +196,9 @@ public  192.168.1.0 255.255.255.0 24     example.org 1500  no   no  no  -" ]
   rocks add host compute-0-0 appliance=compute mac=52:54:00:00:00:10 ip=10.1.255.254 \
     action=install comment="rack 0, left"
   rocks add host pdu-0-0 appliance=network
+  rocks add host vm-container-0-0 appliance=vm-container mac=52:54:00:00:00:20
+  rocks add host compute-0-0-1 appliance=compute rack=0 rank=1 mac=52:54:00:00:00:21
+  rocks set host vm compute-0-0-1 container=vm-container-0-0 slice=3 mem=2G cpus=2 disk=40G
   rocks add alias gpu-0-0 g0
   rocks set attr site_note "kept; with 'quotes' and \$dollars"
   rocks set attr --appliance=gpu Kickstart_Lang de_DE.UTF-8
@@ -211,6 +214,7 @@ public  192.168.1.0 255.255.255.0 24     example.org 1500  no   no  no  -" ]
   [ "$status" -eq 0 ]
   [ "$stderr" = "" ]
   printf '%s\n' "$output" >"$T/first"
+  grep -qxF "rocks set host vm compute-0-0-1 container=vm-container-0-0 slice=3 mem=2048 cpus=2 disk=40960" "$T/first"
   # A fresh database from the same init, the dump run on it.
   rocks_teardown
   rocks_setup
@@ -223,6 +227,57 @@ public  192.168.1.0 255.255.255.0 24     example.org 1500  no   no  no  -" ]
   run --separate-stderr rocks dump
   [ "$status" -eq 0 ]
   diff -u "$T/first" <(printf '%s\n' "$output")
+}
+
+@test "set host vm records a host's slice of its container, in the database only" {
+  rocks add host vm-container-0-0 appliance=vm-container mac=52:54:00:00:00:20
+  rocks add host compute-0-0-1 appliance=compute mac=52:54:00:00:00:21
+  run --separate-stderr rocks set host vm compute-0-0-1 container=vm-container-0-0
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "" ]
+  [ "$(sql "SELECT v.slice, v.mem, v.cpus, v.disk FROM vm_slices v JOIN hosts h ON h.id = v.host WHERE h.name = 'compute-0-0-1'")" = "$(printf '1\t1024\t1\t36864')" ]
+  rocks set host vm compute-0-0-1 mem=4G cpus=4
+  [ "$(sql "SELECT v.slice, v.mem, v.cpus, v.disk FROM vm_slices v JOIN hosts h ON h.id = v.host WHERE h.name = 'compute-0-0-1'")" = "$(printf '1\t4096\t4\t36864')" ]
+  # A second VM takes the next free slice.
+  rocks add host compute-0-0-2 appliance=compute mac=52:54:00:00:00:22
+  rocks set host vm compute-0-0-2 container=vm-container-0-0
+  [ "$(sql "SELECT v.slice FROM vm_slices v JOIN hosts h ON h.id = v.host WHERE h.name = 'compute-0-0-2'")" = 2 ]
+}
+
+@test "set host vm: unknown host, no VM yet, a host that cannot be a VM, nothing to set" {
+  rocks add host vm-container-0-0 appliance=vm-container mac=52:54:00:00:00:20
+  rocks add host compute-0-0 appliance=compute mac=52:54:00:00:00:21
+  fails_unchanged "rocks: set host vm: missing HOST" set host vm
+  fails_unchanged "rocks: set host vm: compute-9-9: unknown host" set host vm compute-9-9 mem=1G
+  fails_unchanged "rocks: set host vm: compute-0-0: not a VM yet (give container=)" \
+    set host vm compute-0-0 mem=1G
+  fails_unchanged "rocks: set host vm: compute-0-0: nothing to set" set host vm compute-0-0
+  fails_unchanged "rocks: set host vm: vm-container-0-0: a vm-container host is no VM" \
+    set host vm vm-container-0-0 container=vm-container-0-0
+  fails_unchanged "rocks: set host vm: frontend: a frontend host is no VM" \
+    set host vm frontend container=vm-container-0-0
+}
+
+@test "set host vm: a container that is none, a taken slice, bad figures, an unknown key" {
+  rocks add host vm-container-0-0 appliance=vm-container mac=52:54:00:00:00:20
+  rocks add host compute-0-0 appliance=compute mac=52:54:00:00:00:21
+  rocks add host compute-0-1 appliance=compute mac=52:54:00:00:00:22
+  rocks set host vm compute-0-0 container=vm-container-0-0 slice=1
+  fails_unchanged "rocks: set host vm: compute-0-0: not a VM container (appliance compute)" \
+    set host vm compute-0-1 container=compute-0-0
+  fails_unchanged "rocks: set host vm: vm-container-9-9: unknown host" \
+    set host vm compute-0-1 container=vm-container-9-9
+  fails_unchanged "rocks: set host vm: vm-container-0-0: slice 1 is compute-0-0's" \
+    set host vm compute-0-1 container=vm-container-0-0 slice=1
+  fails_unchanged "rocks: set host vm: slice=0: invalid number (expected 1 to 4096)" \
+    set host vm compute-0-0 slice=0
+  fails_unchanged "rocks: set host vm: mem=lots: invalid size (expected MiB, or a number with M, G or T)" \
+    set host vm compute-0-0 mem=lots
+  fails_unchanged "rocks: set host vm: cpus=0: invalid number (expected 1 to 4096)" \
+    set host vm compute-0-0 cpus=0
+  fails_unchanged "rocks: set host vm: ip=10.1.0.9: unknown key (expected container, slice, mem, cpus or disk)" \
+    set host vm compute-0-0 ip=10.1.0.9
 }
 
 @test "dump takes no argument" {

@@ -112,6 +112,14 @@ int RunVmCommand(Database* db, const std::vector<std::string>& args,
   std::vector<std::string> a(args.begin() + 3, args.end());
   if (verb == "add") return AddHostVm(db, a);
   if (verb == "list") return ListHostVm(db, format, a);
+  if (verb == "set") {
+    if (a.empty()) return cli::Fail("set host vm: missing HOST");
+    KeyValues kv;
+    std::string err;
+    if (!ParseKeyValues({a.begin() + 1, a.end()}, &kv, &err) || !SetVm(db, a[0], kv, &err))
+      return Fail("set host vm", err);
+    return 0;
+  }
   if (verb == "create") return EachVm("create host vm", a, CreateVm, db);
   if (verb == "start") return EachVm("start host vm", a, StartVm, db);
   if (verb == "remove") return EachVm("remove host vm", a, RemoveVm, db);
