@@ -320,16 +320,14 @@ bool SetVm(Database* db, const std::string& host, const KeyValues& kv, std::stri
              "'s";
       return false;
     }
-  const std::vector<SqlParam> p = {SqlParam::Text(c.name), SqlParam::Int(v.slice),
-                                   SqlParam::Int(v.mem_mib), SqlParam::Int(v.cpus),
-                                   SqlParam::Int(v.disk_mib), SqlParam::Int(h.id)};
-  return db->Exec(is_vm ? "UPDATE vm_slices SET container = (SELECT id FROM hosts WHERE "
-                          "name = ?), slice = ?, mem = ?, cpus = ?, disk = ? WHERE host = ?"
-                        : "INSERT INTO vm_slices (container, slice, mem, cpus, disk, host) "
-                          "SELECT id, ?, ?, ?, ?, ? FROM hosts WHERE name = ?",
-                  is_vm ? p
-                        : std::vector<SqlParam>{p[1], p[2], p[3], p[4], p[5], p[0]},
-                  err) &&
+  const std::vector<SqlParam> p = {SqlParam::Int(v.slice),   SqlParam::Int(v.mem_mib),
+                                   SqlParam::Int(v.cpus),    SqlParam::Int(v.disk_mib),
+                                   SqlParam::Text(c.name),   SqlParam::Int(h.id)};
+  return db->Exec(is_vm ? "UPDATE vm_slices SET slice = ?, mem = ?, cpus = ?, disk = ?, "
+                          "container = (SELECT id FROM hosts WHERE name = ?) WHERE host = ?"
+                        : "INSERT INTO vm_slices (slice, mem, cpus, disk, container, host) "
+                          "VALUES (?, ?, ?, ?, (SELECT id FROM hosts WHERE name = ?), ?)",
+                  p, err) &&
          tx.Commit(err);
 }
 
