@@ -12,6 +12,24 @@ int64_t CellInt(const std::optional<std::string>& cell) {
   return n;
 }
 
+int64_t SqlCells::Int(size_t i) const {
+  int64_t n = 0;
+  if (cells_[i]) ParseInt(*cells_[i], &n);
+  return n;
+}
+
+bool Database::Query(std::string_view sql, const std::vector<SqlParam>& params,
+                     std::vector<SqlRow>* rows, std::string* err) {
+  return QueryEach(
+      sql, params,
+      [rows](const SqlCells& c) {
+        SqlRow& row = rows->emplace_back();
+        row.reserve(c.size());
+        for (size_t i = 0; i < c.size(); ++i) row.push_back(c.cell(i));
+      },
+      err);
+}
+
 bool OpenDatabase(const std::string& url, const DbOptions& options,
                   std::unique_ptr<Database>* db, std::string* err) {
   if (StartsWith(url, "sqlite:")) {

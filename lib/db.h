@@ -7,6 +7,7 @@
 #define ROCKS_LIB_DB_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,26 @@ using SqlRow = std::vector<std::optional<std::string>>;
 std::string CellText(const std::optional<std::string>& cell);
 int64_t CellInt(const std::optional<std::string>& cell);
 
+/// One row of a streamed query (Database::QueryEach). Its text points into
+/// the engine's buffers and is good only during the call that gets it.
+class SqlCells {
+ public:
+  size_t size() const { return cells_.size(); }
+  bool null(size_t i) const { return !cells_[i]; }
+  /// The cell's text, "" for NULL.
+  std::string_view text(size_t i) const { return cells_[i].value_or(std::string_view()); }
+  /// The cell as a number, 0 for NULL or not one.
+  int64_t Int(size_t i) const;
+  /// The cell as SqlRow holds it.
+  std::optional<std::string> cell(size_t i) const {
+    if (!cells_[i]) return std::nullopt;
+    return std::string(*cells_[i]);
+  }
+
+  /// For the engines: one row's cells, NULL as an empty optional.
+  std::vector<std::optional<std::string_view>> cells_;
+};
+
 struct DbOptions {
   /// How long a writer waits for another writer's lock before failing.
   double lock_timeout_seconds = 5.0;
@@ -63,9 +84,16 @@ class Database {
                     std::string* err, int64_t* last_id = nullptr,
                     int64_t* affected = nullptr) = 0;
 
+  /// Runs one prepared query and hands each row to `each` as it comes,
+  /// without keeping it: for a report over every interface of a large
+  /// cluster, which builds its own rows.
+  virtual bool QueryEach(std::string_view sql, const std::vector<SqlParam>& params,
+                         const std::function<void(const SqlCells&)>& each,
+                         std::string* err) = 0;
+
   /// Runs one prepared query and appends its rows to `rows`.
-  virtual bool Query(std::string_view sql, const std::vector<SqlParam>& params,
-                     std::vector<SqlRow>* rows, std::string* err) = 0;
+  bool Query(std::string_view sql, const std::vector<SqlParam>& params,
+             std::vector<SqlRow>* rows, std::string* err);
 
   /// Runs schema text (DDL) that takes no parameters.
   virtual bool ExecDdl(std::string_view sql, std::string* err) = 0;

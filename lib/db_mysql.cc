@@ -196,22 +196,26 @@ class MysqlDatabase : public Database {
     }
   }
 
-  bool Query(std::string_view sql, const std::vector<SqlParam>& params,
-             std::vector<SqlRow>* rows, std::string* err) override {
+  bool QueryEach(std::string_view sql, const std::vector<SqlParam>& params,
+                 const std::function<void(const SqlCells&)>& each,
+                 std::string* err) override {
     try {
       sql::PreparedStatement* ps = Prepare(sql, params);
       std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
       unsigned ncol = rs->getMetaData()->getColumnCount();
+      std::vector<std::string> text(ncol);
+      SqlCells cells;
+      cells.cells_.resize(ncol);
       while (rs->next()) {
-        SqlRow row;
-        row.reserve(ncol);
-        for (unsigned i = 1; i <= ncol; ++i) {
-          if (rs->isNull(i))
-            row.emplace_back();
-          else
-            row.emplace_back(rs->getString(i).asStdString());
+        for (unsigned i = 0; i < ncol; ++i) {
+          if (rs->isNull(i + 1)) {
+            cells.cells_[i].reset();
+          } else {
+            text[i] = rs->getString(i + 1).asStdString();
+            cells.cells_[i] = text[i];
+          }
         }
-        rows->push_back(std::move(row));
+        each(cells);
       }
       return true;
     } catch (sql::SQLException& e) {

@@ -118,26 +118,27 @@ class SqliteDatabase : public Database {
     return true;
   }
 
-  bool Query(std::string_view sql, const std::vector<SqlParam>& params,
-             std::vector<SqlRow>* rows, std::string* err) override {
+  bool QueryEach(std::string_view sql, const std::vector<SqlParam>& params,
+                 const std::function<void(const SqlCells&)>& each,
+                 std::string* err) override {
     sqlite3_stmt* stmt = Prepare(sql, params, err);
     if (!stmt) return false;
     int ncol = sqlite3_column_count(stmt);
+    SqlCells cells;
+    cells.cells_.resize(static_cast<size_t>(ncol));
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-      SqlRow row;
-      row.reserve(static_cast<size_t>(ncol));
       for (int i = 0; i < ncol; ++i) {
+        auto& cell = cells.cells_[static_cast<size_t>(i)];
         if (sqlite3_column_type(stmt, i) == SQLITE_NULL) {
-          row.emplace_back();
+          cell.reset();
         } else {
           const unsigned char* text = sqlite3_column_text(stmt, i);
           int n = sqlite3_column_bytes(stmt, i);
-          row.emplace_back(std::string(reinterpret_cast<const char*>(text),
-                                       static_cast<size_t>(n)));
+          cell.emplace(reinterpret_cast<const char*>(text), static_cast<size_t>(n));
         }
       }
-      rows->push_back(std::move(row));
+      each(cells);
     }
     sqlite3_reset(stmt);
     if (rc != SQLITE_DONE) return Fail(err);

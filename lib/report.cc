@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -30,9 +31,6 @@ namespace {
 
 std::string Str(const std::optional<std::string>& v) { return v ? *v : ""; }
 
-// Moves a column out of a row that is read once.
-std::string Take(std::optional<std::string>& v) { return v ? std::move(*v) : ""; }
-
 int64_t Int(const std::optional<std::string>& v) {
   int64_t n = 0;
   if (v) ParseInt(*v, &n);
@@ -44,16 +42,21 @@ std::string Header(const char* comment, const char* report) {
          " from the cluster database: do not edit.\n";
 }
 
-// One interface of a host, with its host, appliance and subnet; a host
-// without interfaces is one row with empty interface fields.
-struct Row {
-  int64_t host_id = 0;
-  std::string host;
+// A host, once for all of its interfaces' rows.
+struct HostPart {
+  int64_t id = 0;
+  std::string name;
   std::string appliance;
   std::string short_name;
   int64_t rack = 0;
   int64_t rank = 0;
   std::string action;
+};
+
+// One interface of a host, with its host, appliance and subnet; a host
+// without interfaces is one row with empty interface fields.
+struct Row {
+  const HostPart* h = nullptr;
   std::string device;
   std::string mac;
   std::string ip;
@@ -61,13 +64,26 @@ struct Row {
   std::string subnet;
   std::string zone;
 
-  const std::string& Name() const { return ifname.empty() ? host : ifname; }
+  int64_t host_id() const { return h->id; }
+  const std::string& host() const { return h->name; }
+  const std::string& appliance() const { return h->appliance; }
+  const std::string& Name() const { return ifname.empty() ? h->name : ifname; }
   std::string Fqdn() const { return zone.empty() ? Name() : Name() + "." + zone; }
   // The frontend is known by its own name only.
   std::string ShortAlias() const {
-    if (short_name.empty() || appliance == "frontend") return "";
-    return short_name + std::to_string(rack) + "-" + std::to_string(rank);
+    if (h->short_name.empty() || h->appliance == "frontend") return "";
+    return h->short_name + std::to_string(h->rack) + "-" + std::to_string(h->rank);
   }
+};
+
+// LoadRows' result: the rows in order, and the hosts they point at.
+struct Rows {
+  std::deque<HostPart> hosts;  // a deque: the rows keep pointers into it
+  std::vector<Row> list;
+
+  std::vector<Row>::const_iterator begin() const { return list.begin(); }
+  std::vector<Row>::const_iterator end() const { return list.end(); }
+  size_t size() const { return list.size(); }
 };
 
 // The one query every host report starts from; `where` narrows it. The
@@ -75,8 +91,14 @@ struct Row {
 // appliance, rack, rank and name; it is made here rather than by the
 // database, which is faster and the same bytes on every engine.
 bool LoadRows(Database* db, const std::string& where, std::vector<SqlParam> params,
-              std::vector<Row>* out, std::string* err) {
-  std::vector<SqlRow> rows;
+              Rows* out, std::string* err) {
+  // Room for every row at once: a cluster's every interface is read
+  // once, built straight from the engine's cells and never moved to grow.
+  std::vector<SqlRow> count;
+  if (!db->Query("SELECT (SELECT COUNT(*) FROM interfaces) + (SELECT COUNT(*) FROM hosts)",
+                 {}, &count, err))
+    return false;
+  out->list.reserve(static_cast<size_t>(count.empty() ? 0 : CellInt(count[0][0])));
   std::string sql =
       "SELECT h.id, h.name, a.name, a.short_name, h.rack, h.`rank`, "
       "h.boot_action, i.device, i.mac, i.ip, i.name, s.name, s.zone "
@@ -84,42 +106,61 @@ bool LoadRows(Database* db, const std::string& where, std::vector<SqlParam> para
       "LEFT JOIN interfaces i ON i.host = h.id "
       "LEFT JOIN subnets s ON s.id = i.subnet " +
       where;
-  if (!db->Query(sql, params, &rows, err)) return false;
-  out->reserve(rows.size());
-  for (auto& r : rows) {
-    Row row;
-    row.host_id = Int(r[0]);
-    row.host = Take(r[1]);
-    row.appliance = Take(r[2]);
-    row.short_name = Take(r[3]);
-    row.rack = Int(r[4]);
-    row.rank = Int(r[5]);
-    row.action = Take(r[6]);
-    row.device = Take(r[7]);
-    row.mac = Take(r[8]);
-    row.ip = Take(r[9]);
-    row.ifname = Take(r[10]);
-    row.subnet = Take(r[11]);
-    row.zone = Take(r[12]);
-    out->push_back(std::move(row));
-  }
-  // Sorting the rows themselves would move each a dozen strings some
-  // log n times: sort their indices, then move each row once.
-  std::vector<uint32_t> order(out->size());
+  std::unordered_map<int64_t, const HostPart*> by_id;
+  auto each = [out, &by_id](const SqlCells& c) {
+    int64_t id = c.Int(0);
+    const HostPart*& host = by_id[id];
+    if (!host) {
+      HostPart& h = out->hosts.emplace_back();
+      h.id = id;
+      h.name = c.text(1);
+      h.appliance = c.text(2);
+      h.short_name = c.text(3);
+      h.rack = c.Int(4);
+      h.rank = c.Int(5);
+      h.action = c.text(6);
+      host = &h;
+    }
+    Row& row = out->list.emplace_back();
+    row.h = host;
+    row.device = c.text(7);
+    row.mac = c.text(8);
+    row.ip = c.text(9);
+    row.ifname = c.text(10);
+    row.subnet = c.text(11);
+    row.zone = c.text(12);
+  };
+  if (!db->QueryEach(sql, params, each, err)) return false;
+  // Sorting the rows themselves would move each half a dozen strings some
+  // log n times: sort their indices, then put each row in its place by
+  // following the permutation's cycles.
+  std::vector<uint32_t> order(out->list.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  const std::vector<Row>& v = *out;
+  std::vector<Row>& v = out->list;
   std::sort(order.begin(), order.end(), [&v](uint32_t x, uint32_t y) {
-    const Row& a = v[x];
-    const Row& b = v[y];
+    const HostPart& a = *v[x].h;
+    const HostPart& b = *v[y].h;
     bool afe = a.appliance == "frontend", bfe = b.appliance == "frontend";
     if (afe != bfe) return afe;
-    return std::tie(a.appliance, a.rack, a.rank, a.host, a.device) <
-           std::tie(b.appliance, b.rack, b.rank, b.host, b.device);
+    if (&a != &b)
+      return std::tie(a.appliance, a.rack, a.rank, a.name) <
+             std::tie(b.appliance, b.rack, b.rank, b.name);
+    return v[x].device < v[y].device;
   });
-  std::vector<Row> sorted;
-  sorted.reserve(out->size());
-  for (uint32_t i : order) sorted.push_back(std::move((*out)[i]));
-  *out = std::move(sorted);
+  // order[i] is the row that belongs at i.
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    if (order[i] == i) continue;
+    Row held = std::move(v[i]);
+    uint32_t j = i;
+    while (order[j] != i) {
+      uint32_t k = order[j];
+      v[j] = std::move(v[k]);
+      order[j] = j;
+      j = k;
+    }
+    v[j] = std::move(held);
+    order[j] = j;
+  }
   return true;
 }
 
@@ -338,10 +379,10 @@ std::string ZoneHead(const char* report, const std::string& zone,
 // The zone's name server: the frontend's name on the subnet when it has an
 // address there, else its private name (an in-zone NS without an address
 // record is an error to named).
-std::string NameServer(const std::vector<Row>& rows, const Attrs& attrs,
+std::string NameServer(const Rows& rows, const Attrs& attrs,
                        const std::string& frontend, const std::string& zone) {
   for (const Row& r : rows)
-    if (r.host == frontend && !r.zone.empty()) return r.Fqdn();
+    if (r.host() == frontend && !r.zone.empty()) return r.Fqdn();
   std::string domain = AttrOr(attrs, "Kickstart_PrivateDNSDomain", zone);
   return frontend + "." + domain;
 }
@@ -476,13 +517,14 @@ bool RunReport(Database* db, const ReportContext& ctx, const std::string& name,
 
 bool ReportHosts(Database* db, const ReportContext& ctx, std::string* out,
                  std::string* err) {
-  std::vector<Row> rows;
+  Rows rows;
   std::vector<SqlRow> aliases;
   if (!LoadRows(db, "WHERE i.ip IS NOT NULL", {}, &rows, err) ||
       !db->Query("SELECT al.name, al.host FROM aliases al ORDER BY al.name", {},
                  &aliases, err))
     return false;
   std::string text = Header("#", "hosts");
+  text.reserve(rows.size() * 80 + aliases.size() * 40);
   text += "127.0.0.1\tlocalhost.localdomain localhost\n";
   // Aliases point at the host's private address, else its first one.
   std::map<int64_t, const Row*> primary;
@@ -497,7 +539,7 @@ bool ReportHosts(Database* db, const ReportContext& ctx, std::string* out,
       // interface is known by its name in that network's zone only.
       text += r.Fqdn();
     }
-    auto [it, first] = primary.emplace(r.host_id, &r);
+    auto [it, first] = primary.emplace(r.host_id(), &r);
     if (r.subnet == "private") {
       if (!first && it->second->subnet != "private") it->second = &r;
       std::string alias = r.ShortAlias();
@@ -521,9 +563,10 @@ bool ReportHosts(Database* db, const ReportContext& ctx, std::string* out,
 
 bool ReportEthers(Database* db, const ReportContext& ctx, std::string* out,
                   std::string* err) {
-  std::vector<Row> rows;
+  Rows rows;
   if (!LoadRows(db, "WHERE i.mac IS NOT NULL", {}, &rows, err)) return false;
   std::string text = Header("#", "ethers");
+  text.reserve(rows.size() * 48);
   for (const Row& r : rows) text += r.mac + "\t" + r.Fqdn() + "\n";
   *out = std::move(text);
   return true;
@@ -532,7 +575,7 @@ bool ReportEthers(Database* db, const ReportContext& ctx, std::string* out,
 bool ReportDhcpd(Database* db, const ReportContext& ctx, std::string* out,
                  std::string* err) {
   Attrs attrs;
-  std::vector<Row> rows;
+  Rows rows;
   PrivateNet net;
   std::vector<Subnet> others;
   if (!LoadGlobalAttrs(db, &attrs, err) || !LoadPrivateNet(attrs, &net, err) ||
@@ -596,7 +639,7 @@ bool ReportDhcpd(Database* db, const ReportContext& ctx, std::string* out,
     std::string mac;
     if (!ValidHostName(id) || !ValidDeviceName(r.device) || !ParseMac(r.mac, &mac) ||
         mac != r.mac) {
-      *err = r.host + ": interface " + r.device + ": not valid in dhcpd.conf";
+      *err = r.host() + ": interface " + r.device + ": not valid in dhcpd.conf";
       return false;
     }
     // A host with two private interfaces needs two distinct declarations.
@@ -615,7 +658,7 @@ bool ReportDhcpd(Database* db, const ReportContext& ctx, std::string* out,
 bool ReportKea(Database* db, const ReportContext& ctx, std::string* out,
                std::string* err) {
   Attrs attrs;
-  std::vector<Row> rows;
+  Rows rows;
   PrivateNet net;
   std::vector<Subnet> others;
   if (!LoadGlobalAttrs(db, &attrs, err) || !LoadPrivateNet(attrs, &net, err) ||
@@ -626,7 +669,7 @@ bool ReportKea(Database* db, const ReportContext& ctx, std::string* out,
   // (private, and those with dhcp=yes), never on the public side.
   auto frontend_device = [&](const std::string& subnet) {
     for (const Row& r : rows)
-      if (r.appliance == "frontend" && r.subnet == subnet && !r.device.empty())
+      if (r.appliance() == "frontend" && r.subnet == subnet && !r.device.empty())
         return r.device;
     return std::string();
   };
@@ -739,7 +782,7 @@ bool ReportDns(Database* db, const ReportContext& ctx, const std::string& subnet
   std::string network, zone;
   int prefix;
   Attrs attrs;
-  std::vector<Row> rows;
+  Rows rows;
   std::vector<SqlRow> aliases;
   std::string frontend;
   if (!FindSubnetRow(db, subnet, &network, &prefix, &zone, err) ||
@@ -763,14 +806,14 @@ bool ReportDns(Database* db, const ReportContext& ctx, const std::string& subnet
   for (const Row& r : rows) {
     text += r.Name() + "\tIN\tA\t" + r.ip + "\n";
     names.insert(ToLower(r.Name()));
-    target.emplace(r.host_id, r.Name());
+    target.emplace(r.host_id(), r.Name());
   }
   // A CNAME may not share its name with any other record. Short aliases
   // (c0-0) live where /etc/hosts puts them: on the private subnet.
   for (const Row& r : rows) {
     std::string alias = subnet == "private" ? r.ShortAlias() : "";
     if (alias.empty() || names.count(ToLower(alias))) continue;
-    if (target.at(r.host_id) != r.Name()) continue;
+    if (target.at(r.host_id()) != r.Name()) continue;
     names.insert(ToLower(alias));
     text += alias + "\tIN\tCNAME\t" + r.Name() + "\n";
   }
@@ -813,7 +856,7 @@ bool ReportDnsReverse(Database* db, const ReportContext& ctx,
   std::string network, zone, reverse, frontend;
   int prefix;
   Attrs attrs;
-  std::vector<Row> rows;
+  Rows rows;
   std::vector<std::string> sharing;
   if (!FindSubnetRow(db, subnet, &network, &prefix, &zone, err) ||
       !ReverseZoneName(network, prefix, &reverse, err) ||
@@ -1212,7 +1255,7 @@ struct HostGroups {
 };
 
 bool LoadHostGroups(Database* db, HostGroups* out, std::string* err) {
-  std::vector<Row> rows;
+  Rows rows;
   if (!LoadRows(db, "", {}, &rows, err)) return false;
   std::map<std::string, std::vector<std::string>> by_group;
   std::vector<std::string> order;
@@ -1223,12 +1266,12 @@ bool LoadHostGroups(Database* db, HostGroups* out, std::string* err) {
     it->second.push_back(host);
   };
   for (const Row& r : rows) {
-    if (r.host_id == last) continue;
-    last = r.host_id;
-    std::string rack = "rack" + std::to_string(r.rack);
-    out->all.push_back(r.host);
-    add(r.appliance, r.host);
-    out->of_host.push_back({r.host, {r.appliance, rack}});
+    if (r.host_id() == last) continue;
+    last = r.host_id();
+    std::string rack = "rack" + std::to_string(r.h->rack);
+    out->all.push_back(r.host());
+    add(r.appliance(), r.host());
+    out->of_host.push_back({r.host(), {r.appliance(), rack}});
   }
   // Racks after appliances, in number order.
   std::vector<std::pair<int64_t, std::string>> racks;

@@ -325,9 +325,10 @@ class CommitFails : public Database {
             int64_t* last_id = nullptr, int64_t* affected = nullptr) override {
     return db_->Exec(sql, params, err, last_id, affected);
   }
-  bool Query(std::string_view sql, const std::vector<SqlParam>& params,
-             std::vector<SqlRow>* rows, std::string* err) override {
-    return db_->Query(sql, params, rows, err);
+  bool QueryEach(std::string_view sql, const std::vector<SqlParam>& params,
+                 const std::function<void(const SqlCells&)>& each,
+                 std::string* err) override {
+    return db_->QueryEach(sql, params, each, err);
   }
   bool ExecDdl(std::string_view sql, std::string* err) override { return db_->ExecDdl(sql, err); }
   bool HasTable(const std::string& name, bool* exists, std::string* err) override {
