@@ -4,10 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -220,7 +218,7 @@ class Downloader {
     }
     t->file = fopen(part.c_str(), t->resume_from ? "ab" : "wb");
     if (!t->file) {
-      failed->push_back(item->url + ": " + part + ": " + std::strerror(errno));
+      failed->push_back(ErrnoText(item->url + ": " + part));
       delete t;
       return nullptr;
     }
@@ -266,12 +264,12 @@ class Downloader {
       reason = t->error[0] ? t->error : curl_easy_strerror(code);
       keep_part = code != CURLE_HTTP_RETURNED_ERROR;
     } else if (!write_ok) {
-      reason = part + ": " + std::strerror(errno);
+      reason = ErrnoText(part);
     } else {
       struct stat st;
       std::string err;
       if (stat(part.c_str(), &st) != 0) {
-        reason = part + ": " + std::strerror(errno);
+        reason = ErrnoText(part);
       } else if (item->size && static_cast<uint64_t>(st.st_size) != item->size) {
         reason = "size mismatch (expected " + std::to_string(item->size) +
                  " bytes, got " + std::to_string(st.st_size) + ")";
@@ -283,7 +281,7 @@ class Downloader {
           reason = "checksum mismatch (expected " + item->checksum_type + " " +
                    item->checksum + ", got " + sum + ")";
         } else if (rename(part.c_str(), item->local.c_str()) != 0) {
-          reason = item->local + ": " + std::strerror(errno);
+          reason = ErrnoText(item->local);
         } else {
           if (count_files) result_->fetched.push_back(item->href);
           return false;
@@ -319,7 +317,7 @@ bool FetchFile(const std::string& url, const std::string& path,
                const MirrorOptions& options, std::string* err) {
   FILE* f = fopen(path.c_str(), "wb");
   if (!f) {
-    *err = path + ": " + std::strerror(errno);
+    *err = ErrnoText(path);
     return false;
   }
   CURL* easy = curl_easy_init();
@@ -353,7 +351,7 @@ bool FetchFile(const std::string& url, const std::string& path,
     return false;
   }
   if (!write_ok) {
-    *err = path + ": " + std::strerror(errno);
+    *err = ErrnoText(path);
     return false;
   }
   return true;
@@ -442,7 +440,7 @@ bool MirrorRepository(const MirrorOptions& options, MirrorResult* result,
       std::string perr;
       if (!MakeParents(item.local, &perr) ||
           link(have.c_str(), item.local.c_str()) != 0) {
-        if (perr.empty()) perr = item.local + ": " + std::strerror(errno);
+        if (perr.empty()) perr = ErrnoText(item.local);
         *err = perr;
         return false;
       }
@@ -515,14 +513,14 @@ bool MirrorRepository(const MirrorOptions& options, MirrorResult* result,
     keep.insert(to);
     if (!MakeParents(to, err)) return false;
     if (rename(from.c_str(), to.c_str()) != 0) {
-      *err = to + ": " + std::strerror(errno);
+      *err = ErrnoText(to);
       return false;
     }
   }
   std::string repomd = repodata + "/repomd.xml";
   keep.insert(repomd);
   if (rename((staging + "/repodata/repomd.xml").c_str(), repomd.c_str()) != 0) {
-    *err = repomd + ": " + std::strerror(errno);
+    *err = ErrnoText(repomd);
     return false;
   }
   for (const auto& entry : fs::directory_iterator(repodata, ec)) {
