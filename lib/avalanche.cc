@@ -90,6 +90,7 @@ Download Get(const std::string& url, const std::string& path,
   d.bytes = static_cast<uint64_t>(got);
   d.connected = d.status != 0;
   bool closed = fclose(f) == 0;
+  int close_errno = errno;  // before curl_easy_cleanup can change it
   curl_easy_cleanup(easy);
   // curl's own wording without its timings, so that a line says the same
   // each time the same thing happens.
@@ -98,7 +99,7 @@ Download Get(const std::string& url, const std::string& path,
   } else if (code != CURLE_OK) {
     d.error = curl_easy_strerror(code);
   } else if (!closed) {
-    d.error = ErrnoText(path);
+    d.error = ErrnoText(path, close_errno);
   } else {
     d.ok = true;
   }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -250,6 +251,7 @@ class Downloader {
     Item* item = t->item;
     std::string part = item->local + ".part";
     bool write_ok = fclose(t->file) == 0;
+    int write_errno = errno;
     long status = 0;
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
     std::string reason;
@@ -264,7 +266,7 @@ class Downloader {
       reason = t->error[0] ? t->error : curl_easy_strerror(code);
       keep_part = code != CURLE_HTTP_RETURNED_ERROR;
     } else if (!write_ok) {
-      reason = ErrnoText(part);
+      reason = ErrnoText(part, write_errno);
     } else {
       struct stat st;
       std::string err;
@@ -334,24 +336,31 @@ bool FetchFile(const std::string& url, const std::string& path,
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "rocks-dist");
   CURLcode code = CURLE_OK;
   bool write_ok = true;
+  int write_errno = 0;
   for (int attempt = 0; attempt <= options.retries; ++attempt) {
     error[0] = 0;
     if (fseek(f, 0, SEEK_SET) != 0 || ftruncate(fileno(f), 0) != 0) {
       write_ok = false;
+      write_errno = errno;
       break;
     }
     code = curl_easy_perform(easy);
     // A missing file stays missing; only transfer failures are retried.
     if (code == CURLE_OK || code == CURLE_HTTP_RETURNED_ERROR) break;
   }
-  if (fclose(f) != 0) write_ok = false;
+  if (fclose(f) != 0) {
+    write_ok = false;
+    write_errno = errno;
+  }
+  // curl_easy_cleanup may change errno; the message wants fseek's,
+  // ftruncate's or fclose's.
   curl_easy_cleanup(easy);
   if (code != CURLE_OK) {
     *err = url + ": " + (error[0] ? error : curl_easy_strerror(code));
     return false;
   }
   if (!write_ok) {
-    *err = ErrnoText(path);
+    *err = ErrnoText(path, write_errno);
     return false;
   }
   return true;
