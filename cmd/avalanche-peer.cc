@@ -5,9 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -67,7 +65,7 @@ int PrintHashes(const std::string& frontend) {
   std::vector<char> buf(pattern.begin(), pattern.end());
   buf.push_back('\0');
   char* scratch = mkdtemp(buf.data());
-  if (!scratch) return cli::Fail(pattern + ": " + std::strerror(errno));
+  if (!scratch) return cli::Fail(rocks::ErrnoText(pattern));
   std::vector<std::string> lines;
   std::string err;
   bool ok = rocks::DistributionInfoHashes(frontend, scratch, &lines, &err);

@@ -7,11 +7,9 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -203,7 +201,7 @@ int Console(const std::string& host, const std::string& db_option,
   args.push_back(nullptr);
   std::fflush(stdout);
   execvp(args[0], args.data());
-  return cli::Fail(argv[0] + ": " + std::strerror(errno));
+  return cli::Fail(rocks::ErrnoText(argv[0]));
 }
 
 }  // namespace

@@ -11,7 +11,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -23,6 +22,7 @@
 
 #include "file.h"
 #include "repodata.h"
+#include "strutil.h"
 #include "tracker.h"
 
 namespace rocks {
@@ -69,7 +69,7 @@ Download Get(const std::string& url, const std::string& path,
   }
   FILE* f = fopen(path.c_str(), "wb");
   if (!f) {
-    d.error = path + ": " + std::strerror(errno);
+    d.error = ErrnoText(path);
     return d;
   }
   CURL* easy = curl_easy_init();
@@ -90,6 +90,7 @@ Download Get(const std::string& url, const std::string& path,
   d.bytes = static_cast<uint64_t>(got);
   d.connected = d.status != 0;
   bool closed = fclose(f) == 0;
+  int close_errno = errno;  // before curl_easy_cleanup can change it
   curl_easy_cleanup(easy);
   // curl's own wording without its timings, so that a line says the same
   // each time the same thing happens.
@@ -98,7 +99,7 @@ Download Get(const std::string& url, const std::string& path,
   } else if (code != CURLE_OK) {
     d.error = curl_easy_strerror(code);
   } else if (!closed) {
-    d.error = path + ": " + std::strerror(errno);
+    d.error = ErrnoText(path, close_errno);
   } else {
     d.ok = true;
   }
@@ -110,7 +111,7 @@ Download Get(const std::string& url, const std::string& path,
 bool Verify(const RepoFile& f, const std::string& path, std::string* why) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
-    *why = path + ": " + std::strerror(errno);
+    *why = ErrnoText(path);
     return false;
   }
   if (f.size && static_cast<uint64_t>(st.st_size) != f.size) {
@@ -261,7 +262,7 @@ struct AvalanchePeer::State {
   bool Keep(Package* p, const std::string& part, const std::string& from,
             uint64_t bytes, bool from_peer, std::string* err) {
     if (rename(part.c_str(), p->path.c_str()) != 0) {
-      *err = p->path + ": " + std::strerror(errno);
+      *err = ErrnoText(p->path);
       return false;
     }
     {
@@ -499,8 +500,8 @@ bool AvalanchePeer::Start(std::string* err) {
       MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(o.stall_seconds * 4),
       MHD_OPTION_END);
   if (!s->daemon) {
-    *err = o.listen + ":" + std::to_string(o.port) + ": cannot listen: " +
-           std::strerror(errno ? errno : EADDRINUSE);
+    *err = ErrnoText(o.listen + ":" + std::to_string(o.port) + ": cannot listen",
+                     errno ? errno : EADDRINUSE);
     return false;
   }
   for (auto& [href, p] : s->by_href)

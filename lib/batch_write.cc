@@ -4,19 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <set>
 
 #include "file.h"
+#include "strutil.h"
 
 namespace rocks {
-namespace {
-
-std::string Errno(const std::string& path) { return path + ": " + std::strerror(errno); }
-
-}  // namespace
 
 BatchWriter::~BatchWriter() {
   for (const Staged& s : staged_) unlink(s.tmp.c_str());
@@ -40,7 +34,7 @@ bool BatchWriter::Commit(std::string* err) {
   if (staged_.empty()) return true;
   int fd = open(DirName(staged_[0].path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0 || syncfs(fd) != 0) {
-    *err = Errno(DirName(staged_[0].path));
+    *err = ErrnoText(DirName(staged_[0].path));
     if (fd >= 0) close(fd);
     return false;
   }
@@ -51,7 +45,7 @@ bool BatchWriter::Commit(std::string* err) {
   for (; done < staged_.size(); ++done) {
     const Staged& s = staged_[done];
     if (rename(s.tmp.c_str(), s.target.c_str()) != 0) {
-      *err = Errno(s.path);
+      *err = ErrnoText(s.path);
       ok = false;
       break;
     }
@@ -61,7 +55,7 @@ bool BatchWriter::Commit(std::string* err) {
   for (const std::string& d : dirs) {
     int dfd = open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0 || fsync(dfd) != 0) {
-      if (ok) *err = Errno(d);
+      if (ok) *err = ErrnoText(d);
       ok = false;
     }
     if (dfd >= 0) close(dfd);

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <set>
 
 #include "batch_write.h"
@@ -29,8 +28,6 @@ const char kLockName[] = ".rocks-boot.lock";
 // The directories of the tree, the root first.
 const char* const kDirs[] = {"", "pxelinux.cfg", "grub", "ipxe", "images",
                              "images/pxeboot"};
-
-std::string Errno(const std::string& path) { return path + ": " + std::strerror(errno); }
 
 std::string Get(const std::map<std::string, std::string>& m, const char* key,
                 const std::string& fallback) {
@@ -100,7 +97,7 @@ class BootLock {
   bool Take(const std::string& root, std::string* err) {
     struct stat st;
     if (stat(root.c_str(), &st) != 0) {
-      *err = Errno(root);
+      *err = ErrnoText(root);
       return false;
     }
     if (!S_ISDIR(st.st_mode)) {
@@ -110,12 +107,12 @@ class BootLock {
     std::string path = root + "/" + kLockName;
     fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd_ < 0) {
-      *err = Errno(path);
+      *err = ErrnoText(path);
       return false;
     }
     while (flock(fd_, LOCK_EX) != 0) {
       if (errno != EINTR) {
-        *err = Errno(path);
+        *err = ErrnoText(path);
         return false;
       }
     }
@@ -142,12 +139,12 @@ bool PrepareTree(const std::string& root, std::string* err) {
   for (const char* d : kDirs) {
     std::string dir = *d ? root + "/" + d : root;
     if (*d && mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-      *err = Errno(dir);
+      *err = ErrnoText(dir);
       return false;
     }
     DIR* dh = opendir(dir.c_str());
     if (!dh) {
-      *err = Errno(dir);
+      *err = ErrnoText(dir);
       return false;
     }
     std::vector<std::string> stale;
@@ -157,7 +154,7 @@ bool PrepareTree(const std::string& root, std::string* err) {
     for (const std::string& name : stale) {
       std::string path = dir + "/" + name;
       if (unlink(path.c_str()) != 0 && errno != ENOENT) {
-        *err = Errno(path);
+        *err = ErrnoText(path);
         return false;
       }
     }
@@ -172,7 +169,7 @@ bool ListHostFiles(const std::string& root, std::vector<std::string>* out,
     std::string dir = root + "/" + d;
     DIR* dh = opendir(dir.c_str());
     if (!dh) {
-      *err = Errno(dir);
+      *err = ErrnoText(dir);
       return false;
     }
     while (struct dirent* e = readdir(dh)) {
@@ -206,7 +203,7 @@ bool WriteLocked(const std::string& root, const BootFiles& files,
       struct stat src, dst;
       std::string path = root + "/" + image.name;
       if (stat(image.source.c_str(), &src) != 0) {
-        *err = Errno(image.source);
+        *err = ErrnoText(image.source);
         return false;
       }
       if (stat(path.c_str(), &dst) == 0 && SameFile(src, dst)) continue;
@@ -229,7 +226,7 @@ bool WriteLocked(const std::string& root, const BootFiles& files,
   for (const auto& [path, src] : stamps) {
     struct timespec times[2] = {src.st_atim, src.st_mtim};
     if (utimensat(AT_FDCWD, path.c_str(), times, 0) != 0) {
-      *err = Errno(path);
+      *err = ErrnoText(path);
       return false;
     }
   }
@@ -238,7 +235,7 @@ bool WriteLocked(const std::string& root, const BootFiles& files,
     if (files.count(name)) continue;
     std::string path = root + "/" + name;
     if (unlink(path.c_str()) != 0 && errno != ENOENT) {
-      *err = Errno(path);
+      *err = ErrnoText(path);
       return false;
     }
     removed.push_back(name);

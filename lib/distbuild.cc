@@ -8,9 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <climits>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -35,10 +33,6 @@ const char kDistStateDir[] = ".rocks-dist";
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string Errno(const std::string& path) {
-  return path + ": " + std::strerror(errno);
-}
 
 int KindRank(SourceKind k) { return static_cast<int>(k); }
 
@@ -189,7 +183,7 @@ bool ListDir(const std::string& dir, std::vector<std::string>* names,
              std::string* err) {
   DIR* d = opendir(dir.c_str());
   if (!d) {
-    *err = Errno(dir);
+    *err = ErrnoText(dir);
     return false;
   }
   while (struct dirent* de = readdir(d)) {
@@ -205,7 +199,7 @@ bool ScanDir(const std::string& dir, SourceKind kind, bool top,
              ScanState* state, std::string* err) {
   struct stat dst;
   if (stat(dir.c_str(), &dst) != 0) {
-    *err = Errno(dir);
+    *err = ErrnoText(dir);
     return false;
   }
   if (!state->seen_dirs.insert({dst.st_dev, dst.st_ino}).second) return true;
@@ -302,7 +296,7 @@ void ReadAll(std::vector<DistCandidate>* candidates, const HeaderCache& old,
     struct stat st;
     if (stat(c.path.c_str(), &st) != 0) {
       failed[i] = true;
-      errors[i] = Errno(c.key);
+      errors[i] = ErrnoText(c.key);
       continue;
     }
     int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
@@ -451,7 +445,7 @@ bool PlacePackage(const DistCandidate& c, const std::string& dest,
                   const std::string& old, bool copy, std::string* err) {
   if (c.extracted) {
     if (rename(c.path.c_str(), dest.c_str()) != 0) {
-      *err = Errno(dest);
+      *err = ErrnoText(dest);
       return false;
     }
     return true;
@@ -467,7 +461,7 @@ bool PlacePackage(const DistCandidate& c, const std::string& dest,
       linkat(AT_FDCWD, old.c_str(), AT_FDCWD, dest.c_str(), 0) == 0)
     return true;
   if (symlink(c.path.c_str(), dest.c_str()) != 0) {
-    *err = Errno(dest);
+    *err = ErrnoText(dest);
     return false;
   }
   return true;
@@ -622,7 +616,7 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
   std::string parent = DirName(root);
   struct stat st;
   if (stat(parent.c_str(), &st) != 0) {
-    *err = Errno(parent);
+    *err = ErrnoText(parent);
     return false;
   }
   if (!S_ISDIR(st.st_mode)) {
@@ -636,7 +630,7 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
   }
   for (const DistSource& s : cfg.sources) {
     if (stat(s.path.c_str(), &st) != 0) {
-      *err = Errno(s.path);
+      *err = ErrnoText(s.path);
       return false;
     }
     bool image = s.kind == SourceKind::kRoll && S_ISREG(st.st_mode);
@@ -652,13 +646,13 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
   }
   for (const std::string& p : profiles) {
     if (stat(p.c_str(), &st) != 0) {
-      *err = Errno(p);
+      *err = ErrnoText(p);
       return false;
     }
   }
   for (const std::string& p : cfg.site_profiles) {
     if (stat(p.c_str(), &st) != 0) {
-      *err = Errno(p);
+      *err = ErrnoText(p);
       return false;
     }
   }
@@ -692,7 +686,7 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
   if (!mkdtemp(name.data())) {
-    *err = Errno(tmpl);
+    *err = ErrnoText(tmpl);
     return false;
   }
   tmp.path = name.data();
@@ -767,7 +761,7 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
       if (cfg.copy) {
         if (!CopyTree(scan.images, images, e)) return false;
       } else if (symlink(scan.images.c_str(), images.c_str()) != 0) {
-        *e = Errno(images);
+        *e = ErrnoText(images);
         return false;
       }
     }
@@ -807,13 +801,13 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
   if (have_root) {
     if (renameat2(AT_FDCWD, tmp.path.c_str(), AT_FDCWD, root.c_str(),
                   RENAME_EXCHANGE) != 0) {
-      *err = Errno(root);
+      *err = ErrnoText(root);
       return false;
     }
     // tmp.path now names the old tree, which TempTree removes.
   } else {
     if (rename(tmp.path.c_str(), root.c_str()) != 0) {
-      *err = Errno(root);
+      *err = ErrnoText(root);
       return false;
     }
     tmp.path.clear();

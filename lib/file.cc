@@ -6,20 +6,17 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <vector>
 
-namespace rocks {
+#include "strutil.h"
 
-static std::string ErrnoMessage(const std::string& path) {
-  return path + ": " + std::strerror(errno);
-}
+namespace rocks {
 
 bool ReadFile(const std::string& path, std::string* content, std::string* err) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    *err = ErrnoMessage(path);
+    *err = ErrnoText(path);
     return false;
   }
   std::string out;
@@ -28,7 +25,7 @@ bool ReadFile(const std::string& path, std::string* content, std::string* err) {
     ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      *err = ErrnoMessage(path);
+      *err = ErrnoText(path);
       close(fd);
       return false;
     }
@@ -80,14 +77,14 @@ bool WriteTarget(const std::string& path, std::string* target, std::string* err)
     std::vector<char> buf(static_cast<size_t>(st.st_size > 0 ? st.st_size : 255) + 1);
     ssize_t n = readlink(p.c_str(), buf.data(), buf.size());
     if (n < 0) {
-      *err = ErrnoMessage(path);
+      *err = ErrnoText(path);
       return false;
     }
     std::string link(buf.data(), static_cast<size_t>(n));
     p = !link.empty() && link[0] == '/' ? link : DirName(p) + "/" + link;
   }
   errno = ELOOP;
-  *err = ErrnoMessage(path);
+  *err = ErrnoText(path);
   return false;
 }
 
@@ -101,7 +98,7 @@ bool StageFile(const std::string& path, const std::string& target,
   name.push_back('\0');
   int fd = mkstemp(name.data());
   if (fd < 0) {
-    *err = ErrnoMessage(path);
+    *err = ErrnoText(path);
     return false;
   }
   *tmp = name.data();
@@ -120,8 +117,7 @@ bool StageFile(const std::string& path, const std::string& target,
   if (!ok) {
     unlink(tmp->c_str());
     tmp->clear();
-    errno = saved;
-    *err = ErrnoMessage(path);
+    *err = ErrnoText(path, saved);
     return false;
   }
   return true;
@@ -140,8 +136,7 @@ bool WriteFileAtomic(const std::string& path, std::string_view content,
   if (rename(tmp.c_str(), target.c_str()) != 0) {
     int saved = errno;
     unlink(tmp.c_str());
-    errno = saved;
-    *err = ErrnoMessage(path);
+    *err = ErrnoText(path, saved);
     return false;
   }
   // The rename is durable only once the directory entry is on disk.

@@ -7,7 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+
+#include "strutil.h"
 
 namespace rocks {
 
@@ -42,7 +43,7 @@ bool LogFollower::Open(const std::string& path, bool from_end, std::string* err)
   fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   struct stat st;
   if (fd_ < 0 || fstat(fd_, &st) != 0) {
-    *err = path + ": " + std::strerror(errno);
+    *err = ErrnoText(path);
     return false;
   }
   if (S_ISDIR(st.st_mode)) {
@@ -53,7 +54,7 @@ bool LogFollower::Open(const std::string& path, bool from_end, std::string* err)
   ino_ = st.st_ino;
   offset_ = from_end && S_ISREG(st.st_mode) ? st.st_size : 0;
   if (offset_ && lseek(fd_, offset_, SEEK_SET) < 0) {
-    *err = path + ": " + std::strerror(errno);
+    *err = ErrnoText(path);
     return false;
   }
   return true;
@@ -75,7 +76,7 @@ bool LogFollower::ReadAvailable(std::vector<LogLine>* lines, bool* got,
     ssize_t n = read(fd_, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      *err = path_ + ": " + std::strerror(errno);
+      *err = ErrnoText(path_);
       return false;
     }
     if (n == 0) break;
@@ -94,7 +95,7 @@ bool LogFollower::CheckRotation(bool* reopened, std::string* err) {
   if (fstat(fd_, &st) == 0 && st.st_size < offset_) {
     // Truncated in place (copytruncate): start over.
     if (lseek(fd_, 0, SEEK_SET) < 0) {
-      *err = path_ + ": " + std::strerror(errno);
+      *err = ErrnoText(path_);
       return false;
     }
     offset_ = 0;
@@ -131,7 +132,7 @@ bool LogFollower::Read(int timeout_ms, std::vector<LogLine>* lines, bool* eof,
     int r = poll(&p, 1, timeout_ms);
     if (r < 0 && errno == EINTR) return true;
     if (r < 0) {
-      *err = path_ + ": " + std::strerror(errno);
+      *err = ErrnoText(path_);
       return false;
     }
     if (r == 0) return true;
@@ -139,7 +140,7 @@ bool LogFollower::Read(int timeout_ms, std::vector<LogLine>* lines, bool* eof,
     ssize_t n = read(fd_, buf, sizeof buf);
     if (n < 0 && errno == EINTR) return true;
     if (n < 0) {
-      *err = path_ + ": " + std::strerror(errno);
+      *err = ErrnoText(path_);
       return false;
     }
     if (n == 0) {

@@ -8,9 +8,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <map>
 
 #include "cluster.h"
@@ -24,7 +22,7 @@ namespace rocks {
 bool ListLocalInterfaces(std::vector<LocalInterface>* out, std::string* err) {
   struct ifaddrs* list = nullptr;
   if (getifaddrs(&list) != 0) {
-    *err = std::string("network interfaces: ") + std::strerror(errno);
+    *err = ErrnoText("network interfaces");
     return false;
   }
   std::map<std::string, LocalInterface> by_name;
@@ -148,7 +146,7 @@ bool LoadOrMakeSshKey(const std::string& key_path, std::string* public_key,
     }
     std::string dir = DirName(key_path);
     if (!PathExists(dir) && mkdir(dir.c_str(), 0700) != 0) {
-      *err = dir + ": " + std::strerror(errno);
+      *err = ErrnoText(dir);
       return false;
     }
     ProcessResult r;

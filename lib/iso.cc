@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "file.h"
+#include "strutil.h"
 
 namespace rocks {
 
@@ -96,7 +97,7 @@ bool ExtractImage(const std::string& image,
     }
     int fd = open(dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-      *err = dest + ": " + std::strerror(errno);
+      *err = ErrnoText(dest);
       ok = false;
       break;
     }
@@ -127,7 +128,7 @@ struct IsoWriter {
     std::string path = root + "/" + rel;
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-      *err = path + ": " + std::strerror(errno);
+      *err = ErrnoText(path);
       return false;
     }
     struct archive_entry* e = archive_entry_new();
@@ -148,7 +149,7 @@ struct IsoWriter {
       ssize_t n = read(fd, buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
-        *err = path + ": " + std::strerror(errno);
+        *err = ErrnoText(path);
         close(fd);
         return false;
       }
@@ -167,7 +168,7 @@ struct IsoWriter {
     std::string path = rel.empty() ? root : root + "/" + rel;
     DIR* d = opendir(path.c_str());
     if (!d) {
-      *err = path + ": " + std::strerror(errno);
+      *err = ErrnoText(path);
       return false;
     }
     std::vector<std::string> names;
@@ -183,7 +184,7 @@ struct IsoWriter {
         continue;
       struct stat st;
       if (stat((root + "/" + child).c_str(), &st) != 0) {
-        *err = root + "/" + child + ": " + std::strerror(errno);
+        *err = ErrnoText(root + "/" + child);
         return false;
       }
       if (S_ISDIR(st.st_mode)) {
@@ -223,7 +224,7 @@ bool WriteIsoImage(const std::string& dir, const std::string& out,
   }
   struct stat st;
   if (stat(dir.c_str(), &st) != 0) {
-    *err = dir + ": " + std::strerror(errno);
+    *err = ErrnoText(dir);
     return false;
   }
   if (!S_ISDIR(st.st_mode)) {
@@ -257,7 +258,7 @@ bool WriteIsoImage(const std::string& dir, const std::string& out,
   }
   archive_write_free(a);
   if (ok && rename(tmp.c_str(), out.c_str()) != 0) {
-    *err = out + ": " + std::strerror(errno);
+    *err = ErrnoText(out);
     ok = false;
   }
   if (!ok) unlink(tmp.c_str());

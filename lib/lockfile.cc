@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "config.h"
 #include "file.h"
@@ -19,8 +18,6 @@ std::string DistLockPath(const Config& cfg) {
 }
 
 namespace {
-
-std::string Errno(const std::string& path) { return path + ": " + std::strerror(errno); }
 
 // Another user who can write the directory could plant a link, replace the
 // file, or hold it locked forever.
@@ -42,7 +39,7 @@ bool SafeDirectory(const std::string& path, std::string* err) {
 
 std::string OpenError(const std::string& path) {
   if (errno == ELOOP) return path + ": a symbolic link; a lock must be a regular file";
-  return Errno(path);
+  return ErrnoText(path);
 }
 
 bool OpenLock(const std::string& path, int flags, int* fd, std::string* err) {
@@ -102,7 +99,7 @@ bool LockFile::Acquire(const std::string& path, std::string* err) {
       if (saved == EWOULDBLOCK) {
         *err = LockedBy(path, WrittenPid(fd));
       } else {
-        *err = path + ": " + std::strerror(saved);
+        *err = ErrnoText(path, saved);
       }
       close(fd);
       return false;
@@ -115,7 +112,7 @@ bool LockFile::Acquire(const std::string& path, std::string* err) {
     if (ftruncate(fd, 0) != 0 ||
         pwrite(fd, content.data(), content.size(), 0) !=
             static_cast<ssize_t>(content.size())) {
-      *err = Errno(path);
+      *err = ErrnoText(path);
       close(fd);
       return false;
     }
@@ -153,7 +150,7 @@ bool LockHeld(const std::string& path, bool* held, pid_t* holder, std::string* e
   }
   if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK) {
-      *err = Errno(path);
+      *err = ErrnoText(path);
       close(fd);
       return false;
     }

@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -220,7 +219,7 @@ class Downloader {
     }
     t->file = fopen(part.c_str(), t->resume_from ? "ab" : "wb");
     if (!t->file) {
-      failed->push_back(item->url + ": " + part + ": " + std::strerror(errno));
+      failed->push_back(ErrnoText(item->url + ": " + part));
       delete t;
       return nullptr;
     }
@@ -252,6 +251,7 @@ class Downloader {
     Item* item = t->item;
     std::string part = item->local + ".part";
     bool write_ok = fclose(t->file) == 0;
+    int write_errno = errno;
     long status = 0;
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
     std::string reason;
@@ -266,12 +266,12 @@ class Downloader {
       reason = t->error[0] ? t->error : curl_easy_strerror(code);
       keep_part = code != CURLE_HTTP_RETURNED_ERROR;
     } else if (!write_ok) {
-      reason = part + ": " + std::strerror(errno);
+      reason = ErrnoText(part, write_errno);
     } else {
       struct stat st;
       std::string err;
       if (stat(part.c_str(), &st) != 0) {
-        reason = part + ": " + std::strerror(errno);
+        reason = ErrnoText(part);
       } else if (item->size && static_cast<uint64_t>(st.st_size) != item->size) {
         reason = "size mismatch (expected " + std::to_string(item->size) +
                  " bytes, got " + std::to_string(st.st_size) + ")";
@@ -283,7 +283,7 @@ class Downloader {
           reason = "checksum mismatch (expected " + item->checksum_type + " " +
                    item->checksum + ", got " + sum + ")";
         } else if (rename(part.c_str(), item->local.c_str()) != 0) {
-          reason = item->local + ": " + std::strerror(errno);
+          reason = ErrnoText(item->local);
         } else {
           if (count_files) result_->fetched.push_back(item->href);
           return false;
@@ -319,7 +319,7 @@ bool FetchFile(const std::string& url, const std::string& path,
                const MirrorOptions& options, std::string* err) {
   FILE* f = fopen(path.c_str(), "wb");
   if (!f) {
-    *err = path + ": " + std::strerror(errno);
+    *err = ErrnoText(path);
     return false;
   }
   CURL* easy = curl_easy_init();
@@ -336,24 +336,31 @@ bool FetchFile(const std::string& url, const std::string& path,
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "rocks-dist");
   CURLcode code = CURLE_OK;
   bool write_ok = true;
+  int write_errno = 0;
   for (int attempt = 0; attempt <= options.retries; ++attempt) {
     error[0] = 0;
     if (fseek(f, 0, SEEK_SET) != 0 || ftruncate(fileno(f), 0) != 0) {
       write_ok = false;
+      write_errno = errno;
       break;
     }
     code = curl_easy_perform(easy);
     // A missing file stays missing; only transfer failures are retried.
     if (code == CURLE_OK || code == CURLE_HTTP_RETURNED_ERROR) break;
   }
-  if (fclose(f) != 0) write_ok = false;
+  if (fclose(f) != 0) {
+    write_ok = false;
+    write_errno = errno;
+  }
+  // curl_easy_cleanup may change errno; the message wants fseek's,
+  // ftruncate's or fclose's.
   curl_easy_cleanup(easy);
   if (code != CURLE_OK) {
     *err = url + ": " + (error[0] ? error : curl_easy_strerror(code));
     return false;
   }
   if (!write_ok) {
-    *err = path + ": " + std::strerror(errno);
+    *err = ErrnoText(path, write_errno);
     return false;
   }
   return true;
@@ -442,7 +449,7 @@ bool MirrorRepository(const MirrorOptions& options, MirrorResult* result,
       std::string perr;
       if (!MakeParents(item.local, &perr) ||
           link(have.c_str(), item.local.c_str()) != 0) {
-        if (perr.empty()) perr = item.local + ": " + std::strerror(errno);
+        if (perr.empty()) perr = ErrnoText(item.local);
         *err = perr;
         return false;
       }
@@ -515,14 +522,14 @@ bool MirrorRepository(const MirrorOptions& options, MirrorResult* result,
     keep.insert(to);
     if (!MakeParents(to, err)) return false;
     if (rename(from.c_str(), to.c_str()) != 0) {
-      *err = to + ": " + std::strerror(errno);
+      *err = ErrnoText(to);
       return false;
     }
   }
   std::string repomd = repodata + "/repomd.xml";
   keep.insert(repomd);
   if (rename((staging + "/repodata/repomd.xml").c_str(), repomd.c_str()) != 0) {
-    *err = repomd + ": " + std::strerror(errno);
+    *err = ErrnoText(repomd);
     return false;
   }
   for (const auto& entry : fs::directory_iterator(repodata, ec)) {

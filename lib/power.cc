@@ -187,7 +187,7 @@ bool IpmiPowerCycle(const PowerPlan& plan, double timeout_seconds,
   std::string where = "ipmi " + plan.ipmi_address;
   ipmi_ctx_t ctx = ipmi_ctx_create();
   if (!ctx) {
-    *err = where + ": cannot create an IPMI context: " + std::strerror(errno);
+    *err = ErrnoText(where + ": cannot create an IPMI context");
     return false;
   }
   unsigned session_ms = static_cast<unsigned>(std::lround(timeout_seconds * 1000));
@@ -216,7 +216,7 @@ bool IpmiPowerCycle(const PowerPlan& plan, double timeout_seconds,
   bool ok = true;
   fiid_obj_t rs = fiid_obj_create(tmpl_cmd_chassis_control_rs);
   if (!rs) {
-    *err = where + ": cannot create an IPMI response: " + std::strerror(errno);
+    *err = ErrnoText(where + ": cannot create an IPMI response");
     ok = false;
   } else if (ipmi_cmd_chassis_control(ctx, IPMI_CHASSIS_CONTROL_POWER_CYCLE, rs) < 0) {
     *err = where + ": chassis power cycle: " + ipmi_ctx_errormsg(ctx);

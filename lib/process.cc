@@ -13,8 +13,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <set>
+
+#include "strutil.h"
 
 extern char** environ;
 
@@ -58,7 +59,7 @@ std::vector<std::string> Environment(const ProcessSpec& spec) {
 
 int OutputFile(std::string* err) {
   int fd = memfd_create("rocks-child-output", MFD_CLOEXEC);
-  if (fd < 0) *err = std::string("memfd_create: ") + std::strerror(errno);
+  if (fd < 0) *err = ErrnoText("memfd_create");
   return fd;
 }
 
@@ -101,7 +102,7 @@ bool Spawn(const ProcessSpec& spec, int out_fd, int err_fd, pid_t* pid,
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
-    *err = spec.argv[0] + ": " + std::strerror(rc);
+    *err = ErrnoText(spec.argv[0], rc);
     return false;
   }
   return true;
@@ -161,7 +162,7 @@ bool ProcessSet::Start(const ProcessSpec& spec, size_t tag, std::string* err) {
   }
   c.pidfd = static_cast<int>(syscall(SYS_pidfd_open, c.pid, 0));
   if (c.pidfd < 0) {
-    *err = spec.argv[0] + ": pidfd_open: " + std::strerror(errno);
+    *err = ErrnoText(spec.argv[0] + ": pidfd_open");
     kill(-c.pid, SIGKILL);
     Reap(c.pid);
     discard();
@@ -203,7 +204,7 @@ bool ProcessSet::Wait(std::vector<std::pair<size_t, ProcessResult>>* done,
     int n = poll(fds.data(), fds.size(), wait_ms);
     if (n < 0) {
       if (errno == EINTR) continue;
-      *err = std::string("poll: ") + std::strerror(errno);
+      *err = ErrnoText("poll");
       return false;
     }
     if (n == 0) continue;

@@ -2,8 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <cerrno>
-#include <cstring>
 #include <ctime>
 #include <set>
 
@@ -75,7 +73,7 @@ bool WriteRepodata(const std::string& repodata,
                    const std::vector<const RpmMetadata*>& packages,
                    const std::string& comps, std::string* err) {
   if (mkdir(repodata.c_str(), 0755) != 0) {
-    *err = repodata + ": " + std::strerror(errno);
+    *err = ErrnoText(repodata);
     return false;
   }
   cr_xml_dump_init();

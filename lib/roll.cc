@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -30,10 +29,6 @@ namespace rocks {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string Errno(const std::string& path) {
-  return path + ": " + std::strerror(errno);
-}
 
 bool AllOf(const std::string& s, const char* extra, bool lower_only) {
   if (s.empty() || s.size() > 64) return false;
@@ -65,7 +60,7 @@ bool MakeTempDir(const std::string& parent, const std::string& stem,
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
   if (!mkdtemp(name.data())) {
-    *err = Errno(parent);
+    *err = ErrnoText(parent);
     return false;
   }
   *out = name.data();
@@ -370,7 +365,7 @@ bool CreateRoll(const std::string& given_dir, const CreateRollOptions& options,
   while (rolldir.size() > 1 && rolldir.back() == '/') rolldir.pop_back();
   struct stat st;
   if (stat(rolldir.c_str(), &st) != 0) {
-    *err = Errno(rolldir);
+    *err = ErrnoText(rolldir);
     return false;
   }
   if (!S_ISDIR(st.st_mode)) {
@@ -413,7 +408,7 @@ bool CreateRoll(const std::string& given_dir, const CreateRollOptions& options,
     std::string dir = s + (p.source ? "/SRPMS" : "/RedHat/RPMS");
     if (p.source && !MakeDirs(dir, err)) return false;
     if (symlink(AbsolutePath(rpms[i]).c_str(), (dir + "/" + p.FileName()).c_str()) != 0) {
-      *err = Errno(dir + "/" + p.FileName());
+      *err = ErrnoText(dir + "/" + p.FileName());
       return false;
     }
     if (!p.source) repo.push_back(&mds[i]);
@@ -440,7 +435,7 @@ bool AddRoll(Database* db, const std::string& store_given,
   *added = Roll();
   struct stat st;
   if (stat(source.c_str(), &st) != 0) {
-    *err = Errno(source);
+    *err = ErrnoText(source);
     return false;
   }
   RollInfo info;
@@ -517,13 +512,13 @@ bool AddRoll(Database* db, const std::string& store_given,
                           store + "/" + info.name + "/" + info.version}) {
       if (PathExists(d)) continue;
       if (mkdir(d.c_str(), 0755) != 0) {
-        *err = Errno(d);
+        *err = ErrnoText(d);
         return false;
       }
       made.push_back(d);
     }
     if (rename(staging.path.c_str(), final_dir.c_str()) != 0) {
-      *err = Errno(final_dir);
+      *err = ErrnoText(final_dir);
       for (auto it = made.rbegin(); it != made.rend(); ++it) rmdir(it->c_str());
       return false;
     }

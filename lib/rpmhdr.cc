@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <cstring>
 #include <mutex>
 
 // createrepo_c's headers declare C functions without extern "C", and
@@ -20,6 +19,8 @@ extern "C" {
 #include <rpm/rpmlog.h>
 #include <rpm/rpmts.h>
 #include <rpm/rpmver.h>
+
+#include "strutil.h"
 
 namespace rocks {
 
@@ -90,7 +91,7 @@ bool ReadHeader(const std::string& path, Header* hdr, std::string* err) {
   if (!fd || Ferror(fd)) {
     int saved = errno;
     if (fd) Fclose(fd);
-    *err = path + ": " + std::strerror(saved ? saved : EIO);
+    *err = ErrnoText(path, saved ? saved : EIO);
     return false;
   }
   rpmRC rc = rpmReadPackageFile(ThreadTs(), fd, path.c_str(), hdr);
@@ -144,7 +145,7 @@ bool ReadRpmMetadata(const std::string& path, const std::string& location_dir,
   }
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
-    *err = path + ": " + std::strerror(errno);
+    *err = ErrnoText(path);
     headerFree(hdr);
     return false;
   }

@@ -7,7 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+
+#include "strutil.h"
 
 namespace rocks {
 
@@ -19,7 +20,7 @@ bool SlotLock::TryAcquire(const std::string& dir, int slots, bool* got,
                           std::string* err) {
   *got = false;
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    *err = dir + ": " + std::strerror(errno);
+    *err = ErrnoText(dir);
     return false;
   }
   for (int i = 0; i < slots; ++i) {
@@ -28,7 +29,7 @@ bool SlotLock::TryAcquire(const std::string& dir, int slots, bool* got,
     // web server's user.
     int fd = open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-      *err = path + ": " + std::strerror(errno);
+      *err = ErrnoText(path);
       return false;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
@@ -39,7 +40,7 @@ bool SlotLock::TryAcquire(const std::string& dir, int slots, bool* got,
     int e = errno;
     close(fd);
     if (e != EWOULDBLOCK) {
-      *err = path + ": " + std::strerror(e);
+      *err = ErrnoText(path, e);
       return false;
     }
   }

@@ -9,8 +9,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <deque>
+
+#include "strutil.h"
 
 namespace rocks {
 
@@ -402,7 +403,7 @@ bool WalkSnmpAgents(const std::vector<SnmpAgent>& agents,
     } else if (n == 0) {
       snmp_timeout();
     } else if (errno != EINTR) {
-      *err = std::string("select: ") + std::strerror(errno);
+      *err = ErrnoText("select");
       ok = false;
       break;
     }

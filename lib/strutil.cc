@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <set>
 
@@ -428,6 +429,15 @@ bool ParseDuration(std::string_view text, double* seconds) {
   if (v > 7 * 24 * 3600) return false;
   *seconds = v;
   return true;
+}
+
+std::string ErrnoText(std::string_view what) { return ErrnoText(what, errno); }
+
+std::string ErrnoText(std::string_view what, int errnum) {
+  std::string out(what);
+  out += ": ";
+  out += std::strerror(errnum);
+  return out;
 }
 
 }  // namespace rocks

@@ -62,6 +62,16 @@ std::string EscapeControl(std::string_view s);
 /// A positive time of at most a week: "90", "90s", "15m", "2h", "0.5".
 bool ParseDuration(std::string_view text, double* seconds);
 
+/// "WHAT: strerror(errno)", the one wording of a failed system call:
+/// `what` is usually the path, or the call's name ("poll"). Build the
+/// message straight after the failing call, before anything (a close(),
+/// a cleanup) can change errno.
+std::string ErrnoText(std::string_view what);
+
+/// "WHAT: strerror(errnum)", for an errno saved before cleaning up, or
+/// an error number a call returned (posix_spawn).
+std::string ErrnoText(std::string_view what, int errnum);
+
 }  // namespace rocks
 
 #endif  // ROCKS_LIB_STRUTIL_H_

@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <map>
 
 #include "boot.h"
@@ -45,17 +44,17 @@ class TempFile {
     name.push_back('\0');
     int fd = mkostemp(name.data(), O_CLOEXEC);
     if (fd < 0) {
-      *err = tmpl + ": " + std::strerror(errno);
+      *err = ErrnoText(tmpl);
       return false;
     }
     path_ = name.data();
     if (!WriteAll(fd, content)) {
-      *err = path_ + ": " + std::strerror(errno);
+      *err = ErrnoText(path_);
       close(fd);
       return false;
     }
     if (close(fd) != 0) {
-      *err = path_ + ": " + std::strerror(errno);
+      *err = ErrnoText(path_);
       return false;
     }
     return true;
@@ -334,14 +333,14 @@ bool SyncConfig(Database* db, const Config& cfg, const SyncOptions& options,
   std::string path = SyncConfPath(cfg);
   int lock = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (lock < 0) {
-    *err = path + ": " + std::strerror(errno);
+    *err = ErrnoText(path);
     return false;
   }
   // One sync at a time: two at once could give two different zones the
   // same serial.
   while (flock(lock, LOCK_EX) != 0) {
     if (errno != EINTR) {
-      *err = path + ": " + std::strerror(errno);
+      *err = ErrnoText(path);
       close(lock);
       return false;
     }

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "strutil.h"
 #include "xml_tree.h"
 
 namespace rocks {
@@ -344,7 +345,7 @@ void StreamEvent(virStreamPtr st, int events, void* opaque) {
       return;
     }
     if (!WriteAll(c->out_fd, buf, static_cast<size_t>(n))) {
-      c->error = std::string("console output: ") + std::strerror(errno);
+      c->error = ErrnoText("console output");
       c->done = true;
       return;
     }

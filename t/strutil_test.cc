@@ -1,9 +1,10 @@
-// Tests for lib/strutil: splitting, trimming, integers, edit distance and
-// quoting.
+// Tests for lib/strutil: splitting, trimming, integers, edit distance,
+// quoting and errno messages.
 #include "strutil.h"
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -271,6 +272,15 @@ TEST(EscapeControlTest, KeepsALineOnOneLine) {
   EXPECT_EQ(EscapeControl("plain text"), "plain text");
   EXPECT_EQ(EscapeControl("a\r\nb\tc\\d\x01\x7f\xc3\xa9"),
             "a\\r\\nb\\tc\\\\d\\x01\\x7f\xc3\xa9");
+}
+
+TEST(ErrnoTextTest, NamesWhatFailedAndWhy) {
+  errno = ENOENT;
+  EXPECT_EQ(ErrnoText("x"), "x: No such file or directory");
+  EXPECT_EQ(ErrnoText("/etc/rocks.conf", EACCES), "/etc/rocks.conf: Permission denied");
+  // The explicit number wins over whatever errno holds by then.
+  errno = EACCES;
+  EXPECT_EQ(ErrnoText("x", ENOENT), "x: No such file or directory");
 }
 
 }  // namespace

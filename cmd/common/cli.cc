@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 
 #include "build-config.h"
 #include "strutil.h"
@@ -65,7 +64,7 @@ int PrintUsage(const char* text) {
 int Finish(int status) {
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     if (errno == EPIPE) return status;
-    Warn(std::string("write error: ") + std::strerror(errno));
+    Warn(ErrnoText("write error"));
     return 1;
   }
   return status;
