@@ -11,6 +11,7 @@
 
 #include "db.h"
 #include "file.h"
+#include "strutil.h"
 
 namespace rocks {
 namespace {
@@ -75,14 +76,13 @@ class SqliteDatabase : public Database {
     if (access(path_.c_str(), F_OK) == 0) return true;
     std::string dir = DirName(path_);
     if (access(dir.c_str(), W_OK | X_OK) != 0) {
-      *err = path_ + ": cannot create the database: " + dir + ": " +
-             std::strerror(errno);
+      *err = ErrnoText(path_ + ": cannot create the database: " + dir);
       return false;
     }
     int fd = open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
     if (fd < 0) {
       if (errno == EEXIST) return true;
-      *err = path_ + ": " + std::strerror(errno);
+      *err = ErrnoText(path_);
       return false;
     }
     fchmod(fd, 0660);
