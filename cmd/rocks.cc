@@ -363,50 +363,55 @@ int CreateRollCmd(const std::vector<std::string>& a) {
   return 0;
 }
 
-int Add(Database* db, const Config& cfg, const Options& o, const std::string& noun,
-        std::vector<std::string> a) {
+int AddRollCmd(Database* db, const Config& cfg, const std::vector<std::string>& a) {
+  if (!Arity(a, 1, 1, "add roll")) return 1;
+  Roll added;
   std::string err;
+  if (!AddRoll(db, cfg.Get("roll_store", DefaultRollStore()), a[0], &added, &err))
+    return cli::Fail(err);
+  return 0;
+}
+
+int AddInterfaceCmd(Database* db, std::vector<std::string> a) {
+  if (!Arity(a, 2, SIZE_MAX, "add host interface")) return 1;
+  // The device may be the second word as it is (Rocks 6's form).
+  if (a[1].find('=') == std::string::npos) a[1] = "device=" + a[1];
   KeyValues kv;
-  if (noun == "roll") {
-    if (!Arity(a, 1, 1, "add roll")) return 1;
-    Roll added;
-    if (!AddRoll(db, cfg.Get("roll_store", DefaultRollStore()), a[0], &added, &err))
-      return cli::Fail(err);
-    return 0;
-  }
-  if (noun == "host" && !a.empty() && a[0] == "interface") {
-    a.erase(a.begin());
-    if (!Arity(a, 2, SIZE_MAX, "add host interface")) return 1;
-    // The device may be the second word as it is (Rocks 6's form).
-    if (a[1].find('=') == std::string::npos) a[1] = "device=" + a[1];
-    if (!ParseKeyValues({a.begin() + 1, a.end()}, &kv, &err) ||
-        !AddInterface(db, a[0], kv, &err))
-      return cli::Fail(err);
-    return 0;
-  }
-  if (noun == "host") {
-    if (!Arity(a, 1, SIZE_MAX, "add host")) return 1;
-    NewHost h;
-    if (!ParseKeyValues({a.begin() + 1, a.end()}, &kv, &err) ||
-        !ParseNewHost(a[0], kv, &h, &err) || !AddHost(db, h, &err))
-      return cli::Fail(err);
-    return 0;
-  }
-  if (noun == "network") return NamedKeysCmd(db, a, "add network", AddNetwork);
-  if (noun == "appliance") return NamedKeysCmd(db, a, "add appliance", AddAppliance);
-  if (noun == "alias") {
-    if (!Arity(a, 2, 2, "add alias")) return 1;
-    if (!AddAlias(db, a[0], a[1], &err)) return cli::Fail(err);
-    return 0;
-  }
-  if (noun == "attr") {
-    AttrScope scope;
-    std::string owner;
-    if (!AttrScopeOf(o, &scope, &owner) || !Arity(a, 2, 2, "add attr")) return 1;
-    if (!SetAttr(db, scope, owner, a[0], a[1], true, &err)) return cli::Fail(err);
-    return 0;
-  }
-  return cli::Fail(noun + ": unknown noun");
+  std::string err;
+  if (!ParseKeyValues({a.begin() + 1, a.end()}, &kv, &err) ||
+      !AddInterface(db, a[0], kv, &err))
+    return cli::Fail(err);
+  return 0;
+}
+
+int AddHostCmd(Database* db, const std::vector<std::string>& a) {
+  if (!Arity(a, 1, SIZE_MAX, "add host")) return 1;
+  NewHost h;
+  KeyValues kv;
+  std::string err;
+  if (!ParseKeyValues({a.begin() + 1, a.end()}, &kv, &err) ||
+      !ParseNewHost(a[0], kv, &h, &err) || !AddHost(db, h, &err))
+    return cli::Fail(err);
+  return 0;
+}
+
+int AddAliasCmd(Database* db, const std::vector<std::string>& a) {
+  if (!Arity(a, 2, 2, "add alias")) return 1;
+  std::string err;
+  if (!AddAlias(db, a[0], a[1], &err)) return cli::Fail(err);
+  return 0;
+}
+
+/// add and set attr: `add` refuses an attribute already set.
+int SetAttrCmd(Database* db, const Options& o, const std::vector<std::string>& a,
+               bool add) {
+  AttrScope scope;
+  std::string owner, err;
+  if (!AttrScopeOf(o, &scope, &owner) ||
+      !Arity(a, 2, 2, add ? "add attr" : "set attr"))
+    return 1;
+  if (!SetAttr(db, scope, owner, a[0], a[1], add, &err)) return cli::Fail(err);
+  return 0;
 }
 
 // The fields of Rocks 6's `set host interface FIELD HOST IFACE VALUE`.
@@ -438,90 +443,58 @@ int SetInterfaceCmd(Database* db, std::vector<std::string> a) {
   return 0;
 }
 
-int Set(Database* db, const Options& o, const std::string& noun,
-        std::vector<std::string> a) {
+int SetHostCmd(Database* db, const std::vector<std::string>& a) {
+  if (!Arity(a, 1, SIZE_MAX, "set host")) return 1;
+  KeyValues kv;
   std::string err;
-  if (noun == "host" && !a.empty() && a[0] == "interface") {
-    a.erase(a.begin());
-    return SetInterfaceCmd(db, a);
-  }
-  if (noun == "host") {
-    if (!Arity(a, 1, SIZE_MAX, "set host")) return 1;
-    KeyValues kv;
-    if (!ParseKeyValues({a.begin() + 1, a.end()}, &kv, &err) ||
-        !SetHost(db, a[0], kv, &err))
-      return cli::Fail(err);
-    return 0;
-  }
-  if (noun == "network") return NamedKeysCmd(db, a, "set network", SetNetwork);
-  if (noun == "appliance") return NamedKeysCmd(db, a, "set appliance", SetAppliance);
-  if (noun == "attr") {
-    AttrScope scope;
-    std::string owner;
-    if (!AttrScopeOf(o, &scope, &owner) || !Arity(a, 2, 2, "set attr")) return 1;
-    if (!SetAttr(db, scope, owner, a[0], a[1], false, &err)) return cli::Fail(err);
-    return 0;
-  }
-  return cli::Fail(noun + ": unknown noun");
+  if (!ParseKeyValues({a.begin() + 1, a.end()}, &kv, &err) || !SetHost(db, a[0], kv, &err))
+    return cli::Fail(err);
+  return 0;
 }
 
-int Remove(Database* db, const Options& o, const std::string& noun,
-           std::vector<std::string> a) {
+int RemoveInterfaceCmd(Database* db, const std::vector<std::string>& a) {
+  if (!Arity(a, 2, 2, "remove host interface")) return 1;
   std::string err;
-  if (noun == "host" && !a.empty() && a[0] == "interface") {
-    a.erase(a.begin());
-    if (!Arity(a, 2, 2, "remove host interface")) return 1;
-    if (!RemoveInterface(db, a[0], a[1], &err)) return cli::Fail(err);
-    return 0;
-  }
-  if (noun == "host") {
-    if (!Arity(a, 1, SIZE_MAX, "remove host")) return 1;
-    if (!RemoveHosts(db, a, &err)) return cli::Fail(err);
-    return 0;
-  }
-  if (noun == "roll") {
-    std::string name, version;
-    if (!RollSelector(a, "remove roll", &name, &version)) return 1;
-    if (!RemoveRoll(db, name, version, &err)) return cli::Fail(err);
-    return 0;
-  }
-  if (noun == "network" || noun == "appliance") {
-    if (!Arity(a, 1, 1, "remove " + noun)) return 1;
-    bool ok = noun == "network" ? RemoveNetwork(db, a[0], &err)
-                                : RemoveAppliance(db, a[0], &err);
-    return ok ? 0 : cli::Fail(err);
-  }
-  if (noun == "alias") {
-    if (!Arity(a, 1, 1, "remove alias")) return 1;
-    if (!RemoveAlias(db, a[0], &err)) return cli::Fail(err);
-    return 0;
-  }
-  if (noun == "attr") {
-    AttrScope scope;
-    std::string owner;
-    if (!AttrScopeOf(o, &scope, &owner) || !Arity(a, 1, 1, "remove attr")) return 1;
-    if (!RemoveAttr(db, scope, owner, a[0], &err)) return cli::Fail(err);
-    return 0;
-  }
-  return cli::Fail(noun + ": unknown noun");
+  if (!RemoveInterface(db, a[0], a[1], &err)) return cli::Fail(err);
+  return 0;
 }
 
-int List(Database* db, const Options& o, const std::string& noun,
-         std::vector<std::string> a) {
-  if (noun == "host" && !a.empty() && a[0] == "interface") {
-    a.erase(a.begin());
-    return ListInterfaceCmd(db, o, a);
-  }
-  if (noun == "host") return ListHostCmd(db, o, a);
-  if (noun == "attr") return ListAttrCmd(db, o, a);
-  if (noun == "network" || noun == "subnet") return ListNetworkCmd(db, o, a);
-  bool none = a.empty() || (cli::Fail("list " + noun + ": unexpected argument '" +
-                                      a[0] + "'"),
-                            false);
-  if (!none) return 1;
-  if (noun == "appliance") return ListApplianceCmd(db, o);
-  if (noun == "roll") return ListRollCmd(db, o);
-  return ListAliasCmd(db, o);
+int RemoveHostCmd(Database* db, const std::vector<std::string>& a) {
+  if (!Arity(a, 1, SIZE_MAX, "remove host")) return 1;
+  std::string err;
+  if (!RemoveHosts(db, a, &err)) return cli::Fail(err);
+  return 0;
+}
+
+int RemoveRollCmd(Database* db, const std::vector<std::string>& a) {
+  std::string name, version, err;
+  if (!RollSelector(a, "remove roll", &name, &version)) return 1;
+  if (!RemoveRoll(db, name, version, &err)) return cli::Fail(err);
+  return 0;
+}
+
+/// NAME commands: remove network, appliance and alias.
+int RemoveNamedCmd(Database* db, const std::vector<std::string>& a, const std::string& what,
+                   bool (*remove)(Database*, const std::string&, std::string*)) {
+  if (!Arity(a, 1, 1, what)) return 1;
+  std::string err;
+  if (!remove(db, a[0], &err)) return cli::Fail(err);
+  return 0;
+}
+
+int RemoveAttrCmd(Database* db, const Options& o, const std::vector<std::string>& a) {
+  AttrScope scope;
+  std::string owner, err;
+  if (!AttrScopeOf(o, &scope, &owner) || !Arity(a, 1, 1, "remove attr")) return 1;
+  if (!RemoveAttr(db, scope, owner, a[0], &err)) return cli::Fail(err);
+  return 0;
+}
+
+/// The listings that take no words: appliance, roll and alias.
+bool NoArgs(const std::vector<std::string>& a, const std::string& what) {
+  if (a.empty()) return true;
+  cli::Fail(what + ": unexpected argument '" + a[0] + "'");
+  return false;
 }
 
 int SyncUsersCmd(const Config& cfg, const std::vector<std::string>& a) {
@@ -544,8 +517,8 @@ int PullUsersCmd(const Config& cfg, const std::vector<std::string>& a) {
   return 0;
 }
 
-int Sync(Database* db, const Config& cfg, const Options& o, const std::string& noun,
-         const std::vector<std::string>& a) {
+int SyncConfigCmd(Database* db, const Config& cfg, const Options& o,
+                  const std::vector<std::string>& a) {
   if (!a.empty()) return cli::Fail("sync config: unexpected argument '" + a[0] + "'");
   SyncOptions options;
   options.dry_run = o.dry_run;
@@ -557,6 +530,13 @@ int Sync(Database* db, const Config& cfg, const Options& o, const std::string& n
     std::fputs(log.c_str(), stderr);
   }
   return ok ? 0 : cli::Fail(err);
+}
+
+int DumpCmd(Database* db) {
+  std::string text, err;
+  if (!DumpCluster(db, &text, &err)) return cli::Fail(err);
+  std::fputs(text.c_str(), stdout);
+  return 0;
 }
 
 /// `rocks init` on the frontend: its interfaces, root's password hash and
@@ -616,52 +596,6 @@ int RunHostCmd(Database* db, const Config& cfg, Options& o,
   return status;
 }
 
-/// The nouns each verb takes.
-const std::vector<std::pair<std::string, std::vector<std::string>>> kCommands = {
-    {"init", {}},
-    {"dump", {}},
-    {"add", {"host", "network", "appliance", "alias", "attr", "roll", "route", "firewall"}},
-    {"list", {"host", "network", "subnet", "appliance", "alias", "attr", "roll", "route",
-              "firewall"}},
-    {"set", {"host", "network", "appliance", "attr"}},
-    {"enable", {"roll"}},
-    {"disable", {"roll"}},
-    {"remove", {"host", "network", "appliance", "alias", "attr", "roll", "route", "firewall"}},
-    {"create", {"roll", "host"}},
-    {"start", {"host"}},
-    {"stop", {"host"}},
-    {"console", {}},
-    {"sync", {"config", "users"}},
-    {"run", {"host"}},
-    {"pull", {"users"}},
-};
-
-/// Checks the verb and noun before anything touches the database.
-bool CheckCommand(const std::vector<std::string>& args) {
-  std::vector<std::string> verbs;
-  for (const auto& [verb, nouns] : kCommands) verbs.push_back(verb);
-  const std::string& verb = args[0];
-  for (const auto& [v, nouns] : kCommands) {
-    if (v != verb) continue;
-    if (nouns.empty()) return true;
-    if (args.size() < 2) {
-      cli::Fail(verb + ": missing noun (expected one of: " + Join(nouns, ", ") + ")");
-      return false;
-    }
-    if (std::find(nouns.begin(), nouns.end(), args[1]) != nouns.end()) return true;
-    std::string m = ClosestMatch(args[1], nouns);
-    cli::Fail(verb + " " + args[1] + ": unknown command" +
-              (m.empty() ? " (expected one of: " + Join(nouns, ", ") + ")"
-                         : " (did you mean '" + verb + " " + m + "'?)"));
-    return false;
-  }
-  std::string m = ClosestMatch(verb, verbs);
-  cli::Fail(verb + ": unknown command" +
-            (m.empty() ? " (expected one of: " + Join(verbs, ", ") + ")"
-                       : " (did you mean '" + m + "'?)"));
-  return false;
-}
-
 /// The Rocks 6 spellings `VERB host|appliance attr|route|firewall OWNER
 /// ...` as `VERB attr|route|firewall --host|--appliance=OWNER ...`.
 bool Rocks6Scope(Options& o) {
@@ -684,6 +618,227 @@ bool Rocks6Scope(Options& o) {
   return true;
 }
 
+/// What a command needs before it runs.
+enum class Needs {
+  kFiles,    ///< files alone (a roll image is made with no database)
+  kConfig,   ///< rocks.conf, no database (the users verbs: a node has none)
+  kNewDb,    ///< a database it may create (init)
+  kCluster,  ///< the cluster database, opened and migrated
+};
+
+/// What a command's handler gets.
+struct Context {
+  Options& o;
+  const Config& cfg;
+  Database* db;                  ///< null unless the command needs one
+  std::vector<std::string> a;   ///< the words after the command's own
+};
+
+/// Resolves --host/--appliance for a route or firewall handler.
+int Scoped(Context& c, int (*run)(Database*, AttrScope, const std::string&,
+                                  const std::vector<std::string>&)) {
+  AttrScope scope;
+  std::string owner;
+  if (!AttrScopeOf(c.o, &scope, &owner)) return 1;
+  return run(c.db, scope, owner, c.a);
+}
+
+int ScopedList(Context& c, int (*run)(Database*, AttrScope, const std::string&,
+                                      OutputFormat, const std::vector<std::string>&)) {
+  AttrScope scope;
+  std::string owner;
+  if (!AttrScopeOf(c.o, &scope, &owner)) return 1;
+  return run(c.db, scope, owner, c.o.format, c.a);
+}
+
+/// One command: `VERB [NOUN [WORD]]`.
+struct Command {
+  const char* verb;
+  const char* noun;  ///< "" for a verb that takes none
+  const char* word;  ///< the word after the noun that names the command
+                     ///< ("interface", "vm"), or ""
+  Needs needs;
+  int (*run)(Context& c);
+};
+
+/// Every command: dispatch, and the verbs and nouns that errors and "did
+/// you mean" suggestions list, in this order. The --help synopsis
+/// (kUsage) keeps its own order; t/rocks.bats checks that it, this table
+/// and the bash completion name the same commands.
+const Command kCommands[] = {
+    {"init", "", "", Needs::kNewDb, [](Context& c) { return Init(c.db, c.cfg, c.o.init); }},
+    {"dump", "", "", Needs::kCluster, [](Context& c) { return DumpCmd(c.db); }},
+
+    {"add", "host", "", Needs::kCluster, [](Context& c) { return AddHostCmd(c.db, c.a); }},
+    {"add", "host", "interface", Needs::kCluster,
+     [](Context& c) { return AddInterfaceCmd(c.db, c.a); }},
+    {"add", "host", "vm", Needs::kCluster,
+     [](Context& c) { return AddHostVmCommand(c.db, c.a); }},
+    {"add", "network", "", Needs::kCluster,
+     [](Context& c) { return NamedKeysCmd(c.db, c.a, "add network", AddNetwork); }},
+    {"add", "appliance", "", Needs::kCluster,
+     [](Context& c) { return NamedKeysCmd(c.db, c.a, "add appliance", AddAppliance); }},
+    {"add", "alias", "", Needs::kCluster, [](Context& c) { return AddAliasCmd(c.db, c.a); }},
+    {"add", "attr", "", Needs::kCluster,
+     [](Context& c) { return SetAttrCmd(c.db, c.o, c.a, true); }},
+    {"add", "roll", "", Needs::kCluster,
+     [](Context& c) { return AddRollCmd(c.db, c.cfg, c.a); }},
+    {"add", "route", "", Needs::kCluster,
+     [](Context& c) { return Scoped(c, AddRouteCommand); }},
+    {"add", "firewall", "", Needs::kCluster,
+     [](Context& c) { return Scoped(c, AddFirewallCommand); }},
+
+    {"list", "host", "", Needs::kCluster,
+     [](Context& c) { return ListHostCmd(c.db, c.o, c.a); }},
+    {"list", "host", "interface", Needs::kCluster,
+     [](Context& c) { return ListInterfaceCmd(c.db, c.o, c.a); }},
+    {"list", "host", "vm", Needs::kCluster,
+     [](Context& c) { return ListHostVmCommand(c.db, c.o.format, c.a); }},
+    {"list", "network", "", Needs::kCluster,
+     [](Context& c) { return ListNetworkCmd(c.db, c.o, c.a); }},
+    // Rocks 6's name for it.
+    {"list", "subnet", "", Needs::kCluster,
+     [](Context& c) { return ListNetworkCmd(c.db, c.o, c.a); }},
+    {"list", "appliance", "", Needs::kCluster,
+     [](Context& c) { return NoArgs(c.a, "list appliance") ? ListApplianceCmd(c.db, c.o) : 1; }},
+    {"list", "alias", "", Needs::kCluster,
+     [](Context& c) { return NoArgs(c.a, "list alias") ? ListAliasCmd(c.db, c.o) : 1; }},
+    {"list", "attr", "", Needs::kCluster,
+     [](Context& c) { return ListAttrCmd(c.db, c.o, c.a); }},
+    {"list", "roll", "", Needs::kCluster,
+     [](Context& c) { return NoArgs(c.a, "list roll") ? ListRollCmd(c.db, c.o) : 1; }},
+    {"list", "route", "", Needs::kCluster,
+     [](Context& c) { return ScopedList(c, ListRouteCommand); }},
+    {"list", "firewall", "", Needs::kCluster,
+     [](Context& c) { return ScopedList(c, ListFirewallCommand); }},
+
+    {"set", "host", "", Needs::kCluster, [](Context& c) { return SetHostCmd(c.db, c.a); }},
+    {"set", "host", "interface", Needs::kCluster,
+     [](Context& c) { return SetInterfaceCmd(c.db, c.a); }},
+    {"set", "host", "vm", Needs::kCluster,
+     [](Context& c) { return SetHostVmCommand(c.db, c.a); }},
+    {"set", "network", "", Needs::kCluster,
+     [](Context& c) { return NamedKeysCmd(c.db, c.a, "set network", SetNetwork); }},
+    {"set", "appliance", "", Needs::kCluster,
+     [](Context& c) { return NamedKeysCmd(c.db, c.a, "set appliance", SetAppliance); }},
+    {"set", "attr", "", Needs::kCluster,
+     [](Context& c) { return SetAttrCmd(c.db, c.o, c.a, false); }},
+
+    {"enable", "roll", "", Needs::kCluster,
+     [](Context& c) { return EnableRoll(c.db, "enable", c.a); }},
+    {"disable", "roll", "", Needs::kCluster,
+     [](Context& c) { return EnableRoll(c.db, "disable", c.a); }},
+
+    {"remove", "host", "", Needs::kCluster,
+     [](Context& c) { return RemoveHostCmd(c.db, c.a); }},
+    {"remove", "host", "interface", Needs::kCluster,
+     [](Context& c) { return RemoveInterfaceCmd(c.db, c.a); }},
+    {"remove", "host", "vm", Needs::kCluster,
+     [](Context& c) { return RemoveHostVmCommand(c.db, c.a); }},
+    {"remove", "network", "", Needs::kCluster,
+     [](Context& c) { return RemoveNamedCmd(c.db, c.a, "remove network", RemoveNetwork); }},
+    {"remove", "appliance", "", Needs::kCluster,
+     [](Context& c) {
+       return RemoveNamedCmd(c.db, c.a, "remove appliance", RemoveAppliance);
+     }},
+    {"remove", "alias", "", Needs::kCluster,
+     [](Context& c) { return RemoveNamedCmd(c.db, c.a, "remove alias", RemoveAlias); }},
+    {"remove", "attr", "", Needs::kCluster,
+     [](Context& c) { return RemoveAttrCmd(c.db, c.o, c.a); }},
+    {"remove", "roll", "", Needs::kCluster,
+     [](Context& c) { return RemoveRollCmd(c.db, c.a); }},
+    {"remove", "route", "", Needs::kCluster,
+     [](Context& c) { return Scoped(c, RemoveRouteCommand); }},
+    {"remove", "firewall", "", Needs::kCluster,
+     [](Context& c) { return Scoped(c, RemoveFirewallCommand); }},
+
+    {"create", "roll", "", Needs::kFiles, [](Context& c) { return CreateRollCmd(c.a); }},
+    {"create", "host", "vm", Needs::kCluster,
+     [](Context& c) { return CreateHostVmCommand(c.db, c.a); }},
+    {"start", "host", "vm", Needs::kCluster,
+     [](Context& c) { return StartHostVmCommand(c.db, c.a); }},
+    {"stop", "host", "vm", Needs::kCluster,
+     [](Context& c) { return StopHostVmCommand(c.db, c.a, c.o.force); }},
+    {"console", "", "", Needs::kCluster,
+     [](Context& c) { return ConsoleCommand(c.db, c.a); }},
+
+    {"sync", "config", "", Needs::kCluster,
+     [](Context& c) { return SyncConfigCmd(c.db, c.cfg, c.o, c.a); }},
+    {"sync", "users", "", Needs::kConfig,
+     [](Context& c) { return SyncUsersCmd(c.cfg, c.a); }},
+    {"run", "host", "", Needs::kCluster,
+     [](Context& c) { return RunHostCmd(c.db, c.cfg, c.o, c.a); }},
+    {"pull", "users", "", Needs::kConfig,
+     [](Context& c) { return PullUsersCmd(c.cfg, c.a); }},
+};
+
+/// The distinct values of one field over the commands `keep` accepts, in
+/// table order.
+template <typename Keep>
+std::vector<std::string> Words(const char* Command::*field, Keep keep) {
+  std::vector<std::string> words;
+  for (const Command& c : kCommands)
+    if (*(c.*field) && keep(c) &&
+        std::find(words.begin(), words.end(), c.*field) == words.end())
+      words.push_back(c.*field);
+  return words;
+}
+
+/// Fails: `prefix` + `word` is no command; `known` are the words that
+/// could stand where `word` does.
+bool Unknown(const std::string& prefix, const std::string& word,
+             const std::vector<std::string>& known) {
+  std::string m = ClosestMatch(word, known);
+  cli::Fail(prefix + word + ": unknown command" +
+            (m.empty() ? " (expected one of: " + Join(known, ", ") + ")"
+                       : " (did you mean '" + prefix + m + "'?)"));
+  return false;
+}
+
+/// Checks the verb and noun before anything touches the database.
+bool CheckCommand(const std::vector<std::string>& args) {
+  const std::string& verb = args[0];
+  auto of_verb = [&](const Command& c) { return c.verb == verb; };
+  bool known = false, takes_noun = false;
+  for (const Command& c : kCommands)
+    if (of_verb(c)) {
+      known = true;
+      takes_noun = takes_noun || *c.noun;
+    }
+  if (!known) return Unknown("", verb, Words(&Command::verb, [](const Command&) { return true; }));
+  if (!takes_noun) return true;
+  std::vector<std::string> nouns = Words(&Command::noun, of_verb);
+  if (args.size() < 2) {
+    cli::Fail(verb + ": missing noun (expected one of: " + Join(nouns, ", ") + ")");
+    return false;
+  }
+  if (std::find(nouns.begin(), nouns.end(), args[1]) != nouns.end()) return true;
+  return Unknown(verb + " ", args[1], nouns);
+}
+
+/// The command of a line CheckCommand passed: the one its third word names
+/// (`host interface`, `host vm`), else the verb and noun's own.
+const Command* FindCommand(const std::vector<std::string>& args) {
+  const Command* plain = nullptr;
+  for (const Command& c : kCommands) {
+    if (c.verb != args[0] || (*c.noun && c.noun != args[1])) continue;
+    if (!*c.word) plain = &c;
+    else if (args.size() > 2 && c.word == args[2]) return &c;
+  }
+  if (plain) return plain;
+  // A noun that only goes with a word after it: `start host vm`.
+  std::vector<std::string> words = Words(&Command::word, [&](const Command& c) {
+    return c.verb == args[0] && c.noun == args[1];
+  });
+  const std::string prefix = args[0] + " " + args[1];
+  if (args.size() < 3) {
+    cli::Fail(prefix + ": missing noun (expected one of: " + Join(words, ", ") + ")");
+    return nullptr;
+  }
+  Unknown(prefix + " ", args[2], words);
+  return nullptr;
+}
+
 int Run(Options& o) {
   if (o.args.empty()) {
     cli::Fail("missing command");
@@ -701,46 +856,28 @@ int Run(Options& o) {
     o.args.insert(o.args.end(), o.command.begin(), o.command.end());
   if ((verb == "init" || verb == "dump") && o.args.size() > 1)
     return cli::Fail(verb + ": unexpected argument '" + o.args[1] + "'");
-  // A roll image is made from files alone, with no database.
   if (o.force && verb != "stop") return cli::Fail("--force goes with 'stop host vm' only");
-  if (verb == "create" && o.args[1] == "roll")
-    return CreateRollCmd(std::vector<std::string>(o.args.begin() + 2, o.args.end()));
+  const Command* cmd = FindCommand(o.args);
+  if (!cmd) return 1;
   Config cfg;
   std::unique_ptr<Database> db;
-  // The users verbs work on account files, not on the database (a node
-  // has none).
-  if (verb == "pull" || (verb == "sync" && o.args[1] == "users")) {
-    std::string err;
-    if (!LoadConfig(o.db, &cfg, &err)) return cli::Fail(err);
-    std::vector<std::string> rest(o.args.begin() + 2, o.args.end());
-    return verb == "pull" ? PullUsersCmd(cfg, rest) : SyncUsersCmd(cfg, rest);
-  }
-  if (!cli::OpenDb(o.db, &cfg, &db, verb == "init")) return 1;
   std::string err;
-  if (verb == "init") return Init(db.get(), cfg, o.init);
-  if (!PrepareCluster(db.get(), &err)) return cli::Fail(err);
-  if (verb == "dump") {
-    std::string text;
-    if (!DumpCluster(db.get(), &text, &err)) return cli::Fail(err);
-    std::fputs(text.c_str(), stdout);
-    return 0;
+  switch (cmd->needs) {
+    case Needs::kFiles: break;
+    case Needs::kConfig:
+      if (!LoadConfig(o.db, &cfg, &err)) return cli::Fail(err);
+      break;
+    case Needs::kNewDb:
+      if (!cli::OpenDb(o.db, &cfg, &db, true)) return 1;
+      break;
+    case Needs::kCluster:
+      if (!cli::OpenDb(o.db, &cfg, &db, false)) return 1;
+      if (!PrepareCluster(db.get(), &err)) return cli::Fail(err);
+      break;
   }
-  if (IsVmCommand(o.args)) return RunVmCommand(db.get(), o.args, o.format, o.force);
-  const std::string noun = o.args[1];
-  std::vector<std::string> rest(o.args.begin() + 2, o.args.end());
-  if (noun == "route" || noun == "firewall") {
-    AttrScope scope;
-    std::string owner;
-    if (!AttrScopeOf(o, &scope, &owner)) return 1;
-    return NetRulesCommand(db.get(), verb, noun, scope, owner, o.format, rest);
-  }
-  if (verb == "add") return Add(db.get(), cfg, o, noun, rest);
-  if (verb == "enable" || verb == "disable") return EnableRoll(db.get(), verb, rest);
-  if (verb == "list") return List(db.get(), o, noun, rest);
-  if (verb == "set") return Set(db.get(), o, noun, rest);
-  if (verb == "remove") return Remove(db.get(), o, noun, rest);
-  if (verb == "run") return RunHostCmd(db.get(), cfg, o, rest);
-  return Sync(db.get(), cfg, o, noun, rest);
+  size_t own = 1 + (*cmd->noun ? 1 : 0) + (*cmd->word ? 1 : 0);
+  Context c{o, cfg, db.get(), {o.args.begin() + own, o.args.end()}};
+  return cmd->run(c);
 }
 
 }  // namespace

@@ -884,6 +884,91 @@ Try 'rocks --help' for more information." ]
   [ "$stderr" = "rocks: remove: missing noun (expected one of: host, network, appliance, alias, attr, roll, route, firewall)" ]
 }
 
+@test "a noun that goes only with vm" {
+  run --separate-stderr rocks start host
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: start host: missing noun (expected one of: vm)" ]
+  run --separate-stderr rocks --db="sqlite:$T/no/such/dir/c.db" create host vn compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: create host vn: unknown command (did you mean 'create host vm'?)" ]
+}
+
+# The commands of the --help synopsis, one a line: the lowercase words
+# after "rocks [options]" (VERB, NOUN, the word after the noun).
+help_commands() {
+  rocks --help | awk '$1 == "rocks" && $2 == "[options]" {
+    line = $3
+    for (i = 4; i <= NF && $i ~ /^[a-z]+$/; i++) line = line " " $i
+    print line
+  }' | sort -u
+}
+
+# For each line PREFIX of stdin, the words the bash completion offers
+# after "rocks PREFIX ", as lines "PREFIX: WORD".
+completions() {
+  bash -c '. "$1/share/completion/rocks"
+    while IFS= read -r prefix; do
+      COMP_LINE="rocks $prefix " COMP_POINT=${#COMP_LINE}
+      _rocks
+      for w in "${COMPREPLY[@]}"; do printf "%s: %s\n" "$prefix" "$w"; done
+    done' bash "$ROCKS_SRCDIR"
+}
+
+# The words of the "(expected one of: ...)" of rocks' error for its words $@.
+expected_words() {
+  run --separate-stderr rocks "$@"
+  sed -n 's/.*(expected one of: \(.*\))$/\1/p' <<<"$stderr" | tr -d ' ' | tr , '\n'
+}
+
+@test "every command of --help is rocks' own and its completion's, and every verb and noun of rocks is in --help" {
+  local problems=() line verb noun word prefix verbs all
+  local -a w
+  local -A offered nouns
+  mapfile -t commands < <(help_commands)
+  [ "${#commands[@]}" -gt 40 ]
+  all=$'\n'$(printf '%s\n' "${commands[@]}")$'\n'
+  # What the completion offers after each command's first words.
+  while IFS= read -r line; do offered[$line]=1; done < <(
+    for line in "${commands[@]}"; do
+      read -ra w <<<"$line"
+      printf '\n'
+      [ "${#w[@]}" -lt 2 ] || printf '%s\n' "${w[0]}"
+      [ "${#w[@]}" -lt 3 ] || printf '%s\n' "${w[0]} ${w[1]}"
+    done | sort -u | completions)
+  for line in "${commands[@]}"; do
+    read -ra w <<<"$line"
+    prefix=
+    for word in "${w[@]}"; do
+      [ -n "${offered["$prefix: $word"]:-}" ] ||
+        problems+=("$line: the completion offers no '$word' after 'rocks $prefix'")
+      prefix="${prefix:+$prefix }$word"
+    done
+  done
+  # rocks' own lists of its verbs, and of each verb's nouns.
+  verbs=$(expected_words zzzzzzzz)
+  [ -n "$verbs" ]
+  for verb in $verbs; do
+    [[ $all == *$'\n'"$verb"[$' \n']* ]] || problems+=("$verb: a verb of rocks, not in --help")
+    # A verb alone runs; only one that takes nouns is asked for them.
+    [[ $all == *$'\n'"$verb"$'\n'* ]] && continue
+    nouns[$verb]=" $(expected_words "$verb" | tr '\n' ' ')"
+    for noun in ${nouns[$verb]}; do
+      [ "$verb $noun" = "list subnet" ] && continue # Rocks 6's list network
+      [[ $all == *$'\n'"$verb $noun"[$' \n']* ]] ||
+        problems+=("$verb $noun: a command of rocks, not in --help")
+    done
+  done
+  for line in "${commands[@]}"; do
+    read -ra w <<<"$line"
+    [[ $'\n'$verbs$'\n' == *$'\n'"${w[0]}"$'\n'* ]] || problems+=("$line: not a verb of rocks")
+    [ "${#w[@]}" -lt 2 ] || [[ ${nouns[${w[0]}]:-} == *" ${w[1]} "* ]] ||
+      problems+=("$line: not a noun of rocks' '${w[0]}'")
+  done
+  printf '%s\n' "${problems[@]}"
+  [ "${#problems[@]}" -eq 0 ]
+}
+
 @test "a database the previous release made migrates forward by itself, keeping everything" {
   sqlite_only "the fixture is an SQLite dump of schema version 2"
   sqlite3 "$T/cluster.db" <"$ROCKS_SRCDIR/t/data/schema/v2.sql"

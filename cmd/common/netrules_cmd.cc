@@ -18,24 +18,33 @@ int Print(const Table& t, OutputFormat format) {
   return 0;
 }
 
-int RouteCommand(Database* db, const std::string& verb, AttrScope scope,
-                 const std::string& owner, OutputFormat format,
-                 const std::vector<std::string>& words) {
+}  // namespace
+
+int AddRouteCommand(Database* db, AttrScope scope, const std::string& owner,
+                    const std::vector<std::string>& words) {
   std::string err;
   Route r;
   r.scope = scope;
   r.owner = owner;
-  if (verb == "add") {
-    if (!ParseRoute(words, &r, &err) || !AddRoute(db, r, &err))
-      return cli::Fail(err);
-    return 0;
-  }
-  if (verb == "remove") {
-    if (!ParseRouteDestination(words, &r, &err) || !RemoveRoute(db, r, &err))
-      return cli::Fail(err);
-    return 0;
-  }
+  if (!ParseRoute(words, &r, &err) || !AddRoute(db, r, &err)) return cli::Fail(err);
+  return 0;
+}
+
+int RemoveRouteCommand(Database* db, AttrScope scope, const std::string& owner,
+                       const std::vector<std::string>& words) {
+  std::string err;
+  Route r;
+  r.scope = scope;
+  r.owner = owner;
+  if (!ParseRouteDestination(words, &r, &err) || !RemoveRoute(db, r, &err))
+    return cli::Fail(err);
+  return 0;
+}
+
+int ListRouteCommand(Database* db, AttrScope scope, const std::string& owner,
+                     OutputFormat format, const std::vector<std::string>& words) {
   if (!words.empty()) return cli::Fail("list route: unexpected argument '" + words[0] + "'");
+  std::string err;
   std::vector<Route> routes;
   if (!ResolveRoutes(db, scope, owner, &routes, &err)) return cli::Fail(err);
   Table t;
@@ -46,35 +55,38 @@ int RouteCommand(Database* db, const std::string& verb, AttrScope scope,
   return Print(t, format);
 }
 
-int FirewallCommand(Database* db, const std::string& verb, AttrScope scope,
-                    const std::string& owner, OutputFormat format,
-                    const std::vector<std::string>& words) {
+int AddFirewallCommand(Database* db, AttrScope scope, const std::string& owner,
+                       const std::vector<std::string>& words) {
   std::string err;
-  if (verb == "add") {
-    FirewallRule r;
-    r.scope = scope;
-    r.owner = owner;
-    if (!ParseFirewallRule(words, &r, &err) || !AddFirewallRule(db, r, &err))
-      return cli::Fail(err);
-    return 0;
-  }
-  if (verb == "remove") {
-    // NAME, or the Rocks 6 rulename=NAME.
-    std::string name = words.size() == 1 ? words[0] : "";
-    if (name.rfind("rulename=", 0) == 0) name = name.substr(9);
-    if (words.size() != 1 || name.empty())
-      return cli::Fail(words.empty() ? "remove firewall: missing rule NAME"
-                                     : "remove firewall: unexpected argument '" +
-                                           words[words.size() > 1 ? 1 : 0] + "'");
-    if (!RemoveFirewallRule(db, scope, owner, name, &err))
-      return cli::Fail(err);
-    return 0;
-  }
+  FirewallRule r;
+  r.scope = scope;
+  r.owner = owner;
+  if (!ParseFirewallRule(words, &r, &err) || !AddFirewallRule(db, r, &err))
+    return cli::Fail(err);
+  return 0;
+}
+
+int RemoveFirewallCommand(Database* db, AttrScope scope, const std::string& owner,
+                          const std::vector<std::string>& words) {
+  // NAME, or the Rocks 6 rulename=NAME.
+  std::string name = words.size() == 1 ? words[0] : "";
+  if (name.rfind("rulename=", 0) == 0) name = name.substr(9);
+  if (words.size() != 1 || name.empty())
+    return cli::Fail(words.empty() ? "remove firewall: missing rule NAME"
+                                   : "remove firewall: unexpected argument '" +
+                                         words[words.size() > 1 ? 1 : 0] + "'");
+  std::string err;
+  if (!RemoveFirewallRule(db, scope, owner, name, &err)) return cli::Fail(err);
+  return 0;
+}
+
+int ListFirewallCommand(Database* db, AttrScope scope, const std::string& owner,
+                        OutputFormat format, const std::vector<std::string>& words) {
   if (!words.empty())
     return cli::Fail("list firewall: unexpected argument '" + words[0] + "'");
+  std::string err;
   std::vector<FirewallRule> rules;
-  if (!ResolveFirewallRules(db, scope, owner, &rules, &err))
-    return cli::Fail(err);
+  if (!ResolveFirewallRules(db, scope, owner, &rules, &err)) return cli::Fail(err);
   Table t;
   t.columns = {{"NAME"},     {"NETWORK"}, {"SERVICE"}, {"PORT"},
                {"PROTOCOL"}, {"ACTION"},  {"SCOPE"}};
@@ -82,15 +94,6 @@ int FirewallCommand(Database* db, const std::string& verb, AttrScope scope,
     t.rows.push_back({x.name, Opt(x.subnet), Opt(x.service), Opt(x.port), Opt(x.protocol),
                       x.action, AttrScopeName(x.scope)});
   return Print(t, format);
-}
-
-}  // namespace
-
-int NetRulesCommand(Database* db, const std::string& verb, const std::string& noun,
-                    AttrScope scope, const std::string& owner, OutputFormat format,
-                    const std::vector<std::string>& words) {
-  if (noun == "route") return RouteCommand(db, verb, scope, owner, format, words);
-  return FirewallCommand(db, verb, scope, owner, format, words);
 }
 
 }  // namespace rocks

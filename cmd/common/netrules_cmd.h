@@ -11,11 +11,20 @@
 
 namespace rocks {
 
-/// `VERB route|firewall WORDS...` at one scope; returns the exit status
-/// and prints the error itself.
-int NetRulesCommand(Database* db, const std::string& verb, const std::string& noun,
-                    AttrScope scope, const std::string& owner, OutputFormat format,
+// `VERB route|firewall WORDS...` at one scope: each returns the exit
+// status and prints the error itself.
+int AddRouteCommand(Database* db, AttrScope scope, const std::string& owner,
                     const std::vector<std::string>& words);
+int RemoveRouteCommand(Database* db, AttrScope scope, const std::string& owner,
+                       const std::vector<std::string>& words);
+int ListRouteCommand(Database* db, AttrScope scope, const std::string& owner,
+                     OutputFormat format, const std::vector<std::string>& words);
+int AddFirewallCommand(Database* db, AttrScope scope, const std::string& owner,
+                       const std::vector<std::string>& words);
+int RemoveFirewallCommand(Database* db, AttrScope scope, const std::string& owner,
+                          const std::vector<std::string>& words);
+int ListFirewallCommand(Database* db, AttrScope scope, const std::string& owner,
+                        OutputFormat format, const std::vector<std::string>& words);
 
 }  // namespace rocks
 

@@ -19,39 +19,6 @@ int Fail(const std::string& what, const std::string& err) {
   return cli::Fail(what + ": " + err);
 }
 
-int AddHostVm(Database* db, const std::vector<std::string>& a) {
-  if (a.empty()) return cli::Fail("add host vm: missing CONTAINER");
-  KeyValues kv;
-  VmRequest req;
-  VmSlice vm;
-  std::string err;
-  if (!ParseKeyValues({a.begin() + 1, a.end()}, &kv, &err) ||
-      !ParseVmRequest(a[0], kv, &req, &err) || !AddVm(db, req, &vm, &err))
-    return Fail("add host vm", err);
-  // The one line a script reads back: which host the VM is.
-  std::printf("Added VM %s on %s (slice %lld)\n", vm.host.c_str(), vm.container.c_str(),
-              static_cast<long long>(vm.slice));
-  return 0;
-}
-
-int ListHostVm(Database* db, OutputFormat format, const std::vector<std::string>& a) {
-  std::vector<VmSlice> vms;
-  std::vector<DomainState> states;
-  std::string err;
-  if (!ListVms(db, a, &vms, &err) || !VmStates(db, vms, &states, &err))
-    return Fail("list host vm", err);
-  Table t;
-  t.columns = {{"VM-HOST"}, {"SLICE", true}, {"MEM", true}, {"CPUS", true},
-               {"MAC"},     {"HOST"},        {"STATUS"}};
-  for (size_t i = 0; i < vms.size(); ++i) {
-    const VmSlice& v = vms[i];
-    t.rows.push_back({v.container, std::to_string(v.slice), std::to_string(v.mem_mib),
-                      std::to_string(v.cpus), v.mac, v.host, DomainStateName(states[i])});
-  }
-  std::fputs(RenderTable(t, format).c_str(), stdout);
-  return 0;
-}
-
 // create, start and remove: each host in turn; the first failure stops.
 int EachVm(const std::string& what, const std::vector<std::string>& a,
            bool (*op)(Database*, const std::string&, std::string*), Database* db) {
@@ -81,7 +48,42 @@ class RawTerminal {
   bool active_ = false;
 };
 
-int Console(Database* db, const std::vector<std::string>& a) {
+}  // namespace
+
+int AddHostVmCommand(Database* db, const std::vector<std::string>& a) {
+  if (a.empty()) return cli::Fail("add host vm: missing CONTAINER");
+  KeyValues kv;
+  VmRequest req;
+  VmSlice vm;
+  std::string err;
+  if (!ParseKeyValues({a.begin() + 1, a.end()}, &kv, &err) ||
+      !ParseVmRequest(a[0], kv, &req, &err) || !AddVm(db, req, &vm, &err))
+    return Fail("add host vm", err);
+  // The one line a script reads back: which host the VM is.
+  std::printf("Added VM %s on %s (slice %lld)\n", vm.host.c_str(), vm.container.c_str(),
+              static_cast<long long>(vm.slice));
+  return 0;
+}
+
+int ListHostVmCommand(Database* db, OutputFormat format, const std::vector<std::string>& a) {
+  std::vector<VmSlice> vms;
+  std::vector<DomainState> states;
+  std::string err;
+  if (!ListVms(db, a, &vms, &err) || !VmStates(db, vms, &states, &err))
+    return Fail("list host vm", err);
+  Table t;
+  t.columns = {{"VM-HOST"}, {"SLICE", true}, {"MEM", true}, {"CPUS", true},
+               {"MAC"},     {"HOST"},        {"STATUS"}};
+  for (size_t i = 0; i < vms.size(); ++i) {
+    const VmSlice& v = vms[i];
+    t.rows.push_back({v.container, std::to_string(v.slice), std::to_string(v.mem_mib),
+                      std::to_string(v.cpus), v.mac, v.host, DomainStateName(states[i])});
+  }
+  std::fputs(RenderTable(t, format).c_str(), stdout);
+  return 0;
+}
+
+int ConsoleCommand(Database* db, const std::vector<std::string>& a) {
   if (a.size() != 1)
     return cli::Fail(a.empty() ? "console: missing HOST"
                                : "console: unexpected argument '" + a[1] + "'");
@@ -98,39 +100,33 @@ int Console(Database* db, const std::vector<std::string>& a) {
   return ok ? 0 : Fail("console", c.name + ": " + err);
 }
 
-}  // namespace
-
-bool IsVmCommand(const std::vector<std::string>& args) {
-  if (!args.empty() && args[0] == "console") return true;
-  return args.size() >= 3 && args[1] == "host" && args[2] == "vm";
+int SetHostVmCommand(Database* db, const std::vector<std::string>& a) {
+  if (a.empty()) return cli::Fail("set host vm: missing HOST");
+  KeyValues kv;
+  std::string err;
+  if (!ParseKeyValues({a.begin() + 1, a.end()}, &kv, &err) || !SetVm(db, a[0], kv, &err))
+    return Fail("set host vm", err);
+  return 0;
 }
 
-int RunVmCommand(Database* db, const std::vector<std::string>& args,
-                 OutputFormat format, bool force) {
-  const std::string& verb = args[0];
-  if (verb == "console") return Console(db, {args.begin() + 1, args.end()});
-  std::vector<std::string> a(args.begin() + 3, args.end());
-  if (verb == "add") return AddHostVm(db, a);
-  if (verb == "list") return ListHostVm(db, format, a);
-  if (verb == "set") {
-    if (a.empty()) return cli::Fail("set host vm: missing HOST");
-    KeyValues kv;
-    std::string err;
-    if (!ParseKeyValues({a.begin() + 1, a.end()}, &kv, &err) || !SetVm(db, a[0], kv, &err))
-      return Fail("set host vm", err);
-    return 0;
-  }
-  if (verb == "create") return EachVm("create host vm", a, CreateVm, db);
-  if (verb == "start") return EachVm("start host vm", a, StartVm, db);
-  if (verb == "remove") return EachVm("remove host vm", a, RemoveVm, db);
-  if (verb == "stop") {
-    if (a.empty()) return cli::Fail("stop host vm: missing HOST");
-    std::string err;
-    for (const std::string& h : a)
-      if (!StopVm(db, h, force, &err)) return Fail("stop host vm", err);
-    return 0;
-  }
-  return cli::Fail(verb + " host vm: unknown command");
+int CreateHostVmCommand(Database* db, const std::vector<std::string>& a) {
+  return EachVm("create host vm", a, CreateVm, db);
+}
+
+int StartHostVmCommand(Database* db, const std::vector<std::string>& a) {
+  return EachVm("start host vm", a, StartVm, db);
+}
+
+int StopHostVmCommand(Database* db, const std::vector<std::string>& a, bool force) {
+  if (a.empty()) return cli::Fail("stop host vm: missing HOST");
+  std::string err;
+  for (const std::string& h : a)
+    if (!StopVm(db, h, force, &err)) return Fail("stop host vm", err);
+  return 0;
+}
+
+int RemoveHostVmCommand(Database* db, const std::vector<std::string>& a) {
+  return EachVm("remove host vm", a, RemoveVm, db);
 }
 
 }  // namespace rocks

@@ -1,6 +1,6 @@
 // rocks' virtual-cluster commands: add, list, create, start, stop and
-// remove host vm, and console. rocks.cc hands them the words of the
-// command line once the database is open.
+// remove host vm, and console. rocks.cc's command table runs them once
+// the database is open.
 #ifndef ROCKS_CMD_COMMON_VM_CMD_H_
 #define ROCKS_CMD_COMMON_VM_CMD_H_
 
@@ -12,12 +12,18 @@
 
 namespace rocks {
 
-/// Whether `args` (verb, noun, ...) is one of these commands.
-bool IsVmCommand(const std::vector<std::string>& args);
-
-/// Runs it; returns the exit status. `force` is --force (stop host vm).
-int RunVmCommand(Database* db, const std::vector<std::string>& args,
-                 OutputFormat format, bool force);
+// Each takes the words after its command (`add host vm`, `console`, ...)
+// and returns the exit status, printing the error itself.
+int AddHostVmCommand(Database* db, const std::vector<std::string>& words);
+int ListHostVmCommand(Database* db, OutputFormat format,
+                      const std::vector<std::string>& words);
+int SetHostVmCommand(Database* db, const std::vector<std::string>& words);
+int CreateHostVmCommand(Database* db, const std::vector<std::string>& words);
+int StartHostVmCommand(Database* db, const std::vector<std::string>& words);
+/// `force` is --force: pull the plug, no shutdown.
+int StopHostVmCommand(Database* db, const std::vector<std::string>& words, bool force);
+int RemoveHostVmCommand(Database* db, const std::vector<std::string>& words);
+int ConsoleCommand(Database* db, const std::vector<std::string>& words);
 
 }  // namespace rocks
 
