@@ -94,11 +94,16 @@ bool LoadRows(Database* db, const std::string& where, std::vector<SqlParam> para
               Rows* out, std::string* err) {
   // Room for every row at once: a cluster's every interface is read
   // once, built straight from the engine's cells and never moved to grow.
+  // The largest ids bound the count and cost a lookup each, not a scan;
+  // ids that years of churn have pushed far past the rows reserve no more
+  // than a quarter million rows, and past that the list grows as needed.
   std::vector<SqlRow> count;
-  if (!db->Query("SELECT (SELECT COUNT(*) FROM interfaces) + (SELECT COUNT(*) FROM hosts)",
+  if (!db->Query("SELECT (SELECT MAX(id) FROM interfaces), (SELECT MAX(id) FROM hosts)",
                  {}, &count, err))
     return false;
-  out->list.reserve(static_cast<size_t>(count.empty() ? 0 : CellInt(count[0][0])));
+  if (!count.empty())
+    out->list.reserve(static_cast<size_t>(
+        std::clamp<int64_t>(CellInt(count[0][0]) + CellInt(count[0][1]), 0, 1 << 18)));
   std::string sql =
       "SELECT h.id, h.name, a.name, a.short_name, h.rack, h.`rank`, "
       "h.boot_action, i.device, i.mac, i.ip, i.name, s.name, s.zone "
@@ -631,7 +636,7 @@ bool ReportDhcpd(Database* db, const ReportContext& ctx, std::string* out,
   }
   std::unordered_set<std::string> seen;
   seen.reserve(rows.size());
-  text.reserve(text.size() + rows.size() * 120);
+  text.reserve(text.size() + rows.size() * 160);
   for (const Row& r : rows) {
     std::string id = r.Fqdn();
     // Names and devices are checked on the way in; one put in the
@@ -645,10 +650,19 @@ bool ReportDhcpd(Database* db, const ReportContext& ctx, std::string* out,
     // A host with two private interfaces needs two distinct declarations.
     if (!seen.insert(id).second) id += "-" + r.device;
     seen.insert(id);
-    text += "\nhost " + id + " {\n";
-    text += "\thardware ethernet " + r.mac + ";\n";
-    text += "\toption host-name " + DhcpQuote(r.Fqdn()) + ";\n";
-    if (!r.ip.empty()) text += "\tfixed-address " + r.ip + ";\n";
+    // Appended piece by piece: no temporary string per piece.
+    text += "\nhost ";
+    text += id;
+    text += " {\n\thardware ethernet ";
+    text += r.mac;
+    text += ";\n\toption host-name ";
+    text += DhcpQuote(r.Fqdn());
+    text += ";\n";
+    if (!r.ip.empty()) {
+      text += "\tfixed-address ";
+      text += r.ip;
+      text += ";\n";
+    }
     text += "}\n";
   }
   *out = std::move(text);
@@ -683,20 +697,29 @@ bool ReportKea(Database* db, const ReportContext& ctx, std::string* out,
     std::string d = frontend_device(n.name);
     if (!d.empty()) devices += ", " + JsonQuote(d);
   }
-  auto reservations = [&](const std::string& subnet) {
-    std::string out = "    \"reservations\": [";
+  // Appends a subnet's reservations to `text`, the whole report.
+  auto reservations = [&rows](const std::string& subnet, std::string* text) {
+    std::string& out = *text;
+    out += "    \"reservations\": [";
     bool first = true;
     for (const Row& r : rows) {
       if (r.mac.empty() || r.subnet != subnet) continue;
       out += first ? "\n" : ",\n";
       first = false;
-      out += "      { \"hw-address\": " + JsonQuote(r.mac);
-      if (!r.ip.empty()) out += ", \"ip-address\": " + JsonQuote(r.ip);
-      out += ", \"hostname\": " + JsonQuote(r.Fqdn()) + " }";
+      out += "      { \"hw-address\": ";
+      out += JsonQuote(r.mac);
+      if (!r.ip.empty()) {
+        out += ", \"ip-address\": ";
+        out += JsonQuote(r.ip);
+      }
+      out += ", \"hostname\": ";
+      out += JsonQuote(r.Fqdn());
+      out += " }";
     }
-    return out + (first ? " ]\n" : "\n    ]\n");
+    out += first ? " ]\n" : "\n    ]\n";
   };
   std::string text = Header("//", "kea");
+  text.reserve(rows.size() * 128 + 4096);
   text += "{\n\"Dhcp4\": {\n";
   text += "  \"interfaces-config\": { \"interfaces\": [ " + devices + " ] },\n";
   std::string leases = AttrOr(attrs, "Kea_LeaseFile", "");
@@ -750,7 +773,7 @@ bool ReportKea(Database* db, const ReportContext& ctx, std::string* out,
           JsonQuote(Join(net.dns_servers, ", ")) + " },\n";
   text += "      { \"name\": \"routers\", \"data\": " + JsonQuote(Join(net.routers, ", ")) + " }\n";
   text += "    ],\n";
-  text += reservations("private");
+  reservations("private", &text);
   int id = 1;
   for (const Subnet& n : others) {
     uint32_t mask = PrefixToMask(n.prefix);
@@ -770,7 +793,7 @@ bool ReportKea(Database* db, const ReportContext& ctx, std::string* out,
     text += "      { \"name\": \"broadcast-address\", \"data\": " +
             JsonQuote(FormatIPv4(n.network | ~mask)) + " }\n";
     text += "    ],\n";
-    text += reservations(n.name);
+    reservations(n.name, &text);
   }
   text += "  } ]\n}\n}\n";
   *out = std::move(text);
