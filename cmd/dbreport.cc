@@ -75,8 +75,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + optind + 1, argv + argc);
   std::string err;
   if (!rocks::CheckReport(name, args, &err)) return rocks::cli::Fail(err);
-  if (name == "pxe" && !output.empty())
-    return rocks::cli::Fail("pxe: --output does not apply (the files go into DIR)");
+  bool writes_dir = rocks::FindReport(name)->WritesDir();
+  if (writes_dir && !output.empty())
+    return rocks::cli::Fail(name + ": --output does not apply (the files go into DIR)");
 
   rocks::Config cfg;
   std::unique_ptr<rocks::Database> db;
@@ -85,7 +86,7 @@ int main(int argc, char** argv) {
   rocks::ReportContext ctx;
   if (!rocks::LoadReportContext(cfg, &ctx, &err)) return rocks::cli::Fail(err);
 
-  if (name == "pxe") {
+  if (writes_dir) {
     rocks::BootWrite done;
     if (!rocks::SyncBootTree(db.get(), args[0], nullptr, &done, &err))
       return rocks::cli::Fail(err);

@@ -481,7 +481,7 @@ bool BootRootFromSync(const Config& cfg, bool required, std::string* root,
   if (!ReadFile(path, &text, err) || !ParseSyncConf(text, path, &entries, err))
     return false;
   for (const SyncEntry& e : entries)
-    if (e.report == "pxe") *root = e.output;
+    if (e.writes_dir) *root = e.output;
   return true;
 }
 

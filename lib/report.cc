@@ -455,12 +455,13 @@ const std::vector<ReportInfo>& Reports() {
       {"dhcpd", "", "/etc/dhcp/dhcpd.conf: ISC dhcpd, the networks DHCP serves", Plain<ReportDhcpd>},
       {"kea", "", "/etc/kea/kea-dhcp4.conf: Kea DHCPv4, the networks DHCP serves", Plain<ReportKea>},
       {"dns", "[NETWORK]", "BIND forward zone of a network (default private)",
-       OfSubnet<ReportDns>},
+       OfSubnet<ReportDns>, ReportArgs::kNetwork},
       {"dns-reverse", "[NETWORK]", "BIND reverse zone of a network (default private)",
-       OfSubnet<ReportDnsReverse>},
+       OfSubnet<ReportDnsReverse>, ReportArgs::kNetwork},
       {"named", "", "named.conf zone statements for every zone DNS serves",
        Plain<ReportNamed>},
-      {"pxe", "DIR", "pxelinux, GRUB and iPXE boot files per host, written into DIR", nullptr},
+      {"pxe", "DIR", "pxelinux, GRUB and iPXE boot files per host, written into DIR", nullptr,
+       ReportArgs::kDir},
       {"machines", "", "compute hosts by rack and rank (MPI machine file)",
        Plain<ReportMachines>},
       {"slurm-conf", "", "/etc/slurm/slurm.conf: controller, compute nodes, partitions",
@@ -478,26 +479,28 @@ const std::vector<ReportInfo>& Reports() {
   return kReports;
 }
 
+const ReportInfo* FindReport(const std::string& name) {
+  for (const ReportInfo& r : Reports())
+    if (name == r.name) return &r;
+  return nullptr;
+}
+
 bool CheckReport(const std::string& name, const std::vector<std::string>& args,
                  std::string* err) {
-  const ReportInfo* info = nullptr;
-  std::vector<std::string> names;
-  for (const ReportInfo& r : Reports()) {
-    names.push_back(r.name);
-    if (name == r.name) info = &r;
-  }
+  const ReportInfo* info = FindReport(name);
   if (!info) {
+    std::vector<std::string> names;
+    for (const ReportInfo& r : Reports()) names.push_back(r.name);
     *err = name + ": unknown report";
     std::string near = ClosestMatch(name, names);
     if (!near.empty()) *err += " (did you mean '" + near + "'?)";
     return false;
   }
-  std::string spec = info->args;
-  if (spec == "DIR" && args.empty()) {
-    *err = name + ": missing DIR";
+  if (info->takes == ReportArgs::kDir && args.empty()) {
+    *err = name + ": missing " + info->args;
     return false;
   }
-  size_t max_args = spec.empty() ? 0 : 1;
+  size_t max_args = info->takes == ReportArgs::kNone ? 0 : 1;
   if (args.size() > max_args) {
     *err = name + ": unexpected argument '" + args[max_args] + "'";
     return false;
@@ -509,15 +512,12 @@ bool RunReport(Database* db, const ReportContext& ctx, const std::string& name,
                const std::vector<std::string>& args, std::string* out,
                std::string* err) {
   if (!CheckReport(name, args, err)) return false;
-  for (const ReportInfo& r : Reports()) {
-    if (name != r.name) continue;
-    if (!r.run) {
-      *err = name + ": writes a directory, not one file";
-      return false;
-    }
-    return r.run(db, ctx, args, out, err);
+  const ReportInfo* info = FindReport(name);
+  if (!info->run) {
+    *err = name + ": writes a directory, not one file";
+    return false;
   }
-  return false;  // CheckReport knows every name
+  return info->run(db, ctx, args, out, err);
 }
 
 bool ReportHosts(Database* db, const ReportContext& ctx, std::string* out,

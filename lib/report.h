@@ -44,16 +44,33 @@ using ReportFn = bool (*)(Database* db, const ReportContext& ctx,
                           const std::vector<std::string>& args, std::string* out,
                           std::string* err);
 
-/// One entry of the list `dbreport` prints without a report.
+/// What a report takes after its name.
+enum class ReportArgs {
+  kNone,      ///< nothing
+  kNetwork,   ///< an optional NETWORK (or `*`: every zone, in sync.conf)
+  kDir,       ///< the DIR it writes into
+};
+
+/// One report: its name, what it takes, its line in the list `dbreport`
+/// prints without a report, and how it is made.
 struct ReportInfo {
   const char* name;         ///< "hosts"
-  const char* args;         ///< "" or "[SUBNET]", "DIR"
+  const char* args;         ///< "" or "[NETWORK]", "DIR": how the list shows it
   const char* description;  ///< "/etc/hosts: ..."
-  ReportFn run;             ///< nullptr for pxe, which writes a directory
+  ReportFn run;             ///< one file's text; nullptr when it writes a directory
+  ReportArgs takes = ReportArgs::kNone;
+
+  /// It writes a directory (DIR) rather than one file (pxe).
+  bool WritesDir() const { return takes == ReportArgs::kDir; }
+  /// A zone of a network, so `*` in sync.conf means one file per zone.
+  bool OfZone() const { return takes == ReportArgs::kNetwork; }
 };
 
 /// Every report, in the order they are listed.
 const std::vector<ReportInfo>& Reports();
+
+/// The report called `name`, or nullptr.
+const ReportInfo* FindReport(const std::string& name);
 
 /// Checks a report name and its arguments: an unknown name gets a "did
 /// you mean" suggestion; `pxe` needs DIR; the zones take an optional SUBNET.

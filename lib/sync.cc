@@ -353,7 +353,7 @@ bool SyncConfig(Database* db, const Config& cfg, const SyncOptions& options,
   if (ok) ok = ExpandZoneEntries(db, &entries, err);
   if (ok) {
     for (const SyncEntry& e : entries) {
-      if (e.report == "pxe")
+      if (e.writes_dir)
         SyncPxe(&s, e);
       else
         SyncFile(&s, e);

@@ -82,9 +82,11 @@ bool ParseSyncConf(const std::string& text, const std::string& source,
     }
     e.report = words[0];
     e.args.assign(words.begin() + 1, words.end());
+    const ReportInfo* info = FindReport(e.report);
+    e.writes_dir = info && info->WritesDir();
     std::vector<std::string> args = e.args;
-    // pxe's DIR is OUTPUT.
-    if (e.report == "pxe") args.push_back(fields[1]);
+    // A directory report's DIR is OUTPUT.
+    if (e.writes_dir) args.push_back(fields[1]);
     if (!CheckReport(e.report, args, err)) {
       *err = where + ": " + *err;
       return false;
@@ -92,8 +94,7 @@ bool ParseSyncConf(const std::string& text, const std::string& source,
     e.output = fields[1];
     e.validate = fields[2];
     e.reload = fields[3];
-    e.each_zone = (e.report == "dns" || e.report == "dns-reverse") && e.args.size() == 1 &&
-                  e.args[0] == "*";
+    e.each_zone = info->OfZone() && e.args.size() == 1 && e.args[0] == "*";
     if (e.each_zone && e.output.find("%z") == std::string::npos) {
       *err = where + ": " + e.report + " *: OUTPUT must name each zone's file with %z";
       return false;
@@ -106,8 +107,8 @@ bool ParseSyncConf(const std::string& text, const std::string& source,
       *err = where + ": " + e.output + ": OUTPUT must be an absolute path";
       return false;
     }
-    if (e.report == "pxe" && !e.validate.empty()) {
-      *err = where + ": pxe writes a directory: VALIDATE must be empty";
+    if (e.writes_dir && !e.validate.empty()) {
+      *err = where + ": " + e.report + " writes a directory: VALIDATE must be empty";
       return false;
     }
     std::string ignored;

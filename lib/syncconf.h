@@ -35,6 +35,8 @@ struct SyncEntry {
   /// `dns *` or `dns-reverse *`: one file per zone DNS serves, %z in
   /// OUTPUT, VALIDATE and RELOAD standing for the zone's name.
   bool each_zone = false;
+  /// The report writes a directory, OUTPUT (pxe), not one file.
+  bool writes_dir = false;
 };
 
 /// `s` with every %z replaced by `zone` (a DNS name: no shell quoting
