@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
   std::string pidfile;
   bool hashes = false, verbose = false;
   int c;
+  std::string err;
   while ((c = getopt_long(argc, argv, "f:t:l:p:c:vhV", kLongOptions, nullptr)) != -1) {
     switch (c) {
       case 'f':
@@ -99,8 +100,8 @@ int main(int argc, char** argv) {
         break;
       case 'p': {
         int64_t v = 0;
-        if (!rocks::ParseInt(optarg, &v) || v < 1 || v > 65535)
-          return cli::Fail(std::string("--port=") + optarg + ": invalid port");
+        if (!rocks::ParseNumber(std::string("--port=") + optarg, optarg, 1, 65535, &v, &err))
+          return cli::Fail(err);
         options.port = static_cast<int>(v);
         break;
       }
@@ -112,9 +113,8 @@ int main(int argc, char** argv) {
         break;
       case kOptTimeout: {
         int64_t v = 0;
-        if (!rocks::ParseInt(optarg, &v) || v < 1 || v > 3600)
-          return cli::Fail(std::string("--timeout=") + optarg +
-                           ": invalid number of seconds (1 to 3600)");
+        if (!rocks::ParseNumber(std::string("--timeout=") + optarg, optarg, 1, 3600, &v, &err))
+          return cli::Fail(err);
         options.stall_seconds = static_cast<long>(v);
         break;
       }
@@ -155,7 +155,6 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   rocks::AvalanchePeer peer(options);
-  std::string err;
   if (!peer.Start(&err)) return cli::Fail(err);
   if (!pidfile.empty() &&
       !rocks::WriteFileAtomic(pidfile, std::to_string(getpid()) + "\n", nullptr, &err)) {

@@ -111,18 +111,13 @@ double Now() {
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-bool NumberOption(const char* name, const char* value, int64_t min, int64_t* out) {
-  int64_t v;
-  if (!ParseInt(value, &v)) {
-    cli::Fail(std::string(name) + "=" + value + ": not a number");
+bool NumberOption(const char* name, const char* value, int64_t min, int64_t max,
+                  int64_t* out) {
+  std::string err;
+  if (!ParseNumber(std::string(name) + "=" + value, value, min, max, out, &err)) {
+    cli::Fail(err);
     return false;
   }
-  if (v < min) {
-    cli::Fail(std::string(name) + "=" + value + ": must be at least " +
-              std::to_string(min));
-    return false;
-  }
-  *out = v;
   return true;
 }
 
@@ -414,16 +409,16 @@ int main(int argc, char** argv) {
       case 'a': d.appliance = optarg; break;
       case 'r':
       case kOptCabinet:
-        if (!NumberOption(c == 'r' ? "--rack" : "--cabinet", optarg, 0, &d.rack)) return 1;
+        if (!NumberOption(c == 'r' ? "--rack" : "--cabinet", optarg, 0, INT64_MAX, &d.rack)) return 1;
         break;
       case kOptRank:
-        if (!NumberOption("--rank", optarg, 0, &v)) return 1;
+        if (!NumberOption("--rank", optarg, 0, INT64_MAX, &v)) return 1;
         d.rank = v;
         break;
       case 'b': d.basename = optarg; break;
       case kOptHostname: o.fixed.hostname = optarg; break;
       case kOptCpus:
-        if (!NumberOption("--cpus", optarg, 1, &d.cpus)) return 1;
+        if (!NumberOption("--cpus", optarg, 1, INT64_MAX, &d.cpus)) return 1;
         break;
       case 'm': o.fixed.mac = optarg; break;
       case kOptIpaddr: o.fixed.ip = optarg; break;
@@ -431,7 +426,7 @@ int main(int argc, char** argv) {
       case kOptModule: d.module = optarg; break;
       case kOptBaseip: d.baseip = optarg; break;
       case kOptInc:
-        if (!NumberOption("--inc", optarg, INT32_MIN, &d.inc)) return 1;
+        if (!NumberOption("--inc", optarg, INT32_MIN, INT32_MAX, &d.inc)) return 1;
         break;
       case kOptReplace: o.replace = optarg; break;
       case kOptRemove: o.remove = optarg; break;
@@ -440,7 +435,7 @@ int main(int argc, char** argv) {
       case 'l': o.log = optarg; break;
       case 'i': o.interface = optarg; break;
       case 'n':
-        if (!NumberOption("--max-new", optarg, 1, &o.max_new)) return 1;
+        if (!NumberOption("--max-new", optarg, 1, INT64_MAX, &o.max_new)) return 1;
         break;
       case kOptNorestart: o.norestart = true; break;
       case kOptBatch: o.batch = true; break;

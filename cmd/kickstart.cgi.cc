@@ -126,9 +126,9 @@ int main(int argc, char** argv) {
       if (value.empty()) continue;
       bool cpus = key == "np" || key == "cpus";
       int64_t n;
-      if (!ParseInt(value, &n) || n < 1 || n > (cpus ? kMaxCpus : kMaxMemory))
-        return Refuse("400 Bad Request", key + "=" + value + ": expected " +
-                                             (cpus ? "a CPU count" : "MiB of memory"));
+      std::string why;
+      if (!ParseNumber(key + "=" + value, value, 1, cpus ? kMaxCpus : kMaxMemory, &n, &why))
+        return Refuse("400 Bad Request", why);
       (cpus ? report.cpus : report.memory) = n;
     } else if (key == "nic") {
       size_t comma = value.find(',');

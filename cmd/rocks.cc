@@ -925,6 +925,7 @@ int main(int argc, char** argv) {
     break;
   }
   int c;
+  std::string err;
   while ((c = getopt_long(argc, argv, "f:H:A:nvhV", kLongOptions, nullptr)) != -1) {
     if (c >= kOptFrontend && c < kOptFanout) o.init_given = true;
     if (c >= kOptFanout) o.run_given = true;
@@ -963,16 +964,15 @@ int main(int argc, char** argv) {
       case kOptPublicInterface: in.public_interface = optarg; break;
       case kOptFanout: {
         int64_t v;
-        if (!ParseInt(optarg, &v) || v < 1 || v > 1024)
-          return cli::Fail(std::string("--fanout=") + optarg +
-                           ": invalid number (expected 1 to 1024)");
+        if (!ParseNumber(std::string("--fanout=") + optarg, optarg, 1, 1024, &v, &err))
+          return cli::Fail(err);
         o.run.fanout = static_cast<size_t>(v);
         break;
       }
       case kOptTimeout:
-        if (!ParseDuration(optarg, &o.run.timeout_seconds))
-          return cli::Fail(std::string("--timeout=") + optarg +
-                           ": invalid time (expected seconds, or a number with s, m or h)");
+        if (!ParseTime(std::string("--timeout=") + optarg, optarg, 7 * 24 * 3600,
+                       &o.run.timeout_seconds, &err))
+          return cli::Fail(err);
         break;
       case kOptCollate: o.collate = true; break;
       case 'h': return cli::PrintUsage(kUsage);

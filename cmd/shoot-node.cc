@@ -218,6 +218,7 @@ int main(int argc, char** argv) {
   bool have_console = false;
   std::string db_option;
   int c;
+  std::string err;
   while ((c = getopt_long(argc, argv, "a:r:f:t:nbc:hV", kLongOptions, nullptr)) != -1) {
     switch (c) {
       case 'a':
@@ -225,23 +226,22 @@ int main(int argc, char** argv) {
         break;
       case 'r': {
         int64_t v = 0;
-        if (!rocks::ParseInt(optarg, &v) || v < 0)
-          return cli::Fail(std::string("--rack=") + optarg + ": invalid rack number");
+        if (!rocks::ParseNumber(std::string("--rack=") + optarg, optarg, 0, INT64_MAX, &v, &err))
+          return cli::Fail(err);
         selection.rack = v;
         break;
       }
       case 'f': {
         int64_t v = 0;
-        if (!rocks::ParseInt(optarg, &v) || v < 1 || v > 1024)
-          return cli::Fail(std::string("--fanout=") + optarg +
-                           ": invalid number (expected 1 to 1024)");
+        if (!rocks::ParseNumber(std::string("--fanout=") + optarg, optarg, 1, 1024, &v, &err))
+          return cli::Fail(err);
         options.fanout = static_cast<int>(v);
         break;
       }
       case 't':
-        if (!rocks::ParseDuration(optarg, &options.stage_timeout))
-          return cli::Fail(std::string("--timeout=") + optarg +
-                           ": invalid time (expected seconds, or a number with s, m or h)");
+        if (!rocks::ParseTime(std::string("--timeout=") + optarg, optarg, 7 * 24 * 3600,
+                              &options.stage_timeout, &err))
+          return cli::Fail(err);
         break;
       case 'n':
         dry_run = true;
@@ -281,7 +281,6 @@ int main(int argc, char** argv) {
 
   rocks::Config cfg;
   std::unique_ptr<rocks::Database> db;
-  std::string err;
   if (!cli::OpenDb(db_option, &cfg, &db)) return 1;
   if (!rocks::PrepareCluster(db.get(), &err)) return cli::Fail(err);
   options.ssh.config_file = cfg.Get("ssh_config");

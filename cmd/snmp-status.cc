@@ -68,15 +68,6 @@ const struct option kLongOptions[] = {
     {nullptr, 0, nullptr, 0},
 };
 
-bool ParseSeconds(const std::string& text, double* out) {
-  if (text.empty()) return false;
-  char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  if (*end != '\0' || !std::isfinite(v) || v <= 0 || v > 3600) return false;
-  *out = v;
-  return true;
-}
-
 // From the cluster database: the hosts a selection names, or without
 // one its compute hosts.
 bool DbHosts(const std::string& db_option, const std::vector<std::string>& selection,
@@ -144,21 +135,20 @@ int main(int argc, char** argv) {
         break;
       case kOptPort: {
         int64_t v = 0;
-        if (!rocks::ParseInt(optarg, &v) || v < 1 || v > 65535)
-          return cli::Fail(std::string("--port=") + optarg + ": invalid port");
+        if (!rocks::ParseNumber(std::string("--port=") + optarg, optarg, 1, 65535, &v, &err))
+          return cli::Fail(err);
         port = static_cast<int>(v);
         break;
       }
       case 't':
-        if (!ParseSeconds(optarg, &settings.timeout_seconds))
-          return cli::Fail(std::string("--timeout=") + optarg +
-                           ": invalid number of seconds");
+        if (!rocks::ParseTime(std::string("--timeout=") + optarg, optarg, 3600,
+                              &settings.timeout_seconds, &err))
+          return cli::Fail(err);
         break;
       case kOptRetries: {
         int64_t v = 0;
-        if (!rocks::ParseInt(optarg, &v) || v < 0 || v > 100)
-          return cli::Fail(std::string("--retries=") + optarg +
-                           ": invalid number (expected 0 to 100)");
+        if (!rocks::ParseNumber(std::string("--retries=") + optarg, optarg, 0, 100, &v, &err))
+          return cli::Fail(err);
         settings.retries = static_cast<int>(v);
         break;
       }

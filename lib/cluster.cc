@@ -189,15 +189,7 @@ std::string SubnetText(const Subnet& s) {
 
 bool ParseCount(const std::string& key, const std::string& value, int64_t* out,
                 std::string* err) {
-  if (!ParseInt(value, out) || *out < 0) {
-    *err = key + "=" + value + ": not a whole number";
-    return false;
-  }
-  if (key == "cpus" && *out == 0) {
-    *err = key + "=" + value + ": must be at least 1";
-    return false;
-  }
-  return true;
+  return ParseNumber(key + "=" + value, value, key == "cpus" ? 1 : 0, INT64_MAX, out, err);
 }
 
 bool ParseAction(const std::string& value, std::string* err) {
@@ -384,10 +376,7 @@ bool ParseInterfaceKeys(const KeyValues& kv, Interface* ifc, bool* any,
       ifc->name = value;
     } else if (key == "vlan") {
       int64_t n;
-      if (!ParseInt(value, &n) || n < 1 || n > kMaxVlanId) {
-        *err = "vlan=" + value + ": expected a VLAN id from 1 to 4094";
-        return false;
-      }
+      if (!ParseNumber("vlan=" + value, value, 1, kMaxVlanId, &n, err)) return false;
       ifc->vlan = n;
     } else if (key == "parent" || key == "channel") {
       if (!ValidDeviceName(value)) {

@@ -30,10 +30,7 @@ std::string DefaultDistConfigPath() {
 bool ParseCount(const std::string& what, const std::string& value, int* out,
                 std::string* err) {
   int64_t v = 0;
-  if (!ParseInt(value, &v) || v < 0 || v > 1024) {
-    *err = what + ": " + value + ": not a number from 0 to 1024";
-    return false;
-  }
+  if (!ParseNumber(what + "=" + value, value, 0, 1024, &v, err)) return false;
   *out = static_cast<int>(v);
   return true;
 }

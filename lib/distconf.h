@@ -58,8 +58,9 @@ bool ParseDistConfig(const std::string& text, const std::string& source,
 /// Reads and parses the file at `path`.
 bool LoadDistConfig(const std::string& path, DistConfig* cfg, std::string* err);
 
-/// Parses a whole number for `what` ("jobs", "--jobs"); errors
-/// are "WHAT: VALUE: not a number from 0 to 1024".
+/// Parses a whole number from 0 to 1024 for `what` ("jobs", "--jobs");
+/// errors are ParseNumber's, "WHAT=VALUE: invalid number (expected 0 to
+/// 1024)".
 bool ParseCount(const std::string& what, const std::string& value, int* out,
                 std::string* err);
 

@@ -42,10 +42,7 @@ bool ApplyNetworkKeys(const KeyValues& kv, Subnet* net, bool* address, bool* pre
     } else if (key == "prefix" || key == "netmask") {
       int64_t n = -1;
       uint32_t mask;
-      if (key == "prefix" && (!ParseInt(value, &n) || n < 1 || n > 30)) {
-        *err = what + ": invalid prefix (expected 1 to 30)";
-        return false;
-      }
+      if (key == "prefix" && !ParseNumber(what, value, 1, 30, &n, err)) return false;
       if (key == "netmask") {
         if (!ParseIPv4(value, &mask) || MaskToPrefix(mask) < 1 || MaskToPrefix(mask) > 30) {
           *err = what + ": invalid netmask";
@@ -57,10 +54,7 @@ bool ApplyNetworkKeys(const KeyValues& kv, Subnet* net, bool* address, bool* pre
       *prefix = true;
     } else if (key == "mtu") {
       int64_t n;
-      if (!ParseInt(value, &n) || n < 68 || n > 65535) {
-        *err = what + ": out of range (68-65535)";
-        return false;
-      }
+      if (!ParseNumber(what, value, 68, 65535, &n, err)) return false;
       net->mtu = n;
     } else if (key == "zone" || key == "dnszone") {
       if (!ValidHostName(value)) {

@@ -293,10 +293,9 @@ bool ConsoleArgv(const std::string& host, const std::vector<Attr>& attrs,
                  std::string* err) {
   int64_t port = kDefaultConsolePort;
   std::string port_text = FindAttr(attrs, "console_port");
-  if (!port_text.empty() && (!ParseInt(port_text, &port) || port < 1 || port > 65535)) {
-    *err = "console_port=" + port_text + ": invalid port";
+  if (!port_text.empty() &&
+      !ParseNumber("console_port=" + port_text, port_text, 1, 65535, &port, err))
     return false;
-  }
   std::string command = FindAttr(attrs, "console_command");
   if (command.empty()) command = kDefaultConsoleCommand;
   *argv = SshBase(ssh);

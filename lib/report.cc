@@ -418,10 +418,9 @@ bool LoadReportContext(const Config& cfg, ReportContext* ctx, std::string* err) 
   ctx->dns_local_dir = cfg.Get("dns_local_dir");
   const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
   if (epoch && *epoch) {
-    if (!ParseInt(epoch, &ctx->now) || ctx->now < 0) {
-      *err = std::string("SOURCE_DATE_EPOCH=") + epoch + ": not a number of seconds";
+    if (!ParseNumber(std::string("SOURCE_DATE_EPOCH=") + epoch, epoch, 0, INT64_MAX,
+                     &ctx->now, err))
       return false;
-    }
   } else {
     ctx->now = static_cast<int64_t>(std::time(nullptr));
   }

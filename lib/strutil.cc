@@ -431,6 +431,29 @@ bool ParseDuration(std::string_view text, double* seconds) {
   return true;
 }
 
+bool ParseNumber(std::string_view what, std::string_view text, int64_t min, int64_t max,
+                 int64_t* out, std::string* err) {
+  int64_t v;
+  if (ParseInt(text, &v) && v >= min && v <= max) {
+    *out = v;
+    return true;
+  }
+  *err = std::string(what) + ": invalid number (expected " + std::to_string(min) +
+         (max == INT64_MAX ? " or more)" : " to " + std::to_string(max) + ")");
+  return false;
+}
+
+bool ParseTime(std::string_view what, std::string_view text, double max_seconds,
+               double* out, std::string* err) {
+  double v;
+  if (ParseDuration(text, &v) && v <= max_seconds) {
+    *out = v;
+    return true;
+  }
+  *err = std::string(what) + ": invalid time (expected seconds, or a number with s, m or h)";
+  return false;
+}
+
 std::string ErrnoText(std::string_view what) { return ErrnoText(what, errno); }
 
 std::string ErrnoText(std::string_view what, int errnum) {

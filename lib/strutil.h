@@ -62,6 +62,19 @@ std::string EscapeControl(std::string_view s);
 /// A positive time of at most a week: "90", "90s", "15m", "2h", "0.5".
 bool ParseDuration(std::string_view text, double* seconds);
 
+/// The one reader of a whole number given as an option or a key, and its
+/// one message: `text` from `min` to `max`, else false with `err`
+/// "WHAT: invalid number (expected MIN to MAX)", or "(expected MIN or
+/// more)" when `max` is INT64_MAX. `what` names the option or key with
+/// its value, as the user wrote it: "--fanout=0", "slice=9000".
+bool ParseNumber(std::string_view what, std::string_view text, int64_t min, int64_t max,
+                 int64_t* out, std::string* err);
+
+/// The same for a time (ParseDuration's forms) of at most `max_seconds`:
+/// "WHAT: invalid time (expected seconds, or a number with s, m or h)".
+bool ParseTime(std::string_view what, std::string_view text, double max_seconds,
+               double* out, std::string* err);
+
 /// "WHAT: strerror(errno)", the one wording of a failed system call:
 /// `what` is usually the path, or the call's name ("poll"). Build the
 /// message straight after the failing call, before anything (a close(),

@@ -280,10 +280,9 @@ bool WriteAccountFiles(const std::string& root, const AccountFiles& files,
 bool LoadUsersSettings(const Config& cfg, UsersSettings* out, std::string* err) {
   UsersSettings s;
   std::string min = cfg.Get("users_min_uid");
-  if (!min.empty() && (!ParseInt(min, &s.min_id) || s.min_id < 1 || s.min_id >= kNobody)) {
-    *err = "users_min_uid=" + min + ": invalid number (expected 1 to 65533)";
+  if (!min.empty() &&
+      !ParseNumber("users_min_uid=" + min, min, 1, kNobody - 1, &s.min_id, err))
     return false;
-  }
   s.key = cfg.Get("users_key");
   if (s.key.empty()) s.key = std::string(ROCKS_SYSCONFDIR) + "/rocks/users.key";
   s.file = cfg.Get("users_file");

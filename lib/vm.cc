@@ -96,11 +96,7 @@ bool ParseSizeMib(const std::string& text, int64_t* mib) {
 // mem=, disk= (sizes) and cpus= (a count), as add and set host vm take them.
 bool ParseVmFigure(const std::string& key, const std::string& value, int64_t* n,
                    std::string* err) {
-  if (key == "cpus") {
-    if (ParseInt(value, n) && *n >= 1 && *n <= 4096) return true;
-    *err = "cpus=" + value + ": invalid number (expected 1 to 4096)";
-    return false;
-  }
+  if (key == "cpus") return ParseNumber("cpus=" + value, value, 1, 4096, n, err);
   if (ParseSizeMib(value, n)) return true;
   *err = key + "=" + value + ": invalid size (expected MiB, or a number with M, G or T)";
   return false;
@@ -280,10 +276,7 @@ bool SetVm(Database* db, const std::string& host, const KeyValues& kv, std::stri
     if (key == "container") {
       v.container = ToLower(value);
     } else if (key == "slice") {
-      if (!ParseInt(value, &v.slice) || v.slice < 1 || v.slice > 4096) {
-        *err = "slice=" + value + ": invalid number (expected 1 to 4096)";
-        return false;
-      }
+      if (!ParseNumber("slice=" + value, value, 1, 4096, &v.slice, err)) return false;
       slice_given = true;
     } else if (key == "mem" || key == "disk" || key == "cpus") {
       int64_t n;

@@ -498,16 +498,16 @@ Try 'avalanche-peer --help' for more information." ]
 @test "a bad --port or --timeout, or an argument: one line, exit 1" {
   run --separate-stderr avalanche-peer --frontend=http://x/ --port=0
   [ "$status" -eq 1 ]
-  [ "$stderr" = "avalanche-peer: --port=0: invalid port" ]
+  [ "$stderr" = "avalanche-peer: --port=0: invalid number (expected 1 to 65535)" ]
   run --separate-stderr avalanche-peer --frontend=http://x/ --port=65536
   [ "$status" -eq 1 ]
-  [ "$stderr" = "avalanche-peer: --port=65536: invalid port" ]
+  [ "$stderr" = "avalanche-peer: --port=65536: invalid number (expected 1 to 65535)" ]
   run --separate-stderr avalanche-peer --frontend=http://x/ --timeout=0
   [ "$status" -eq 1 ]
-  [ "$stderr" = "avalanche-peer: --timeout=0: invalid number of seconds (1 to 3600)" ]
+  [ "$stderr" = "avalanche-peer: --timeout=0: invalid number (expected 1 to 3600)" ]
   run --separate-stderr avalanche-peer --frontend=http://x/ --timeout=soon
   [ "$status" -eq 1 ]
-  [ "$stderr" = "avalanche-peer: --timeout=soon: invalid number of seconds (1 to 3600)" ]
+  [ "$stderr" = "avalanche-peer: --timeout=soon: invalid number (expected 1 to 3600)" ]
   run --separate-stderr avalanche-peer --frontend=http://x/ extra
   [ "$status" -eq 1 ]
   [ "$stderr" = "avalanche-peer: unexpected argument 'extra'

@@ -751,14 +751,14 @@ TEST_P(ClusterTest, AddHostUnknownKey) {
 TEST_P(ClusterTest, AddHostNegativeRack) {
   std::string before = Snapshot(), err;
   EXPECT_FALSE(Add("compute-0-0", {"appliance=compute", "rack=-1"}, &err));
-  EXPECT_EQ(err, "rack=-1: not a whole number");
+  EXPECT_EQ(err, "rack=-1: invalid number (expected 0 or more)");
   EXPECT_EQ(Snapshot(), before);
 }
 
 TEST_P(ClusterTest, AddHostNonNumericCpus) {
   std::string before = Snapshot(), err;
   EXPECT_FALSE(Add("compute-0-0", {"appliance=compute", "cpus=two"}, &err));
-  EXPECT_EQ(err, "cpus=two: not a whole number");
+  EXPECT_EQ(err, "cpus=two: invalid number (expected 1 or more)");
   EXPECT_EQ(Snapshot(), before);
 }
 
@@ -959,7 +959,7 @@ TEST_P(ClusterTest, SetHostUnknownAppliance) {
 TEST_P(ClusterTest, SetHostBadRank) {
   std::string before = Snapshot(), err;
   EXPECT_FALSE(Set("frontend", {"rank=first"}, &err));
-  EXPECT_EQ(err, "rank=first: not a whole number");
+  EXPECT_EQ(err, "rank=first: invalid number (expected 0 or more)");
   EXPECT_EQ(Snapshot(), before);
 }
 
@@ -974,7 +974,7 @@ TEST_P(ClusterTest, FailedSetHostChangesNothing) {
   // The first two keys are applied before the third fails.
   std::string before = Snapshot(), err;
   EXPECT_FALSE(Set("frontend", {"rack=5", "comment=changed", "cpus=many"}, &err));
-  EXPECT_EQ(err, "cpus=many: not a whole number");
+  EXPECT_EQ(err, "cpus=many: invalid number (expected 1 or more)");
   EXPECT_EQ(Snapshot(), before);
   EXPECT_EQ(Hosts({"frontend"}), Strings{kFrontend});
 }
@@ -1592,7 +1592,7 @@ TEST_P(InterfaceTest, VlanNeedsAnIdInRangeAndAParentOfTheHost) {
   std::string before = Snapshot(), err;
   for (const char* bad : {"vlan=0", "vlan=4095", "vlan=-1", "vlan=x"}) {
     EXPECT_FALSE(AddIfc("compute-0-0", {"device=ens1f0.9", bad, "parent=ens1f0"}, &err));
-    EXPECT_EQ(err, std::string(bad) + ": expected a VLAN id from 1 to 4094");
+    EXPECT_EQ(err, std::string(bad) + ": invalid number (expected 1 to 4094)");
   }
   EXPECT_FALSE(AddIfc("compute-0-0", {"device=ens1f0.9", "vlan=9", "parent=ens7"}, &err));
   EXPECT_EQ(err, "parent=ens7: compute-0-0 has no interface ens7");
@@ -1639,7 +1639,7 @@ TEST_P(InterfaceTest, SetChangesEveryFieldAllOrNothing) {
   EXPECT_FALSE(SetIfc("compute-0-0", "ens1f1", {"ip=10.255.255.250", "network=public"}, &err));
   EXPECT_EQ(err, "ip=10.255.255.250: not in subnet public (192.168.1.0/24)");
   EXPECT_FALSE(SetIfc("compute-0-0", "ens1f1", {"vlan=5000"}, &err));
-  EXPECT_EQ(err, "vlan=5000: expected a VLAN id from 1 to 4094");
+  EXPECT_EQ(err, "vlan=5000: invalid number (expected 1 to 4094)");
   EXPECT_FALSE(SetIfc("compute-0-0", "ens9", {"ip=192.168.1.61"}, &err));
   EXPECT_EQ(err, "compute-0-0: no interface ens9");
   EXPECT_EQ(Snapshot(), before);

@@ -462,7 +462,7 @@ site-menu" ]
   report_fixture
   SOURCE_DATE_EPOCH=soon run --separate-stderr dbreport dns
   [ "$status" -eq 1 ]
-  [ "$stderr" = "dbreport: SOURCE_DATE_EPOCH=soon: not a number of seconds" ]
+  [ "$stderr" = "dbreport: SOURCE_DATE_EPOCH=soon: invalid number (expected 0 or more)" ]
 }
 
 @test "dbreport: an unknown option" {

@@ -70,8 +70,8 @@ TEST(DistConfigTest, ErrorsNameTheLine) {
       {"\n\nroot\n", "f:3: expected 'key = value'"},
       {"os =\n", "f:1: os: empty value"},
       {"copy = maybe\n", "f:1: copy = maybe: expected yes or no"},
-      {"jobs = -1\n", "f:1: jobs: -1: not a number from 0 to 1024"},
-      {"retries = x\n", "f:1: retries: x: not a number from 0 to 1024"},
+      {"jobs = -1\n", "f:1: jobs=-1: invalid number (expected 0 to 1024)"},
+      {"retries = x\n", "f:1: retries=x: invalid number (expected 0 to 1024)"},
   };
   for (const BadCase& c : cases) {
     DistConfig cfg;

@@ -643,10 +643,10 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
 
 @test "option errors" {
   rocks_fixture
-  ie_fails_unchanged "insert-ethers: --rack=x: not a number" --rack=x
-  ie_fails_unchanged "insert-ethers: --cabinet=-1: must be at least 0" --cabinet=-1
-  ie_fails_unchanged "insert-ethers: --max-new=0: must be at least 1" --max-new=0
-  ie_fails_unchanged "insert-ethers: --cpus=0: must be at least 1" --cpus=0
+  ie_fails_unchanged "insert-ethers: --rack=x: invalid number (expected 0 or more)" --rack=x
+  ie_fails_unchanged "insert-ethers: --cabinet=-1: invalid number (expected 0 or more)" --cabinet=-1
+  ie_fails_unchanged "insert-ethers: --max-new=0: invalid number (expected 1 or more)" --max-new=0
+  ie_fails_unchanged "insert-ethers: --cpus=0: invalid number (expected 1 or more)" --cpus=0
   ie_fails_unchanged "insert-ethers: --inc=0: the step must not be 0" --inc=0 --mac=52:54:00:00:09:01
   ie_fails_unchanged "insert-ethers: --baseip=192.168.1.9: not in the private subnet 10.0.0.0/8" \
     --baseip=192.168.1.9 --mac=52:54:00:00:09:01

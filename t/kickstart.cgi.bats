@@ -487,10 +487,10 @@ cgi_pxe_dir() {
   before=$(db_dump)
   get 127.0.0.10 "?state=installing&np=lots"
   [ "$CODE" = 400 ]
-  [ "$(cat "$BODY")" = "kickstart.cgi: np=lots: expected a CPU count" ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: np=lots: invalid number (expected 1 to 1048576)" ]
   get 127.0.0.10 "?mem=0"
   [ "$CODE" = 400 ]
-  [ "$(cat "$BODY")" = "kickstart.cgi: mem=0: expected MiB of memory" ]
+  [ "$(cat "$BODY")" = "kickstart.cgi: mem=0: invalid number (expected 1 to 1099511627776)" ]
   get 127.0.0.10 "?nic=eth1;reboot,52:54:00:00:00:99"
   [ "$CODE" = 400 ]
   [ "$(cat "$BODY")" = "kickstart.cgi: nic=eth1;reboot,52:54:00:00:00:99: expected DEVICE,MAC" ]

@@ -70,9 +70,9 @@ public  192.168.1.0 255.255.255.0 24     example.org 1500  no   no  no  -" ]
 }
 
 @test "add network: an MTU out of range is refused" {
-  fails_unchanged "rocks: mtu=67: out of range (68-65535)" add network ib address=10.2.0.0/16 mtu=67
-  fails_unchanged "rocks: mtu=65536: out of range (68-65535)" add network ib address=10.2.0.0/16 mtu=65536
-  fails_unchanged "rocks: mtu=big: out of range (68-65535)" add network ib address=10.2.0.0/16 mtu=big
+  fails_unchanged "rocks: mtu=67: invalid number (expected 68 to 65535)" add network ib address=10.2.0.0/16 mtu=67
+  fails_unchanged "rocks: mtu=65536: invalid number (expected 68 to 65535)" add network ib address=10.2.0.0/16 mtu=65536
+  fails_unchanged "rocks: mtu=big: invalid number (expected 68 to 65535)" add network ib address=10.2.0.0/16 mtu=big
 }
 
 @test "add network: a gateway outside the network is refused" {
@@ -89,7 +89,7 @@ public  192.168.1.0 255.255.255.0 24     example.org 1500  no   no  no  -" ]
     add network ib address=10.2.0.0
   fails_unchanged "rocks: ib: missing address= (a network needs its address and prefix)" \
     add network ib prefix=16
-  fails_unchanged "rocks: prefix=31: invalid prefix (expected 1 to 30)" \
+  fails_unchanged "rocks: prefix=31: invalid number (expected 1 to 30)" \
     add network ib address=10.2.0.0 prefix=31
   fails_unchanged "rocks: netmask=255.0.255.0: invalid netmask" \
     add network ib address=10.2.0.0 netmask=255.0.255.0

@@ -139,7 +139,7 @@ TEST(PowerTest, ConsoleArgv) {
   EXPECT_EQ(argv[3], "22");
   EXPECT_EQ(argv.back(), "bash");
   EXPECT_FALSE(ConsoleArgv("c", Attrs({{"console_port", "70000"}}), ssh, &argv, &err));
-  EXPECT_EQ(err, "console_port=70000: invalid port");
+  EXPECT_EQ(err, "console_port=70000: invalid number (expected 1 to 65535)");
 }
 
 TEST(PowerTest, QuoteCommand) {

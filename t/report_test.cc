@@ -288,7 +288,7 @@ TEST(LoadReportContext, ConfigKeysAndClock) {
   EXPECT_EQ(1234, ctx.now);
   setenv("SOURCE_DATE_EPOCH", "12x", 1);
   EXPECT_FALSE(LoadReportContext(cfg, &ctx, &err));
-  EXPECT_EQ("SOURCE_DATE_EPOCH=12x: not a number of seconds", err);
+  EXPECT_EQ("SOURCE_DATE_EPOCH=12x: invalid number (expected 0 or more)", err);
   unsetenv("SOURCE_DATE_EPOCH");
 }
 

@@ -456,7 +456,7 @@ rocks-dist: $F/bad/comps.xml:3: Opening and ending tag mismatch: group line 2 an
   run --separate-stderr rocks-dist --jobs=many dist
   [ "$status" -eq 1 ]
   [ "$output" = "" ]
-  [ "$stderr" = "rocks-dist: --jobs: many: not a number from 0 to 1024" ]
+  [ "$stderr" = "rocks-dist: --jobs=many: invalid number (expected 0 to 1024)" ]
 }
 
 @test "rocks-dist: no command" {

@@ -354,7 +354,7 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30 -" 
 
 @test "add host: a rank that is not a number" {
   rocks_fixture
-  fails_unchanged "rocks: rank=x: not a whole number" add host compute-0-9 appliance=compute rank=x
+  fails_unchanged "rocks: rank=x: invalid number (expected 0 or more)" add host compute-0-9 appliance=compute rank=x
 }
 
 @test "add host: the all-zero and broadcast MACs are no interface's" {
@@ -379,8 +379,8 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30 -" 
 
 @test "add host, set host: cpus=0" {
   rocks_fixture
-  fails_unchanged "rocks: cpus=0: must be at least 1" add host compute-0-9 appliance=compute cpus=0
-  fails_unchanged "rocks: cpus=0: must be at least 1" set host compute-0-0 cpus=0
+  fails_unchanged "rocks: cpus=0: invalid number (expected 1 or more)" add host compute-0-9 appliance=compute cpus=0
+  fails_unchanged "rocks: cpus=0: invalid number (expected 1 or more)" set host compute-0-0 cpus=0
 }
 
 @test "add host: an invalid host name" {
@@ -1022,9 +1022,9 @@ compute-0-0 eth0      private 10.255.255.254 52:54:00:00:00:10 -      -    -    
 
 @test "add host interface: VLAN id out of range, missing parent, slave that does not exist" {
   bond_fixture
-  fails_unchanged "rocks: vlan=4095: expected a VLAN id from 1 to 4094" \
+  fails_unchanged "rocks: vlan=4095: invalid number (expected 1 to 4094)" \
     add host interface compute-0-0 ens1f0.4095 vlan=4095 parent=ens1f0
-  fails_unchanged "rocks: vlan=0: expected a VLAN id from 1 to 4094" \
+  fails_unchanged "rocks: vlan=0: invalid number (expected 1 to 4094)" \
     add host interface compute-0-0 ens1f0.0 vlan=0 parent=ens1f0
   fails_unchanged "rocks: parent=ens9: compute-0-0 has no interface ens9" \
     add host interface compute-0-0 ens9.5 vlan=5 parent=ens9
@@ -1048,7 +1048,7 @@ compute-0-0 eth0      private 10.255.255.254 52:54:00:00:00:10 -      -    -    
     set host interface compute-0-0 ens1f1 module=e1000 ip=10.255.255.253
   fails_unchanged "rocks: mac=52:54:00:00:00:01: already used by frontend" \
     set host interface compute-0-0 ens1f1 module=e1000 mac=52:54:00:00:00:01
-  fails_unchanged "rocks: vlan=9999: expected a VLAN id from 1 to 4094" \
+  fails_unchanged "rocks: vlan=9999: invalid number (expected 1 to 4094)" \
     set host interface compute-0-0 ens1f1 vlan=9999
   fails_unchanged "rocks: compute-0-0: no interface ens7" \
     set host interface compute-0-0 ens7 ip=192.168.1.61

@@ -188,7 +188,7 @@ Try 'shoot-node --help' for more information." ]
   run --separate-stderr shoot-node --rack=one
   [ "$status" -eq 1 ]
   [ "$output" = "" ]
-  [ "$stderr" = "shoot-node: --rack=one: invalid rack number" ]
+  [ "$stderr" = "shoot-node: --rack=one: invalid number (expected 0 or more)" ]
 }
 
 @test "shoot-node --appliance names an unknown appliance" {
@@ -601,7 +601,7 @@ compute-0-0 error  M.M" ]
   run --separate-stderr shoot-node --console compute-0-0 --dry-run
   [ "$status" -eq 1 ]
   [ "$output" = "" ]
-  [ "$stderr" = "shoot-node: compute-0-0: console_port=0: invalid port" ]
+  [ "$stderr" = "shoot-node: compute-0-0: console_port=0: invalid number (expected 1 to 65535)" ]
 }
 
 @test "shoot-node --console names an unknown host" {

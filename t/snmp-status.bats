@@ -406,9 +406,9 @@ snmpd_package_line() {
 --format=xml|snmp-status: --format=xml: unknown format (expected table, tsv or json)
 --sort=size|snmp-status: --sort=size: unknown sort key (expected pid, cpu, mem or name)
 --snmp-version=3|snmp-status: --snmp-version=3: unknown version (expected 1 or 2c)
---port=0|snmp-status: --port=0: invalid port
---timeout=soon|snmp-status: --timeout=soon: invalid number of seconds
---timeout=0|snmp-status: --timeout=0: invalid number of seconds
+--port=0|snmp-status: --port=0: invalid number (expected 1 to 65535)
+--timeout=soon|snmp-status: --timeout=soon: invalid time (expected seconds, or a number with s, m or h)
+--timeout=0|snmp-status: --timeout=0: invalid time (expected seconds, or a number with s, m or h)
 --retries=-1|snmp-status: --retries=-1: invalid number (expected 0 to 100)
 --match=(|snmp-status: --match=(: Unmatched ( or \(
 EOF

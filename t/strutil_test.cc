@@ -283,5 +283,52 @@ TEST(ErrnoTextTest, NamesWhatFailedAndWhy) {
   EXPECT_EQ(ErrnoText("x", ENOENT), "x: No such file or directory");
 }
 
+TEST(ParseNumberTest, TakesAWholeNumberInItsRange) {
+  int64_t n = 0;
+  std::string err;
+  EXPECT_TRUE(ParseNumber("--fanout=1", "1", 1, 1024, &n, &err));
+  EXPECT_EQ(n, 1);
+  EXPECT_TRUE(ParseNumber("--fanout=1024", "1024", 1, 1024, &n, &err));
+  EXPECT_EQ(n, 1024);
+  EXPECT_TRUE(ParseNumber("rack=7", "7", 0, INT64_MAX, &n, &err));
+  EXPECT_EQ(n, 7);
+  EXPECT_EQ(err, "");
+}
+
+TEST(ParseNumberTest, OneMessageForEveryWayToFail) {
+  int64_t n = 42;
+  std::string err;
+  EXPECT_FALSE(ParseNumber("--fanout=0", "0", 1, 1024, &n, &err));
+  EXPECT_EQ(err, "--fanout=0: invalid number (expected 1 to 1024)");
+  EXPECT_FALSE(ParseNumber("--fanout=1025", "1025", 1, 1024, &n, &err));
+  EXPECT_EQ(err, "--fanout=1025: invalid number (expected 1 to 1024)");
+  EXPECT_FALSE(ParseNumber("slice=2x", "2x", 1, 4096, &n, &err));
+  EXPECT_EQ(err, "slice=2x: invalid number (expected 1 to 4096)");
+  EXPECT_FALSE(ParseNumber("rank=", "", 0, INT64_MAX, &n, &err));
+  EXPECT_EQ(err, "rank=: invalid number (expected 0 or more)");
+  EXPECT_FALSE(ParseNumber("cpus=-1", "-1", 1, INT64_MAX, &n, &err));
+  EXPECT_EQ(err, "cpus=-1: invalid number (expected 1 or more)");
+  EXPECT_EQ(n, 42);  // untouched on failure
+}
+
+TEST(ParseTimeTest, TakesUnitsUpToItsLimit) {
+  double t = 0;
+  std::string err;
+  EXPECT_TRUE(ParseTime("--timeout=90", "90", 3600, &t, &err));
+  EXPECT_EQ(t, 90);
+  EXPECT_TRUE(ParseTime("--timeout=2m", "2m", 3600, &t, &err));
+  EXPECT_EQ(t, 120);
+  EXPECT_TRUE(ParseTime("--timeout=1h", "1h", 3600, &t, &err));
+  EXPECT_EQ(t, 3600);
+  const char kWant[] = ": invalid time (expected seconds, or a number with s, m or h)";
+  EXPECT_FALSE(ParseTime("--timeout=2h", "2h", 3600, &t, &err));
+  EXPECT_EQ(err, std::string("--timeout=2h") + kWant);
+  EXPECT_FALSE(ParseTime("--timeout=0", "0", 3600, &t, &err));
+  EXPECT_EQ(err, std::string("--timeout=0") + kWant);
+  EXPECT_FALSE(ParseTime("--timeout=soon", "soon", 3600, &t, &err));
+  EXPECT_EQ(err, std::string("--timeout=soon") + kWant);
+  EXPECT_EQ(t, 3600);  // untouched on failure
+}
+
 }  // namespace
 }  // namespace rocks
