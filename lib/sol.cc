@@ -19,8 +19,8 @@ namespace {
 // After the end of input, the node's answer to the last bytes sent still
 // comes: output is relayed until it has been quiet this long, and for at
 // most kLingerMaxMs in all.
-const int kQuietMs = 500;
-const int kLingerMaxMs = 2000;
+const int kQuietMs = 1000;
+const int kLingerMaxMs = 5000;
 
 bool WriteAll(int fd, const char* p, size_t n, bool socket) {
   while (n > 0) {
