@@ -1,6 +1,7 @@
 #include "power.h"
 
 #include <freeipmi/freeipmi.h>
+#include <ipmiconsole.h>
 
 #include <cerrno>
 #include <cmath>
@@ -46,6 +47,27 @@ const std::map<std::string, unsigned>& Workarounds(bool lanplus) {
       {"nochecksumcheck", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NO_CHECKSUM_CHECK},
   };
   return lanplus ? k20 : k15;
+}
+
+// libipmiconsole's flags for the same names, and the ones of SOL alone
+// (ipmiconsole -W).
+const std::map<std::string, unsigned>& SolWorkarounds() {
+  static const std::map<std::string, unsigned> k = {
+      {"authcap", IPMICONSOLE_WORKAROUND_AUTHENTICATION_CAPABILITIES},
+      {"intel20", IPMICONSOLE_WORKAROUND_INTEL_2_0_SESSION},
+      {"supermicro20", IPMICONSOLE_WORKAROUND_SUPERMICRO_2_0_SESSION},
+      {"sun20", IPMICONSOLE_WORKAROUND_SUN_2_0_SESSION},
+      {"opensesspriv", IPMICONSOLE_WORKAROUND_OPEN_SESSION_PRIVILEGE},
+      {"integritycheckvalue", IPMICONSOLE_WORKAROUND_NON_EMPTY_INTEGRITY_CHECK_VALUE},
+      {"nochecksumcheck", IPMICONSOLE_WORKAROUND_NO_CHECKSUM_CHECK},
+      {"serialalertsdeferred", IPMICONSOLE_WORKAROUND_SERIAL_ALERTS_DEFERRED},
+      {"solpacketseq", IPMICONSOLE_WORKAROUND_INCREMENT_SOL_PACKET_SEQUENCE},
+      {"solpayloadsize", IPMICONSOLE_WORKAROUND_IGNORE_SOL_PAYLOAD_SIZE},
+      {"solport", IPMICONSOLE_WORKAROUND_IGNORE_SOL_PORT},
+      {"solstatus", IPMICONSOLE_WORKAROUND_SKIP_SOL_ACTIVATION_STATUS},
+      {"solchannelsupport", IPMICONSOLE_WORKAROUND_SKIP_CHANNEL_PAYLOAD_SUPPORT},
+  };
+  return k;
 }
 
 // A word as a shell would need it typed: bare when that is unambiguous.
@@ -137,13 +159,16 @@ bool PlanPower(const std::string& host, const std::vector<Attr>& attrs,
       std::string name = Trim(raw);
       if (name.empty()) continue;
       auto it = known.find(name);
-      if (it == known.end()) {
+      auto sol = SolWorkarounds().find(name);
+      if (!plan.ipmi_lanplus) sol = SolWorkarounds().end();
+      if (it == known.end() && sol == SolWorkarounds().end()) {
         *err = "ipmi_workarounds=" + list + ": " + name +
                ": unknown workaround for " +
                (plan.ipmi_lanplus ? "lanplus" : "lan");
         return false;
       }
-      plan.ipmi_workarounds |= it->second;
+      if (it != known.end()) plan.ipmi_workarounds |= it->second;
+      if (sol != SolWorkarounds().end()) plan.sol_workarounds |= sol->second;
     }
   } else if (method == "ssh") {
     plan.method = PowerMethod::kSsh;

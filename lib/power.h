@@ -9,7 +9,8 @@
 //   ipmi_user           user name on the BMC
 //   ipmi_password       its password
 //   ipmi_interface      lanplus (IPMI 2.0, the default) or lan (IPMI 1.5)
-//   ipmi_workarounds    comma list of FreeIPMI workarounds (the names of ipmipower -W)
+//   ipmi_workarounds    comma list of FreeIPMI workarounds (the names of ipmipower -W,
+//                       and for the console those of ipmiconsole -W)
 //   ssh_reboot_command  the command run on the node (default "reboot")
 //   vm_connect          power=libvirt: the libvirt URI of the VM's container
 //   console_port        sshd port of the installer (default 2200)
@@ -38,6 +39,7 @@ struct PowerPlan {
   std::string ipmi_password;
   bool ipmi_lanplus = true;  ///< IPMI 2.0 (RMCP+) rather than 1.5
   unsigned ipmi_workarounds = 0;  ///< FreeIPMI workaround flags
+  unsigned sol_workarounds = 0;  ///< libipmiconsole's, for serial-over-LAN
   std::string ssh_reboot_command = "reboot";
   std::string libvirt_uri;  ///< the container's; the domain is `host`
 };

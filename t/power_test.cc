@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <freeipmi/freeipmi.h>
+#include <ipmiconsole.h>
 
 namespace rocks {
 namespace {
@@ -62,6 +63,29 @@ TEST(PlanPowerTest, IpmiInterfaceAndWorkarounds) {
   bad.push_back({"ipmi_interface", "serial", AttrScope::kGlobal, ""});
   EXPECT_FALSE(PlanPower("h", bad, &plan, &err));
   EXPECT_EQ(err, "ipmi_interface=serial: unknown interface (expected lanplus or lan)");
+}
+
+TEST(PlanPowerTest, SolWorkarounds) {
+  PowerPlan plan;
+  std::string err;
+  auto attrs = Attrs({{"power", "ipmi"},
+                      {"ipmi_address", "bmc"},
+                      {"ipmi_user", "u"},
+                      {"ipmi_password", "p"},
+                      {"ipmi_workarounds", "opensesspriv,solchannelsupport,solpayloadsize"}});
+  ASSERT_TRUE(PlanPower("h", attrs, &plan, &err)) << err;
+  // The session's flag goes to both libraries, SOL's to libipmiconsole only.
+  EXPECT_EQ(plan.ipmi_workarounds,
+            unsigned(IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_OPEN_SESSION_PRIVILEGE));
+  EXPECT_EQ(plan.sol_workarounds,
+            unsigned(IPMICONSOLE_WORKAROUND_OPEN_SESSION_PRIVILEGE |
+                     IPMICONSOLE_WORKAROUND_SKIP_CHANNEL_PAYLOAD_SUPPORT |
+                     IPMICONSOLE_WORKAROUND_IGNORE_SOL_PAYLOAD_SIZE));
+
+  attrs.push_back({"ipmi_interface", "lan", AttrScope::kHost, "h"});
+  attrs[4].value = "solport";
+  EXPECT_FALSE(PlanPower("h", attrs, &plan, &err));
+  EXPECT_EQ(err, "ipmi_workarounds=solport: solport: unknown workaround for lan");
 }
 
 TEST(PlanPowerTest, IpmiWithoutCredentials) {

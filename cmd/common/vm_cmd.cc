@@ -7,13 +7,17 @@
 
 #include "cli.h"
 #include "cluster.h"
+#include "power.h"
+#include "sol.h"
 #include "vm.h"
 
 namespace rocks {
 namespace {
 
-// Ctrl-], as virsh and telnet have it.
+// Ctrl-], as virsh and telnet have it: the one escape of both consoles.
 const char kEscape = 0x1d;
+// How long a BMC has to open its serial-over-LAN session.
+const double kSolTimeoutSeconds = 10;
 
 int Fail(const std::string& what, const std::string& err) {
   return cli::Fail(what + ": " + err);
@@ -83,10 +87,46 @@ int ListHostVmCommand(Database* db, OutputFormat format, const std::vector<std::
   return 0;
 }
 
+namespace {
+
+// A host that is not a VM: its BMC's serial-over-LAN, when power=ipmi.
+int SolConsole(Database* db, const std::string& host) {
+  Host h;
+  bool found;
+  std::vector<Attr> attrs;
+  PowerPlan plan;
+  std::string err;
+  if (!FindHost(db, host, &h, &found, &err)) return Fail("console", err);
+  if (!found) return Fail("console", host + ": unknown host");
+  if (!ResolveAttrs(db, AttrScope::kHost, host, &attrs, &err)) return Fail("console", err);
+  std::string power;
+  for (const Attr& x : attrs)
+    if (x.name == "power") power = x.value;
+  if (power != "ipmi")
+    return Fail("console", host + ": no console (not a VM, and power is " +
+                               (power.empty() ? "not set" : "'" + power + "'") +
+                               ", not ipmi)");
+  if (!PlanPower(host, attrs, &plan, &err)) return Fail("console", host + ": " + err);
+  bool ok;
+  {
+    RawTerminal term;
+    if (term.active()) std::fputs("Escape character is ^]\r\n", stderr);
+    ok = RunSolConsole(plan, STDIN_FILENO, STDOUT_FILENO, kEscape, kSolTimeoutSeconds, &err);
+  }
+  return ok ? 0 : Fail("console", host + ": " + err);
+}
+
+}  // namespace
+
 int ConsoleCommand(Database* db, const std::vector<std::string>& a) {
   if (a.size() != 1)
     return cli::Fail(a.empty() ? "console: missing HOST"
                                : "console: unexpected argument '" + a[1] + "'");
+  VmSlice vm;
+  bool is_vm;
+  std::string why;
+  if (!FindVm(db, a[0], &vm, &is_vm, &why)) return Fail("console", why);
+  if (!is_vm) return SolConsole(db, a[0]);
   VmContainer c;
   VirtConnection conn;
   std::string err;
