@@ -160,12 +160,26 @@ const char* DomainStateName(DomainState state) {
 }
 
 VirtConnection::~VirtConnection() {
+  if (pool_) virStoragePoolFree(pool_);
   if (conn_) virConnectClose(conn_);
 }
 
 bool VirtConnection::Fail(const std::string& what, std::string* err) const {
   *err = what + ": " + LastError();
   return false;
+}
+
+bool VirtConnection::PoolOf(const std::string& dir, virStoragePoolPtr* out,
+                            std::string* err) {
+  if (!pool_ || pool_dir_ != dir) {
+    Pool p;
+    if (!PoolFor(conn_, dir, &p, err)) return false;
+    if (pool_) virStoragePoolFree(pool_);
+    pool_ = p.release();
+    pool_dir_ = dir;
+  }
+  *out = pool_;
+  return true;
 }
 
 bool VirtConnection::Open(const std::string& uri, bool events, std::string* err) {
@@ -187,10 +201,10 @@ bool VirtConnection::Resources(const std::string& disk_dir, NodeResources* out,
   unsigned long long free_bytes = virNodeGetFreeMemory(conn_);
   if (free_bytes == 0) return Fail("free memory", err);
   out->free_mem_mib = static_cast<int64_t>(free_bytes >> 20);
-  Pool pool;
-  if (!PoolFor(conn_, disk_dir, &pool, err)) return false;
+  virStoragePoolPtr pool;
+  if (!PoolOf(disk_dir, &pool, err)) return false;
   virStoragePoolInfo pinfo;
-  if (virStoragePoolGetInfo(pool.get(), &pinfo) < 0)
+  if (virStoragePoolGetInfo(pool, &pinfo) < 0)
     return Fail("storage pool of " + disk_dir, err);
   out->free_disk_mib = static_cast<int64_t>(pinfo.available >> 20);
   return true;
@@ -211,19 +225,17 @@ bool VirtConnection::State(const std::string& name, DomainState* out, std::strin
 }
 
 bool VirtConnection::States(std::map<std::string, DomainState>* out, std::string* err) {
-  virDomainPtr* list = nullptr;
-  int n = virConnectListAllDomains(conn_, &list, 0);
+  // One round trip for all of them, not one per domain.
+  virDomainStatsRecordPtr* stats = nullptr;
+  int n = virConnectGetAllDomainStats(conn_, VIR_DOMAIN_STATS_STATE, &stats, 0);
   if (n < 0) return Fail("list of domains", err);
-  bool ok = true;
   for (int i = 0; i < n; ++i) {
-    int state, reason;
-    if (ok && virDomainGetState(list[i], &state, &reason, 0) < 0)
-      ok = Fail(std::string("domain ") + virDomainGetName(list[i]), err);
-    if (ok) (*out)[virDomainGetName(list[i])] = StateOf(state);
-    virDomainFree(list[i]);
+    int state = -1;
+    virTypedParamsGetInt(stats[i]->params, stats[i]->nparams, "state.state", &state);
+    (*out)[virDomainGetName(stats[i]->dom)] = StateOf(state);
   }
-  std::free(list);
-  return ok;
+  virDomainStatsRecordListFree(stats);
+  return true;
 }
 
 bool VirtConnection::Define(DomainSpec spec, const std::string& disk_dir,
@@ -238,14 +250,14 @@ bool VirtConnection::Define(DomainSpec spec, const std::string& disk_dir,
   if (!caps) return Fail("capabilities", err);
   spec.type = std::strstr(caps, "<domain type='kvm'") ? "kvm" : "qemu";
   std::free(caps);
-  Pool pool;
-  if (!PoolFor(conn_, disk_dir, &pool, err)) return false;
+  virStoragePoolPtr pool;
+  if (!PoolOf(disk_dir, &pool, err)) return false;
   const std::string vol_name = VolumeName(spec.name);
-  if (Vol(virStorageVolLookupByName(pool.get(), vol_name.c_str()))) {
+  if (Vol(virStorageVolLookupByName(pool, vol_name.c_str()))) {
     *err = "disk " + vol_name + " already exists in " + disk_dir;
     return false;
   }
-  Vol vol(virStorageVolCreateXML(pool.get(), VolumeXml(vol_name, disk_mib).c_str(), 0));
+  Vol vol(virStorageVolCreateXML(pool, VolumeXml(vol_name, disk_mib).c_str(), 0));
   if (!vol) return Fail("disk " + vol_name + " in " + disk_dir, err);
   char* path = virStorageVolGetPath(vol.get());
   if (path) {
@@ -293,10 +305,10 @@ bool VirtConnection::Remove(const std::string& name, const std::string& disk_dir
                      VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA | VIR_DOMAIN_UNDEFINE_NVRAM;
     if (virDomainUndefineFlags(d.get(), flags) < 0) return Fail("domain " + name, err);
   }
-  Pool pool;
-  if (!PoolFor(conn_, disk_dir, &pool, err)) return false;
+  virStoragePoolPtr pool;
+  if (!PoolOf(disk_dir, &pool, err)) return false;
   const std::string vol_name = VolumeName(name);
-  Vol vol(virStorageVolLookupByName(pool.get(), vol_name.c_str()));
+  Vol vol(virStorageVolLookupByName(pool, vol_name.c_str()));
   if (!vol) {
     if (LastErrorCode() == VIR_ERR_NO_STORAGE_VOL) return true;
     return Fail("disk " + vol_name, err);

@@ -14,6 +14,7 @@
 #include <string>
 
 struct _virConnect;
+struct _virStoragePool;
 
 namespace rocks {
 
@@ -67,11 +68,13 @@ class VirtConnection {
   bool Open(const std::string& uri, bool events, std::string* err);
 
   /// The host's CPUs and memory and the free space in `disk_dir`, whose
-  /// storage pool is made (and kept) when there is none.
+  /// storage pool is made (and kept) when there is none. The pool is read
+  /// again (refreshed) once a connection: Define and Remove after it use
+  /// what this one saw.
   bool Resources(const std::string& disk_dir, NodeResources* out, std::string* err);
 
   bool State(const std::string& name, DomainState* out, std::string* err);
-  /// Every domain's state, by name, in one listing.
+  /// Every domain's state, by name, in one call.
   bool States(std::map<std::string, DomainState>* out, std::string* err);
 
   /// Makes the disk (`disk_mib` MiB, named NAME.qcow2 in `disk_dir`) and
@@ -100,8 +103,12 @@ class VirtConnection {
 
  private:
   bool Fail(const std::string& what, std::string* err) const;
+  /// The pool of `dir`, refreshed on its first use on this connection.
+  bool PoolOf(const std::string& dir, _virStoragePool** out, std::string* err);
 
   _virConnect* conn_ = nullptr;
+  _virStoragePool* pool_ = nullptr;  ///< of pool_dir_
+  std::string pool_dir_;
   std::string uri_;
 };
 

@@ -48,9 +48,9 @@ bool OpenContainer(const VmContainer& c, bool events, VirtConnection* conn,
   return false;
 }
 
-// The VM, its container and a connection to it.
-bool ReachVm(Database* db, const std::string& host, bool events, VmSlice* vm,
-             VmContainer* c, VirtConnection* conn, std::string* err) {
+// The VM and its container.
+bool FindVmOf(Database* db, const std::string& host, VmSlice* vm, VmContainer* c,
+              std::string* err) {
   bool found;
   if (!FindVm(db, host, vm, &found, err)) return false;
   if (!found) {
@@ -59,11 +59,33 @@ bool ReachVm(Database* db, const std::string& host, bool events, VmSlice* vm,
     *err = host + (found ? ": not a VM" : ": unknown host");
     return false;
   }
-  return FindVmContainer(db, vm->container, c, err) &&
-         OpenContainer(*c, events, conn, err);
+  return FindVmContainer(db, vm->container, c, err);
+}
+
+// The VM, its container and a connection to it.
+bool ReachVm(Database* db, const std::string& host, bool events, VmSlice* vm,
+             VmContainer* c, VirtConnection* conn, std::string* err) {
+  return FindVmOf(db, host, vm, c, err) && OpenContainer(*c, events, conn, err);
+}
+
+// The same through the command's connections.
+bool ReachVm(Database* db, const std::string& host, VmConnections* conns, VmSlice* vm,
+             VmContainer* c, VirtConnection** conn, std::string* err) {
+  return FindVmOf(db, host, vm, c, err) && conns->Get(*c, conn, err);
 }
 
 }  // namespace
+
+bool VmConnections::Get(const VmContainer& c, VirtConnection** out, std::string* err) {
+  auto it = open_.find(c.name);
+  if (it == open_.end()) {
+    auto conn = std::make_unique<VirtConnection>();
+    if (!OpenContainer(c, false, conn.get(), err)) return false;
+    it = open_.emplace(c.name, std::move(conn)).first;
+  }
+  *out = it->second.get();
+  return true;
+}
 
 VmContainer VmContainerOf(const std::string& name, const std::vector<Attr>& attrs) {
   VmContainer c;
@@ -431,11 +453,12 @@ bool AddVm(Database* db, const VmRequest& req, VmSlice* out, std::string* err) {
   return true;
 }
 
-bool CreateVm(Database* db, const std::string& host, std::string* err) {
+bool CreateVm(Database* db, const std::string& host, VmConnections* conns,
+              std::string* err) {
   VmSlice vm;
   VmContainer c;
-  VirtConnection conn;
-  if (!ReachVm(db, host, false, &vm, &c, &conn, err)) return false;
+  VirtConnection* conn;
+  if (!ReachVm(db, host, conns, &vm, &c, &conn, err)) return false;
   NodeResources have;
   DomainSpec spec;
   spec.name = vm.host;
@@ -444,47 +467,50 @@ bool CreateVm(Database* db, const std::string& host, std::string* err) {
   spec.mac = vm.mac;
   spec.bridge = c.bridge;
   // Nothing of this VM runs yet, so all of its memory is still to find.
-  if (!conn.Resources(c.disk_dir, &have, err) ||
+  if (!conn->Resources(c.disk_dir, &have, err) ||
       !CheckFits(vm.mem_mib, vm.cpus, vm.disk_mib, have, 0, c.disk_dir, err) ||
-      !conn.Define(spec, c.disk_dir, vm.disk_mib, err)) {
+      !conn->Define(spec, c.disk_dir, vm.disk_mib, err)) {
     *err = c.name + ": " + *err;
     return false;
   }
   return true;
 }
 
-bool StartVm(Database* db, const std::string& host, std::string* err) {
+bool StartVm(Database* db, const std::string& host, VmConnections* conns,
+             std::string* err) {
   VmSlice vm;
   VmContainer c;
-  VirtConnection conn;
-  if (!ReachVm(db, host, false, &vm, &c, &conn, err)) return false;
-  if (!conn.Start(vm.host, err)) {
+  VirtConnection* conn;
+  if (!ReachVm(db, host, conns, &vm, &c, &conn, err)) return false;
+  if (!conn->Start(vm.host, err)) {
     *err = c.name + ": " + *err;
     return false;
   }
   return true;
 }
 
-bool StopVm(Database* db, const std::string& host, bool force, std::string* err) {
+bool StopVm(Database* db, const std::string& host, bool force, VmConnections* conns,
+            std::string* err) {
   VmSlice vm;
   VmContainer c;
-  VirtConnection conn;
-  if (!ReachVm(db, host, false, &vm, &c, &conn, err)) return false;
-  if (!conn.Stop(vm.host, force, err)) {
+  VirtConnection* conn;
+  if (!ReachVm(db, host, conns, &vm, &c, &conn, err)) return false;
+  if (!conn->Stop(vm.host, force, err)) {
     *err = c.name + ": " + *err;
     return false;
   }
   return true;
 }
 
-bool RemoveVm(Database* db, const std::string& host, std::string* err) {
+bool RemoveVm(Database* db, const std::string& host, VmConnections* conns,
+              std::string* err) {
   VmSlice vm;
   VmContainer c;
-  VirtConnection conn;
-  if (!ReachVm(db, host, false, &vm, &c, &conn, err)) return false;
+  VirtConnection* conn;
+  if (!ReachVm(db, host, conns, &vm, &c, &conn, err)) return false;
   // The domain first: a row left without its domain is put right by
   // running this again, a domain without its row would be lost.
-  if (!conn.Remove(vm.host, c.disk_dir, err)) {
+  if (!conn->Remove(vm.host, c.disk_dir, err)) {
     *err = c.name + ": " + *err;
     return false;
   }

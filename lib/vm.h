@@ -17,6 +17,8 @@
 #define ROCKS_LIB_VM_H_
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -108,14 +110,30 @@ bool AddVm(Database* db, const VmRequest& request, VmSlice* out, std::string* er
 /// needs container=; without slice= it takes the container's first free
 /// slice. Errors: "HOST: unknown host", "CONTAINER: slice 1 is HOST's".
 bool SetVm(Database* db, const std::string& host, const KeyValues& kv, std::string* err);
+/// The connections of one command, one per container, each opened when
+/// it is first needed: a command on several VMs reaches each of their
+/// containers once (with qemu+ssh, one ssh session each).
+class VmConnections {
+ public:
+  /// The connection to `c`. Errors: "CONTAINER: cannot connect to URI: why".
+  bool Get(const VmContainer& c, VirtConnection** out, std::string* err);
+
+ private:
+  std::map<std::string, std::unique_ptr<VirtConnection>> open_;
+};
+
 /// Defines the VM's domain (its disk, its NIC on the container's bridge,
 /// PXE first) on its container.
-bool CreateVm(Database* db, const std::string& host, std::string* err);
-bool StartVm(Database* db, const std::string& host, std::string* err);
+bool CreateVm(Database* db, const std::string& host, VmConnections* conns,
+              std::string* err);
+bool StartVm(Database* db, const std::string& host, VmConnections* conns,
+             std::string* err);
 /// A graceful shutdown, or with `force` pulling the plug.
-bool StopVm(Database* db, const std::string& host, bool force, std::string* err);
+bool StopVm(Database* db, const std::string& host, bool force, VmConnections* conns,
+            std::string* err);
 /// Undefines the domain and deletes its disk, then removes the host.
-bool RemoveVm(Database* db, const std::string& host, std::string* err);
+bool RemoveVm(Database* db, const std::string& host, VmConnections* conns,
+              std::string* err);
 
 /// The state of each VM's domain, asking each container once. A container
 /// that cannot be reached is an error.

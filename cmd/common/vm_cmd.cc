@@ -23,13 +23,16 @@ int Fail(const std::string& what, const std::string& err) {
   return cli::Fail(what + ": " + err);
 }
 
-// create, start and remove: each host in turn; the first failure stops.
+// create, start and remove: each host in turn, each container reached
+// once; the first failure stops.
 int EachVm(const std::string& what, const std::vector<std::string>& a,
-           bool (*op)(Database*, const std::string&, std::string*), Database* db) {
+           bool (*op)(Database*, const std::string&, VmConnections*, std::string*),
+           Database* db) {
   if (a.empty()) return cli::Fail(what + ": missing HOST");
+  VmConnections conns;
   std::string err;
   for (const std::string& h : a)
-    if (!op(db, h, &err)) return Fail(what, err);
+    if (!op(db, h, &conns, &err)) return Fail(what, err);
   return 0;
 }
 
@@ -159,9 +162,10 @@ int StartHostVmCommand(Database* db, const std::vector<std::string>& a) {
 
 int StopHostVmCommand(Database* db, const std::vector<std::string>& a, bool force) {
   if (a.empty()) return cli::Fail("stop host vm: missing HOST");
+  VmConnections conns;
   std::string err;
   for (const std::string& h : a)
-    if (!StopVm(db, h, force, &err)) return Fail("stop host vm", err);
+    if (!StopVm(db, h, force, &conns, &err)) return Fail("stop host vm", err);
   return 0;
 }
 

@@ -4,8 +4,9 @@
 # and in a mount namespace of its own, where its config (/etc/libvirt),
 # state, cache, log and run directories are directories under $W/lv and
 # /etc/passwd and /etc/group are copies that add the libvirt-qemu user
-# the driver wants. QEMU runs TCG (no KVM needed), without a security
-# driver, writing its own stdout log. Clients reach it on
+# the driver wants (/etc/libvirt, the mount point, is made when the
+# packages installed made none). QEMU runs TCG (no KVM needed), without a
+# security driver, writing its own stdout log. Clients reach it on
 # $VM_URI (qemu+unix:///system?socket=...).
 #
 #   vm_libvirtd_start [SMALL_DIR]   starts it and waits for its socket;
@@ -35,6 +36,7 @@ mount --bind $d/run /run/libvirt
 mount --bind $d/lib /var/lib/libvirt
 mount --bind $d/log /var/log/libvirt
 mount --bind $d/cache /var/cache/libvirt
+mkdir -p /etc/libvirt
 mount --bind $d/etc /etc/libvirt
 mount --bind $d/passwd /etc/passwd
 mount --bind $d/group /etc/group"
