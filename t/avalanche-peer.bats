@@ -308,8 +308,10 @@ install_all() {
 }
 
 @test "a peer killed mid-transfer: the other nodes finish" {
-  # A slower frontend: node 1 takes eight seconds for its packages.
-  start_frontend 512
+  # A slower frontend: node 1 takes sixteen seconds for its packages, so
+  # that it is still fetching when its peer dies even on a loaded machine
+  # (at eight, starting three more peers there took longer than that).
+  start_frontend 256
   start_tracker
   start_peer 1
   install 1
