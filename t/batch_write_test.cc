@@ -15,6 +15,7 @@
 #include <string>
 
 #include "slots.h"
+#include "temp_dir.h"
 
 namespace rocks {
 namespace {
@@ -22,14 +23,8 @@ namespace {
 class BatchWriteTest : public testing::Test {
  protected:
   void SetUp() override {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-batch-test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    ASSERT_TRUE(tmp_.Make("batch-test")) << tmp_.error();
+    dir_ = tmp_.path();
   }
   std::string Read(const std::string& name) {
     std::ifstream in(dir_ + "/" + name);
@@ -46,6 +41,7 @@ class BatchWriteTest : public testing::Test {
     for (const std::string& n : v) s += n + " ";
     return s;
   }
+  test::ScopedTempDir tmp_;  // goes with the fixture, and all in it
   std::string dir_;
 };
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "file.h"
+#include "temp_dir.h"
 
 namespace rocks {
 namespace {
@@ -196,10 +197,8 @@ class LoadConfigTest : public testing::Test {
       saved_.emplace_back(name, v ? std::optional<std::string>(v) : std::nullopt);
       unsetenv(name);
     }
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-config-test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    ASSERT_TRUE(tmp_.Make("config-test")) << tmp_.error();
+    dir_ = tmp_.path();
   }
   void TearDown() override {
     for (const auto& [name, v] : saved_) {
@@ -208,8 +207,6 @@ class LoadConfigTest : public testing::Test {
       else
         unsetenv(name.c_str());
     }
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
   }
 
   std::string Write(const std::string& name, const std::string& text) {
@@ -223,6 +220,7 @@ class LoadConfigTest : public testing::Test {
   static bool SystemFileExists() { return PathExists(SystemConfigPath()); }
 
   std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+  test::ScopedTempDir tmp_;  // goes with the fixture, and all in it
   std::string dir_;
 };
 

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include "temp_dir.h"
 
 namespace rocks {
 namespace {
@@ -19,14 +20,8 @@ namespace {
 class FileTest : public testing::Test {
  protected:
   void SetUp() override {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-file-test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+    ASSERT_TRUE(tmp_.Make("file-test")) << tmp_.error();
+    dir_ = tmp_.path();
   }
 
   /// The names in `dir`, without "." and "..".
@@ -47,6 +42,8 @@ class FileTest : public testing::Test {
     EXPECT_TRUE(ReadFile(path, &content, &err)) << err;
     return content;
   }
+
+  test::ScopedTempDir tmp_;  // goes with the fixture, and all in it
 
   std::string dir_;
 };

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 #include <vector>
+#include "temp_dir.h"
 
 namespace rocks {
 namespace {
@@ -21,13 +22,10 @@ using Strings = std::vector<std::string>;
 class FollowTest : public testing::Test {
  protected:
   void SetUp() override {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-follow.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    ASSERT_TRUE(tmp_.Make("follow")) << tmp_.error();
+    dir_ = tmp_.path();
     path_ = dir_ + "/log";
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   void Append(const std::string& path, const std::string& text) {
     FILE* f = std::fopen(path.c_str(), "a");
@@ -47,6 +45,8 @@ class FollowTest : public testing::Test {
     for (const LogLine& l : lines) out.push_back(std::to_string(l.number) + ":" + l.text);
     return out;
   }
+
+  test::ScopedTempDir tmp_;  // goes with the fixture, and all in it
 
   std::string dir_, path_;
 };

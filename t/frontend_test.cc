@@ -10,6 +10,7 @@
 
 #include "cluster.h"
 #include "file.h"
+#include "temp_dir.h"
 
 namespace rocks {
 namespace {
@@ -94,16 +95,14 @@ TEST(ListLocalInterfacesTest, LeavesLoopbackOut) {
 class CredentialsTest : public testing::Test {
  protected:
   void SetUp() override {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-fe.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    ASSERT_TRUE(tmp_.Make("fe")) << tmp_.error();
+    dir_ = tmp_.path();
   }
-  void TearDown() override { std::system(("rm -rf '" + dir_ + "'").c_str()); }
   void Write(const std::string& name, const std::string& text) {
     std::string err;
     ASSERT_TRUE(WriteFileAtomic(dir_ + "/" + name, text, nullptr, &err)) << err;
   }
+  test::ScopedTempDir tmp_;  // goes with the fixture, and all in it
   std::string dir_;
 };
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "profile.h"
+#include "temp_dir.h"
 
 namespace rocks {
 namespace {
@@ -18,18 +19,12 @@ namespace {
 class GraphTest : public testing::Test {
  protected:
   void SetUp() override {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-graph-test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    ASSERT_TRUE(tmp_.Make("graph-test")) << tmp_.error();
+    dir_ = tmp_.path();
     std::filesystem::create_directories(dir_ + "/graphs/default");
     std::filesystem::create_directories(dir_ + "/nodes");
     std::filesystem::create_directories(dir_ + "/site-nodes");
     std::filesystem::create_directories(dir_ + "/include");
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   void Write(const std::string& rel, const std::string& text) {
@@ -69,6 +64,8 @@ class GraphTest : public testing::Test {
     size_t start = xml.find('\n', xml.find("<profile")) + 1;
     return xml.substr(start);
   }
+
+  test::ScopedTempDir tmp_;  // goes with the fixture, and all in it
 
   std::string dir_;
 };

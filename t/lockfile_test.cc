@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "file.h"
+#include "temp_dir.h"
 
 namespace rocks {
 namespace {
@@ -22,13 +23,10 @@ namespace {
 class LockFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-lock.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    ASSERT_TRUE(tmp_.Make("lock")) << tmp_.error();
+    dir_ = tmp_.path();
     path_ = dir_ + "/rocks-dist.lock";
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // The PID of a process that has exited and been reaped.
   pid_t DeadPid() {
@@ -42,6 +40,8 @@ class LockFileTest : public ::testing::Test {
     std::string err;
     ASSERT_TRUE(WriteFileAtomic(path_, text, nullptr, &err)) << err;
   }
+
+  test::ScopedTempDir tmp_;  // goes with the fixture, and all in it
 
   std::string dir_;
   std::string path_;

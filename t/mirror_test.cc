@@ -12,6 +12,7 @@
 
 #include "file.h"
 #include "repodata.h"
+#include "temp_dir.h"
 
 namespace rocks {
 namespace {
@@ -38,12 +39,10 @@ TEST(DefaultMirrorDirTest, Errors) {
 class MirrorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-mirror.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    ASSERT_TRUE(tmp_.Make("mirror")) << tmp_.error();
+    dir_ = tmp_.path();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  test::ScopedTempDir tmp_;  // goes with the fixture, and all in it
   std::string dir_;
 };
 

@@ -11,6 +11,7 @@
 
 #include "file.h"
 #include "iso.h"
+#include "temp_dir.h"
 
 namespace rocks {
 namespace {
@@ -18,12 +19,9 @@ namespace {
 class RepodataTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-repodata.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    ASSERT_TRUE(tmp_.Make("repodata")) << tmp_.error();
+    dir_ = tmp_.path();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::string Write(const std::string& name, const std::string& text) {
     std::string path = dir_ + "/" + name, err;
@@ -31,6 +29,8 @@ class RepodataTest : public ::testing::Test {
     EXPECT_TRUE(WriteFileAtomic(path, text, nullptr, &err)) << err;
     return path;
   }
+
+  test::ScopedTempDir tmp_;  // goes with the fixture, and all in it
 
   std::string dir_;
 };

@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "temp_dir.h"
 
 extern char** environ;
 
@@ -108,9 +109,8 @@ class SnmpdTest : public testing::Test {
  protected:
   void SetUp() override {
     if (access("/usr/sbin/snmpd", X_OK) != 0) GTEST_SKIP() << "no /usr/sbin/snmpd";
-    char tmpl[] = "/tmp/snmp_walk_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_TRUE(tmp_.Make("snmp-walk-test")) << tmp_.error();
+    dir_ = tmp_.path();
     {
       std::ofstream conf(dir_ + "/snmpd.conf");
       conf << "rocommunity public 127.0.0.1\n"
@@ -154,10 +154,11 @@ class SnmpdTest : public testing::Test {
       kill(pid_, SIGTERM);
       waitpid(pid_, nullptr, 0);
     }
-    if (!dir_.empty()) std::system(("rm -rf '" + dir_ + "'").c_str());
   }
 
   SnmpAgent Agent() const { return {"127.0.0.1", port_}; }
+
+  test::ScopedTempDir tmp_;  // goes with the fixture, and all in it
 
   std::string dir_;
   int port_ = 0;

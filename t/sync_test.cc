@@ -15,16 +15,12 @@
 #include "cluster.h"
 #include "db.h"
 #include "file.h"
+#include "temp_dir.h"
 
 namespace rocks {
 namespace {
 
-std::string MakeTempDir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-sync.XXXXXX";
-  if (!mkdtemp(tmpl.data())) return "";
-  return tmpl;
-}
+std::string MakeTempDir() { return test::MakeTempDir("sync"); }
 
 TEST(ParseSyncConf, Fields) {
   std::vector<SyncEntry> entries;

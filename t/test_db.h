@@ -14,6 +14,7 @@
 #include <string>
 
 #include "db.h"
+#include "temp_dir.h"
 
 namespace rocks::test {
 
@@ -25,14 +26,6 @@ inline void PrintTo(TestEngine e, std::ostream* os) {
 
 inline std::string EngineName(const testing::TestParamInfo<TestEngine>& info) {
   return info.param == TestEngine::kSqlite ? "Sqlite" : "Mysql";
-}
-
-/// A new directory under $TMPDIR (or /tmp); "" on failure.
-inline std::string MakeTempDir(const char* what) {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-" + what + ".XXXXXX";
-  if (!mkdtemp(tmpl.data())) return "";
-  return tmpl;
 }
 
 /// A fresh, empty database per test: a SQLite file in a new temporary
