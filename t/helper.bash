@@ -22,6 +22,18 @@ rocks_setup() {
   fi
 }
 
+# Stops every process the test started into PIDS: SIGTERM to each, then
+# waits for each, so that none outlives the test.
+stop_pids() {
+  local p
+  for p in "${PIDS[@]}"; do
+    kill "$p" 2>/dev/null || true
+  done
+  for p in "${PIDS[@]}"; do
+    wait "$p" 2>/dev/null || true
+  done
+}
+
 rocks_teardown() {
   if [ "${ROCKS_TEST_ENGINE:-sqlite}" = mysql ] && [ -n "${ROCKS_TEST_DBNAME:-}" ]; then
     mariadb --socket="$ROCKS_TEST_MYSQL_SOCKET" -u root \

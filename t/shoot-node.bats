@@ -25,13 +25,7 @@ EOF
 }
 
 teardown() {
-  local p
-  for p in "${PIDS[@]}"; do
-    kill "$p" 2>/dev/null || true
-  done
-  for p in "${PIDS[@]}"; do
-    wait "$p" 2>/dev/null || true
-  done
+  stop_pids
   rocks_teardown
 }
 
