@@ -788,10 +788,9 @@ std::vector<std::string> Words(const char* Command::*field, Keep keep) {
 /// could stand where `word` does.
 bool Unknown(const std::string& prefix, const std::string& word,
              const std::vector<std::string>& known) {
-  std::string m = ClosestMatch(word, known);
-  cli::Fail(prefix + word + ": unknown command" +
-            (m.empty() ? " (expected one of: " + Join(known, ", ") + ")"
-                       : " (did you mean '" + prefix + m + "'?)"));
+  std::string open = "'" + prefix;
+  cli::Fail(UnknownName(prefix + word, "command", word, known, {open, "'"},
+                        " (expected one of: " + Join(known, ", ") + ")"));
   return false;
 }
 

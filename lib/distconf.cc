@@ -93,9 +93,7 @@ bool ParseDistConfig(const std::string& text, const std::string& source,
     } else if (key == "label") {
       cfg->label = value;
     } else {
-      *err = where + ": unknown key '" + key + "'";
-      std::string close = ClosestMatch(key, kKeys);
-      if (!close.empty()) *err += " (did you mean '" + close + "'?)";
+      *err = UnknownName(where, "key '" + key + "'", key, kKeys);
       return false;
     }
   }

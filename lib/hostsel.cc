@@ -188,9 +188,7 @@ bool MatchHosts(const std::vector<Host>& hosts,
         exists = exists || a.name == name;
       }
       if (!exists) {
-        *err = word + ": unknown appliance";
-        std::string near = ClosestMatch(name, known);
-        if (!near.empty()) *err += " (did you mean 'appliance:" + near + "'?)";
+        *err = UnknownName(word, "appliance", name, known, {"'appliance:", "'"});
         return false;
       }
       for (size_t i = 0; i < hosts.size(); ++i)
@@ -214,9 +212,7 @@ bool MatchHosts(const std::vector<Host>& hosts,
     if (matched == 0 && word.find_first_of("[:") == std::string::npos && word != "all") {
       std::vector<std::string> known;
       for (const Host& h : hosts) known.push_back(h.name);
-      *err = word + ": unknown host";
-      std::string near = ClosestMatch(word, known);
-      if (!near.empty()) *err += " (did you mean '" + near + "'?)";
+      *err = UnknownName(word, "host", known);
       return false;
     }
     if (matched == 0) {

@@ -141,11 +141,10 @@ class Expander {
       std::string key = quoted ? name.substr(0, name.size() - 2) : name;
       auto it = attrs_.find(key);
       if (it == attrs_.end()) {
-        *err = Where(RefLine(name, line)) + ": unknown entity &" + name + ";";
         std::vector<std::string> names;
         for (const auto& [k, v] : attrs_) names.push_back(k);
-        std::string near = ClosestMatch(name, names);
-        if (!near.empty()) *err += " (did you mean &" + near + ";?)";
+        *err = UnknownName(Where(RefLine(name, line)), "entity &" + name + ";", name, names,
+                           {"&", ";"});
         return false;
       }
       if (!Insert(it->first, it->second, quoted, Where(RefLine(name, line)), out, err))
@@ -452,9 +451,7 @@ class Expander {
       } else {
         static const std::vector<std::string> kTags = {
             "package", "main", "pre", "post", "onerror", "file", "var", "eval", "description"};
-        *err = Where(el.line) + ": unknown tag <" + tag + ">";
-        std::string near = ClosestMatch(tag, kTags);
-        if (!near.empty()) *err += " (did you mean <" + near + ">?)";
+        *err = UnknownName(Where(el.line), "tag <" + tag + ">", tag, kTags, {"<", ">"});
         return false;
       }
     }

@@ -357,9 +357,7 @@ bool FindSubnetRow(Database* db, const std::string& name, std::string* network,
     std::vector<std::string> names;
     if (db->Query("SELECT name FROM subnets ORDER BY name", {}, &all, err))
       for (auto& r : all) names.push_back(Str(r[0]));
-    *err = name + ": unknown network";
-    std::string near = ClosestMatch(name, names);
-    if (!near.empty()) *err += " (did you mean '" + near + "'?)";
+    *err = UnknownName(name, "network", names);
     return false;
   }
   *network = Str(rows[0][0]);
@@ -490,9 +488,7 @@ bool CheckReport(const std::string& name, const std::vector<std::string>& args,
   if (!info) {
     std::vector<std::string> names;
     for (const ReportInfo& r : Reports()) names.push_back(r.name);
-    *err = name + ": unknown report";
-    std::string near = ClosestMatch(name, names);
-    if (!near.empty()) *err += " (did you mean '" + near + "'?)";
+    *err = UnknownName(name, "report", names);
     return false;
   }
   if (info->takes == ReportArgs::kDir && args.empty()) {

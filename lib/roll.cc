@@ -219,9 +219,7 @@ bool SelectRolls(Database* db, const std::string& name,
     if (!db->Query("SELECT DISTINCT name FROM rolls", {}, &all, err)) return false;
     std::vector<std::string> names;
     for (const SqlRow& r : all) names.push_back(r[0] ? *r[0] : "");
-    *err = name + ": unknown roll";
-    std::string m = ClosestMatch(name, names);
-    if (!m.empty()) *err += " (did you mean '" + m + "'?)";
+    *err = UnknownName(name, "roll", names);
     return false;
   }
   for (const SqlRow& r : rows) out->push_back(RowToRoll(r));

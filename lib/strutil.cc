@@ -129,9 +129,28 @@ std::string ClosestMatch(std::string_view word,
   return best;
 }
 
-std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates) {
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates,
+                       Spelling spelling) {
   std::string m = ClosestMatch(word, candidates);
-  return m.empty() ? "" : " (did you mean '" + m + "'?)";
+  if (m.empty()) return m;
+  std::string s = " (did you mean ";
+  (((s += spelling.open) += m) += spelling.close) += "?)";
+  return s;
+}
+
+std::string UnknownName(std::string_view what, std::string_view kind, std::string_view word,
+                        const std::vector<std::string>& names, Spelling spelling,
+                        std::string_view otherwise) {
+  std::string s;
+  if (!what.empty()) (s += what) += ": ";
+  (s += "unknown ") += kind;
+  std::string m = DidYouMean(word, names, spelling);
+  return s += m.empty() ? otherwise : std::string_view(m);
+}
+
+std::string UnknownName(std::string_view word, std::string_view kind,
+                        const std::vector<std::string>& names) {
+  return UnknownName(word, kind, word, names);
 }
 
 bool ParseYesNo(std::string_view s, bool* out) {

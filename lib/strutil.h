@@ -34,8 +34,27 @@ int EditDistance(std::string_view a, std::string_view b);
 std::string ClosestMatch(std::string_view word,
                          const std::vector<std::string>& candidates);
 
+/// How a suggestion is spelled around the name: 'compute', <post>, &Name;.
+struct Spelling {
+  std::string_view open = "'";
+  std::string_view close = "'";
+};
+
 /// " (did you mean 'X'?)" for the closest of `candidates`, or "".
-std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates,
+                       Spelling spelling = {});
+
+/// The one message for a name that names nothing: "WHAT: unknown KIND",
+/// then " (did you mean 'X'?)" for the closest of `names` to `word`, or
+/// `otherwise` when none is close. An empty `what` leaves out "WHAT: ".
+std::string UnknownName(std::string_view what, std::string_view kind, std::string_view word,
+                        const std::vector<std::string>& names, Spelling spelling = {},
+                        std::string_view otherwise = "");
+
+/// UnknownName(word, kind, word, names): "compte: unknown appliance (did
+/// you mean 'compute'?)".
+std::string UnknownName(std::string_view word, std::string_view kind,
+                        const std::vector<std::string>& names);
 
 /// yes/no, true/false, on/off, 1/0 (any case) into `out`.
 bool ParseYesNo(std::string_view s, bool* out);

@@ -184,6 +184,25 @@ TEST(ClosestMatchTest, LimitIsAThirdOfTheWordAtLeastOne) {
   EXPECT_EQ(ClosestMatch("ab", {"xy"}), "");
 }
 
+TEST(UnknownNameTest, SuggestsTheClosestName) {
+  EXPECT_EQ(UnknownName("compte", "appliance", {"frontend", "compute"}),
+            "compte: unknown appliance (did you mean 'compute'?)");
+}
+
+TEST(UnknownNameTest, NothingCloseGivesTheFallback) {
+  EXPECT_EQ(UnknownName("xyzzy", "appliance", {"compute"}), "xyzzy: unknown appliance");
+  EXPECT_EQ(UnknownName("rocks xyzzy", "command", "xyzzy", {"list", "add"}, {},
+                        " (expected one of: list, add)"),
+            "rocks xyzzy: unknown command (expected one of: list, add)");
+}
+
+TEST(UnknownNameTest, SpellsTheSuggestionAsTyped) {
+  EXPECT_EQ(UnknownName("f.xml:3", "tag <psot>", "psot", {"post", "pre"}, {"<", ">"}),
+            "f.xml:3: unknown tag <psot> (did you mean <post>?)");
+  EXPECT_EQ(UnknownName("", "host", "compute-0-O", {"compute-0-0"}),
+            "unknown host (did you mean 'compute-0-0'?)");
+}
+
 TEST(ClosestMatchTest, FirstOfEquallyCloseCandidatesWins) {
   EXPECT_EQ(ClosestMatch("rak", {"rack", "rank"}), "rack");
   EXPECT_EQ(ClosestMatch("rak", {"rank", "rack"}), "rank");
