@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "live_lines.h"
 #include "cluster.h"
 #include "config.h"
 #include "distbuild.h"
@@ -96,24 +97,17 @@ struct Overrides {
   std::string label;
 };
 
-// Progress goes to a terminal only, redrawn on one line.
+// Progress goes to a terminal only, one line redrawn in place.
 class ProgressLine {
  public:
-  ProgressLine() : tty_(isatty(STDERR_FILENO)) {}
   ~ProgressLine() { Done(); }
   void Show(const std::string& text) {
-    if (!tty_) return;
-    std::fprintf(stderr, "\r%s: %s\033[K", rocks::cli::Name(), text.c_str());
-    shown_ = true;
+    line_.Draw(std::string(rocks::cli::Name()) + ": " + text + "\n");
   }
-  void Done() {
-    if (shown_) std::fputs("\r\033[K", stderr);
-    shown_ = false;
-  }
+  void Done() { line_.Clear(); }
 
  private:
-  bool tty_;
-  bool shown_ = false;
+  rocks::cli::LiveLines line_{stderr};
 };
 
 std::string Bar(uint64_t done, uint64_t total) {

@@ -3,7 +3,6 @@
 // installer console.
 #include <getopt.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "live_lines.h"
 #include "cluster.h"
 #include "power.h"
 #include "boot.h"
@@ -126,25 +126,20 @@ class LiveObserver : public rocks::ShootObserver {
     Draw(hosts, now);
   }
   void Tick(const std::vector<rocks::ShootHost>& hosts, double now) override {
-    Clear();
     Draw(hosts, now);
   }
-  void Clear() {
-    if (drawn_ > 0) std::fprintf(stderr, "\033[%zuA\033[J", drawn_);
-    drawn_ = 0;
-  }
+  void Clear() { lines_.Clear(); }
 
  private:
   // One line per host while they fit on the screen; past that a line of
   // counts and the hosts still under way, as many as fit.
   void Draw(const std::vector<rocks::ShootHost>& hosts, double now) {
-    size_t rows = 24;
-    winsize ws;
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 2) rows = ws.ws_row;
+    size_t rows = lines_.Rows(24);
+    if (rows <= 2) rows = 24;
     size_t width = 4;
     for (const auto& h : hosts) width = std::max(width, h.name.size());
     std::vector<const rocks::ShootHost*> shown;
-    drawn_ = 0;
+    std::string text;
     if (hosts.size() < rows) {
       for (const auto& h : hosts) shown.push_back(&h);
     } else {
@@ -161,17 +156,17 @@ class LiveObserver : public rocks::ShootObserver {
         line += sep + std::to_string(n) + " " + state;
         sep = ", ";
       }
-      std::fprintf(stderr, "%s\n", line.c_str());
-      drawn_ = 1;
+      text += line + "\n";
     }
     for (const auto* h : shown) {
-      std::fprintf(stderr, "%-*s  %-12s %s\n", static_cast<int>(width), h->name.c_str(),
-                   rocks::ShootStateName(h->state), Clock(*h, now).c_str());
+      std::string state = rocks::ShootStateName(h->state);
+      text += h->name + std::string(width - h->name.size(), ' ') + "  " + state +
+              std::string(state.size() < 12 ? 12 - state.size() : 0, ' ') + " " +
+              Clock(*h, now) + "\n";
     }
-    drawn_ += shown.size();
-    std::fflush(stderr);
+    lines_.Draw(text);
   }
-  size_t drawn_ = 0;
+  rocks::cli::LiveLines lines_{stderr};
 };
 
 int Console(const std::string& host, const std::string& db_option,

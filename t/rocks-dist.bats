@@ -117,7 +117,8 @@ rocks.conf" ]
 @test "dist shows its progress on a terminal, and only there" {
   run script -qec "rocks-dist ${SRC[*]} dist >/dev/null" /dev/null
   [ "$status" -eq 0 ]
-  [[ "$output" == *$'\r'"rocks-dist: reading headers [##############################] 14/14"* ]]
+  # One line, redrawn in place (cursor up, clear to the end) and cleared.
+  [[ "$output" == *"rocks-dist: reading headers [##############################] 14/14"$'\r\n\e[1A\e[J'* ]]
   [[ "$output" == *"$CORRUPT"* ]]
   rm -rf "$ROOT"
   run --separate-stderr rocks-dist "${SRC[@]}" dist
