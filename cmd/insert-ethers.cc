@@ -2,7 +2,6 @@
 // store them and resync the configuration files.
 #include <getopt.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "live_lines.h"
 #include "cluster.h"
 #include "discover.h"
 #include "follow.h"
@@ -123,13 +123,21 @@ bool NumberOption(const char* name, const char* value, int64_t min, int64_t max,
 
 std::string Field(const std::string& s) { return s.empty() ? "-" : s; }
 
+/// The library names an option's value "KEY=VALUE: reason"; on the command
+/// line it was --KEY=VALUE. `options` are the keys the user typed here.
+std::string AsOption(const std::string& err, std::initializer_list<const char*> options) {
+  for (const char* key : options)
+    if (StartsWith(err, std::string(key) + "=")) return "--" + err;
+  return err;
+}
+
 /// What the run prints: one line per event in batch mode; on a terminal a
 /// screen, redrawn at most once per pass of the main loop (a burst of a
 /// thousand nodes is one redraw, not a thousand) with the newest nodes that
 /// fit.
 class Display {
  public:
-  Display(bool screen, const Options& o) : screen_(screen), o_(o) {}
+  Display(bool batch, const Options& o) : screen_(!batch && lines_.tty()), o_(o) {}
 
   void Node(const char* what, const NewNode& n) {
     rows_.push_back({n, false});
@@ -156,11 +164,9 @@ class Display {
   void Flush(bool force = false) {
     if (!screen_ || (!dirty_ && !force)) return;
     dirty_ = false;
-    struct winsize ws = {};
-    size_t height = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 6
-                        ? ws.ws_row - 5 : 20;
-    std::string s = "\033[H\033[2J";
-    s += "insert-ethers: appliance " + o_.discover.appliance + ", rack " +
+    size_t rows = lines_.Rows(0);
+    size_t height = rows > 6 ? rows - 5 : 20;
+    std::string s = "insert-ethers: appliance " + o_.discover.appliance + ", rack " +
          std::to_string(o_.discover.rack) + " (Ctrl-C to quit)\n\n";
     size_t first = rows_.size() > height ? rows_.size() - height : 0;
     for (size_t i = first; i < rows_.size(); ++i) {
@@ -169,8 +175,7 @@ class Display {
            (r.kickstarted ? "  (*)\n" : "  ( )\n");
     }
     s += "\n" + std::to_string(rows_.size()) + " new\n";
-    std::fputs(s.c_str(), stdout);
-    std::fflush(stdout);
+    lines_.Draw(s);
   }
 
  private:
@@ -178,6 +183,7 @@ class Display {
     NewNode node;
     bool kickstarted;
   };
+  cli::LiveLines lines_{stdout, true};
   bool screen_;
   const Options& o_;
   std::vector<Row> rows_;
@@ -202,7 +208,7 @@ int OneShot(Database* db, const Config& cfg, const Options& o, Discoverer* d) {
   std::string err;
   bool ok = o.replace.empty() ? d->Insert(db, o.fixed, &n, &err)
                               : ReplaceHost(db, o.replace, o.fixed.mac, &n, &err);
-  if (!ok) return cli::Fail(err);
+  if (!ok) return cli::Fail(AsOption(err, {"mac", "ipaddr", "hostname", "replace"}));
   std::printf("%s %s %s %s\n", o.replace.empty() ? "new" : "replaced", n.name.c_str(),
               Field(n.mac).c_str(), Field(n.ip).c_str());
   return Sync(db, cfg, o) ? 0 : 1;
@@ -214,7 +220,8 @@ constexpr int kElsewhereWarning = 3;
 
 int Listen(Database* db, const Config& cfg, const Options& o, Discoverer* d) {
   std::string err;
-  if (!o.replace.empty() && !CheckReplaceable(db, o.replace, &err)) return cli::Fail(err);
+  if (!o.replace.empty() && !CheckReplaceable(db, o.replace, &err))
+    return cli::Fail(AsOption(err, {"replace"}));
   std::string path = !o.args.empty() ? o.args[0]
                      : !o.log.empty() ? o.log
                                       : cfg.Get("dhcp_log");
@@ -231,8 +238,7 @@ int Listen(Database* db, const Config& cfg, const Options& o, Discoverer* d) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
 
-  bool screen = !o.batch && isatty(STDOUT_FILENO);
-  Display display(screen, o);
+  Display display(o.batch, o);
   display.Flush(true);
   int status = 0;
   int64_t added = 0, replaced = 0, known = 0, elsewhere = 0, malformed = 0;
@@ -279,7 +285,9 @@ int Listen(Database* db, const Config& cfg, const Options& o, Discoverer* d) {
       bool ok = o.replace.empty() ? d->Insert(db, fixed, &n, &err)
                                   : ReplaceHost(db, o.replace, req.mac, &n, &err);
       if (!ok) {
-        status = cli::Fail(err);
+        // The line that asked, as -v names a skipped one.
+        status = cli::Fail(follower.name() + ":" + std::to_string(line.number) + ": " +
+                           req.mac + ": " + AsOption(err, {"replace"}));
         done = true;
         break;
       }
@@ -355,13 +363,14 @@ int Run(const Options& o) {
     return cli::Fail(err);
   if (o.update) return Sync(db.get(), cfg, o) ? 0 : 1;
   if (!o.remove.empty()) {
-    if (!RemoveNode(db.get(), o.remove, &err)) return cli::Fail(err);
+    if (!RemoveNode(db.get(), o.remove, &err)) return cli::Fail(AsOption(err, {"remove"}));
     std::printf("removed %s\n", o.remove.c_str());
     return Sync(db.get(), cfg, o) ? 0 : 1;
   }
   Discoverer d;
-  // Only speed is at stake: carry on without it.
-  if (!d.Load(db.get(), o.discover, &err)) return cli::Fail(err);
+  // The options are checked against the database before anything is read.
+  if (!d.Load(db.get(), o.discover, &err))
+    return cli::Fail(AsOption(err, {"appliance", "basename", "inc", "baseip"}));
   if (!listening) return OneShot(db.get(), cfg, o, &d);
   return Listen(db.get(), cfg, o, &d);
 }

@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
   while ((c = getopt_long(argc, argv, "s:Pa:o:vhV", kLong, nullptr)) != -1) {
     switch (c) {
       case 's':
-        if (!ParseSections(optarg, &options.sections, &err)) return cli::Fail(err);
+        if (!ParseSections(optarg, &options.sections, &err))
+          return cli::Fail("--section=" + err);
         break;
       case 'P': options.sections = {"post"}; break;
       case 'a': options.arch = optarg; break;

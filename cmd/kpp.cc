@@ -126,6 +126,8 @@ int main(int argc, char** argv) {
   if (!ParseKeyValues(attr_words, &kv, &err)) return cli::Fail("--attr: " + err);
   for (const auto& [k, v] : kv)
     if (!CheckAttrValue(v, &err)) return cli::Fail("--attr: " + k + ": " + err);
+  if (!graph.empty() && !ValidGraphName(graph))
+    return cli::Fail("--graph=" + graph + ": invalid graph name");
   if (!appliance.empty() && !hosts.empty())
     return cli::Fail("--appliance and hosts are exclusive");
   if (output_dir.empty() && hosts.size() > 1)

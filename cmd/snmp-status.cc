@@ -157,7 +157,8 @@ int main(int argc, char** argv) {
         have_match = true;
         break;
       case 's':
-        if (!rocks::ParseStatusSort(optarg, &view.sort, &err)) return cli::Fail(err);
+        if (!rocks::ParseStatusSort(optarg, &view.sort, &err))
+          return cli::Fail("--sort=" + err);
         break;
       case kOptFormat:
         if (!cli::ParseFormat(optarg, &view.format)) return 1;
@@ -177,7 +178,7 @@ int main(int argc, char** argv) {
   view.software = want_software;
   rocks::NameFilter filter;
   if (have_match) {
-    if (!filter.Compile(match, &err)) return cli::Fail(err);
+    if (!filter.Compile(match, &err)) return cli::Fail("--match=" + err);
     view.filter = &filter;
   }
 

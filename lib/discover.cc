@@ -62,7 +62,7 @@ bool FindReplaceable(Database* db, const std::string& host, HostRow* out,
                  {SqlParam::Text(host)}, &rows, err))
     return false;
   if (rows.empty()) {
-    *err = "--replace=" + host + ": unknown host";
+    *err = "replace=" + host + ": unknown host";
     return false;
   }
   out->id = Int(rows[0][0]);
@@ -70,7 +70,7 @@ bool FindReplaceable(Database* db, const std::string& host, HostRow* out,
   out->rack = Int(rows[0][2]);
   out->rank = Int(rows[0][3]);
   if (out->appliance == "frontend") {
-    *err = "--replace=" + host + ": the frontend cannot be replaced";
+    *err = "replace=" + host + ": the frontend cannot be replaced";
     return false;
   }
   rows.clear();
@@ -79,7 +79,7 @@ bool FindReplaceable(Database* db, const std::string& host, HostRow* out,
                  {SqlParam::Int(out->id)}, &rows, err))
     return false;
   if (rows.empty()) {
-    *err = "--replace=" + host + ": has no interface on the private subnet";
+    *err = "replace=" + host + ": has no interface on the private subnet";
     return false;
   }
   out->ifc_id = Int(rows[0][0]);
@@ -94,31 +94,31 @@ bool Discoverer::Load(Database* db, const DiscoverOptions& options,
   options_ = options;
   Appliance app;
   if (!FindAppliance(db, options.appliance, &app, err)) {
-    *err = "--appliance=" + *err;
+    *err = "appliance=" + *err;
     return false;
   }
   if (!app.is_public) {
-    *err = "--appliance=" + app.name + ": not an appliance for new nodes";
+    *err = "appliance=" + app.name + ": not an appliance for new nodes";
     return false;
   }
   basename_ = options.basename.empty() ? app.name : options.basename;
   if (!ValidHostName(basename_ + "-0-0")) {
-    *err = "--basename=" + basename_ + ": invalid host name";
+    *err = "basename=" + basename_ + ": invalid host name";
     return false;
   }
   if (options.inc == 0) {
-    *err = "--inc=0: the step must not be 0";
+    *err = "inc=0: the step must not be 0";
     return false;
   }
   if (!FindSubnet(db, "private", &private_, err)) return false;
   uint32_t host_mask = ~PrefixToMask(private_.prefix);
   if (!options.baseip.empty()) {
     if (!ParseIPv4(options.baseip, &start_)) {
-      *err = "--baseip=" + options.baseip + ": invalid IP address";
+      *err = "baseip=" + options.baseip + ": invalid IP address";
       return false;
     }
     if (!InNetwork(start_, private_.network, private_.prefix)) {
-      *err = "--baseip=" + options.baseip + ": not in the private subnet " +
+      *err = "baseip=" + options.baseip + ": not in the private subnet " +
              SubnetText(private_);
       return false;
     }
@@ -221,13 +221,13 @@ bool Discoverer::Insert(Database* db, const NodeOverrides& fixed, NewNode* node,
   NewNode n;
   std::string why;
   if (!fixed.mac.empty() && !ParseHostMac(fixed.mac, &n.mac, &why)) {
-    *err = "--mac=" + fixed.mac + ": " + why;
+    *err = "mac=" + fixed.mac + ": " + why;
     return false;
   }
   if (!fixed.ip.empty()) {
     uint32_t ip;
     if (!ParseIPv4(fixed.ip, &ip)) {
-      *err = "--ipaddr=" + fixed.ip + ": invalid IP address";
+      *err = "ipaddr=" + fixed.ip + ": invalid IP address";
       return false;
     }
     n.ip = fixed.ip;
@@ -237,11 +237,11 @@ bool Discoverer::Insert(Database* db, const NodeOverrides& fixed, NewNode* node,
   NextName(&n.name, &n.rank);
   if (!fixed.hostname.empty()) {
     if (!ValidHostName(fixed.hostname)) {
-      *err = "--hostname=" + fixed.hostname + ": invalid host name";
+      *err = "hostname=" + fixed.hostname + ": invalid host name";
       return false;
     }
     if (ReservedHostName(fixed.hostname)) {
-      *err = "--hostname=" + fixed.hostname + ": reserved host name";
+      *err = "hostname=" + fixed.hostname + ": reserved host name";
       return false;
     }
     n.name = fixed.hostname;
@@ -300,7 +300,7 @@ bool ReplaceHost(Database* db, const std::string& host, const std::string& mac,
                  NewNode* node, std::string* err) {
   std::string normalized, why;
   if (!ParseHostMac(mac, &normalized, &why)) {
-    *err = "--mac=" + mac + ": " + why;
+    *err = "mac=" + mac + ": " + why;
     return false;
   }
   Transaction tx(db);
@@ -333,11 +333,11 @@ bool ReplaceHost(Database* db, const std::string& host, const std::string& mac,
 bool RemoveNode(Database* db, const std::string& host, std::string* err) {
   std::vector<Host> hosts;
   if (!ListHosts(db, {host}, &hosts, err)) {
-    *err = "--remove=" + *err;
+    *err = "remove=" + *err;
     return false;
   }
   if (hosts[0].appliance == "frontend") {
-    *err = "--remove=" + host + ": the frontend cannot be removed";
+    *err = "remove=" + host + ": the frontend cannot be removed";
     return false;
   }
   return RemoveHosts(db, {host}, err);

@@ -90,8 +90,10 @@ struct NodeOverrides {
 class Discoverer {
  public:
   /// Checks the options against the database (the appliance exists, the
-  /// private subnet exists and holds --baseip, --inc is not 0) and loads
-  /// the names, MACs, addresses and ranks in use.
+  /// private subnet exists and holds baseip, inc is not 0) and loads
+  /// the names, MACs, addresses and ranks in use. An option's error reads
+  /// "KEY=VALUE: reason", KEY the option's name (appliance, basename, inc,
+  /// baseip); the caller says where the value came from.
   bool Load(Database* db, const DiscoverOptions& options, std::string* err);
 
   /// Reads again what is in use, after someone else may have written.

@@ -146,12 +146,16 @@ bool ProfileTree::LinkAllowed(const GraphLink& l, const Selection& sel,
   return true;
 }
 
+bool ValidGraphName(const std::string& graph) {
+  return !graph.empty() && graph.find('/') == std::string::npos && graph[0] != '.';
+}
+
 bool ProfileTree::Load(const std::string& dir, const std::string& graph,
                        std::string* err) {
   dir_ = dir;
   graph_ = graph;
-  if (graph.empty() || graph.find('/') != std::string::npos || graph[0] == '.') {
-    *err = "--graph=" + graph + ": invalid graph name";
+  if (!ValidGraphName(graph)) {
+    *err = graph + ": invalid graph name";
     return false;
   }
   std::string gdir = dir + "/graphs/" + graph;

@@ -64,6 +64,9 @@ struct GraphLink {
 extern const char kEntityOpen[4];
 extern const char kEntityClose[4];
 
+/// A graph's name: one directory name, not hidden (no '/', no leading '.').
+bool ValidGraphName(const std::string& graph);
+
 class ProfileTree {
  public:
   /// Reads every graph file of `graph` under `dir`. Errors name the file

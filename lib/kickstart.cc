@@ -124,7 +124,7 @@ bool ParseSections(const std::string& list, std::set<std::string>* out,
   for (const std::string& raw : Split(list, ',')) {
     std::string s = Trim(raw);
     if (s != "main" && s != "packages" && s != "pre" && s != "post" && s != "onerror") {
-      *err = "--section=" + list + ": unknown section '" + s +
+      *err = list + ": unknown section '" + s +
              "' (expected main, packages, pre, post or onerror)";
       return false;
     }
@@ -229,8 +229,9 @@ bool GenerateKickstart(const std::string& xml, const std::string& source,
           return false;
         }
       }
-      // Node and file names are data in the log lines too.
-      std::string what = ShellWord(tag + " " + node + " (" + file + ")");
+      // Node and file names are data in the log lines too: one shell word
+      // on one line, whatever line breaks they hold.
+      std::string what = ShellWord(OneLine(tag + " " + node + " (" + file + ")"));
       std::string begin = "echo \"$(date '+%F %T') rocks: begin\" " + what + " >>" + log + "\n";
       std::string end = "echo \"$(date '+%F %T') rocks: end\" " + what + " >>" + log + "\n";
       body = TidyScript(body);

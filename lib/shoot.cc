@@ -215,9 +215,7 @@ bool SelectShootHosts(const std::vector<Host>& all, const HostSelection& selecti
     s.name = name;
     if (!host) {
       s.state = ShootState::kError;
-      s.error = "unknown host";
-      std::string near = ClosestMatch(name, names);
-      if (!near.empty()) s.error += " (did you mean '" + near + "'?)";
+      s.error = UnknownName("", "host", name, names);
     } else if (host->appliance == "frontend") {
       s.state = ShootState::kError;
       s.error = "is the frontend; shoot-node does not reinstall it";
@@ -240,10 +238,10 @@ bool SelectShootHosts(const std::vector<Host>& all, const HostSelection& selecti
     }
     if (matched == 0) {
       std::string what;
-      if (!selection.appliance.empty()) what = "--appliance=" + selection.appliance;
+      if (!selection.appliance.empty()) what = "appliance:" + selection.appliance;
       if (selection.rack) {
         if (!what.empty()) what += " ";
-        what += "--rack=" + std::to_string(*selection.rack);
+        what += "rack:" + std::to_string(*selection.rack);
       }
       *err = what + ": no host matches";
       return false;

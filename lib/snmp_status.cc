@@ -226,7 +226,7 @@ bool ParseStatusSort(const std::string& value, StatusSort* out,
   } else if (value == "name") {
     *out = StatusSort::kName;
   } else {
-    *err = "--sort=" + value + ": unknown sort key (expected pid, cpu, mem or name)";
+    *err = value + ": unknown sort key (expected pid, cpu, mem or name)";
     return false;
   }
   return true;
@@ -245,7 +245,7 @@ bool NameFilter::Compile(const std::string& pattern, std::string* err) {
   if (rc != 0) {
     char buf[256];
     regerror(rc, &regex_, buf, sizeof buf);
-    *err = "--match=" + pattern + ": " + buf;
+    *err = pattern + ": " + buf;
     return false;
   }
   compiled_ = true;

@@ -155,15 +155,15 @@ TEST_P(DiscoverTest, OptionsAreCheckedAgainstTheCluster) {
     const char* err;
   } cases[] = {
       {[](DiscoverOptions* o) { o->appliance = "compte"; },
-       "--appliance=compte: unknown appliance (did you mean 'compute'?)"},
+       "appliance=compte: unknown appliance (did you mean 'compute'?)"},
       {[](DiscoverOptions* o) { o->appliance = "frontend"; },
-       "--appliance=frontend: not an appliance for new nodes"},
-      {[](DiscoverOptions* o) { o->baseip = "10.1.1"; }, "--baseip=10.1.1: invalid IP address"},
+       "appliance=frontend: not an appliance for new nodes"},
+      {[](DiscoverOptions* o) { o->baseip = "10.1.1"; }, "baseip=10.1.1: invalid IP address"},
       {[](DiscoverOptions* o) { o->baseip = "192.168.1.9"; },
-       "--baseip=192.168.1.9: not in the private subnet 10.0.0.0/8"},
-      {[](DiscoverOptions* o) { o->inc = 0; }, "--inc=0: the step must not be 0"},
+       "baseip=192.168.1.9: not in the private subnet 10.0.0.0/8"},
+      {[](DiscoverOptions* o) { o->inc = 0; }, "inc=0: the step must not be 0"},
       {[](DiscoverOptions* o) { o->basename = "bad_name"; },
-       "--basename=bad_name: invalid host name"},
+       "basename=bad_name: invalid host name"},
   };
   for (const Case& c : cases) {
     DiscoverOptions o;
@@ -195,12 +195,12 @@ TEST_P(DiscoverTest, OneShotInsertUsesWhatIsGiven) {
     const char* err;
   } cases[] = {
       {{"", "52:54:00:00:00:10", ""}, "mac=52:54:00:00:00:10: already used by compute-0-0"},
-      {{"", "52:54:00:00:00", ""}, "--mac=52:54:00:00:00: invalid MAC address"},
+      {{"", "52:54:00:00:00", ""}, "mac=52:54:00:00:00: invalid MAC address"},
       {{"", "", "10.255.255.254"}, "ip=10.255.255.254: already used by compute-0-0"},
-      {{"", "", "10.0.0"}, "--ipaddr=10.0.0: invalid IP address"},
+      {{"", "", "10.0.0"}, "ipaddr=10.0.0: invalid IP address"},
       {{"", "", "192.168.1.7"}, "ip=192.168.1.7: not in subnet private (10.0.0.0/8)"},
       {{"compute-0-0", "", ""}, "compute-0-0: host already exists"},
-      {{"no_such", "", ""}, "--hostname=no_such: invalid host name"},
+      {{"no_such", "", ""}, "hostname=no_such: invalid host name"},
   };
   for (const Case& c : cases) {
     EXPECT_FALSE(d.Insert(db_.get(), c.fixed, &n, &err));
@@ -252,10 +252,10 @@ TEST_P(DiscoverTest, ReplaceRemoveAndDump) {
     const char* mac;
     const char* err;
   } cases[] = {
-      {"compute-0-9", "52:54:00:00:00:98", "--replace=compute-0-9: unknown host"},
-      {"frontend", "52:54:00:00:00:98", "--replace=frontend: the frontend cannot be replaced"},
+      {"compute-0-9", "52:54:00:00:00:98", "replace=compute-0-9: unknown host"},
+      {"frontend", "52:54:00:00:00:98", "replace=frontend: the frontend cannot be replaced"},
       {"compute-0-0", "52:54:00:00:00:99", "mac=52:54:00:00:00:99: already used by compute-1-3"},
-      {"compute-0-0", "52:54", "--mac=52:54: invalid MAC address"},
+      {"compute-0-0", "52:54", "mac=52:54: invalid MAC address"},
   };
   for (const Case& c : cases) {
     EXPECT_FALSE(ReplaceHost(db_.get(), c.host, c.mac, &n, &err));
@@ -271,9 +271,9 @@ TEST_P(DiscoverTest, ReplaceRemoveAndDump) {
                             "--rank=3 --cpus=1 --device=eth0 --mac=52:54:00:00:00:99 "
                             "--ipaddr=10.255.255.253 --batch"}));
   EXPECT_FALSE(RemoveNode(db_.get(), "frontend", &err));
-  EXPECT_EQ(err, "--remove=frontend: the frontend cannot be removed");
+  EXPECT_EQ(err, "remove=frontend: the frontend cannot be removed");
   EXPECT_FALSE(RemoveNode(db_.get(), "compute-9-9", &err));
-  EXPECT_EQ(err.substr(0, 31), "--remove=compute-9-9: unknown h");
+  EXPECT_EQ(err.substr(0, 29), "remove=compute-9-9: unknown h");
   ASSERT_TRUE(RemoveNode(db_.get(), "compute-0-0", &err)) << err;
   EXPECT_EQ(Hosts().size(), 2u);
 }

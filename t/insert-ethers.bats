@@ -167,6 +167,27 @@ summary new=5 replaced=0 known=0 other-interface=1" ]
   grep -qF 'hardware ethernet 52:54:00:10:00:05;' "$T/etc/dhcpd.conf"
 }
 
+@test "on a terminal: a screen of the new nodes, redrawn from the top of the screen" {
+  rocks_fixture
+  # script(1) gives insert-ethers a terminal for stdout; the log is stdin.
+  run script -qec "insert-ethers --max-new=2 - <'$DATA/dhcpd-syslog.log'" /dev/null
+  [ "$status" -eq 0 ]
+  screen=$'\e[H\e[2J'
+  tty=$(tr -d '\r' <<<"$output")
+  # The first screen, empty, then the one with both nodes.
+  [[ $tty == "${screen}insert-ethers: appliance compute, rack 0 (Ctrl-C to quit)
+
+0 new
+"* ]]
+  [[ $tty == *"${screen}insert-ethers: appliance compute, rack 0 (Ctrl-C to quit)
+
+  compute-0-2  52:54:00:10:00:01  10.255.255.249  ( )
+  compute-0-3  52:54:00:10:00:02  10.255.255.248  ( )
+
+2 new
+"* ]]
+}
+
 @test "real dhcpd, dnsmasq and kea-dhcp4 logs: each DISCOVER once, repeats known" {
   rocks_fixture
   run --separate-stderr insert-ethers --batch --interface=rkv0 --rack=2 - \
@@ -329,7 +350,7 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
 
 @test "one-shot: a duplicate MAC changes nothing" {
   rocks_fixture
-  ie_fails_unchanged "insert-ethers: mac=52:54:00:00:00:10: already used by compute-0-0" \
+  ie_fails_unchanged "insert-ethers: --mac=52:54:00:00:00:10: already used by compute-0-0" \
     --mac=52:54:00:00:00:10
 }
 
@@ -405,7 +426,7 @@ insert-ethers: -:2: skipped: dhcpd: ff:ff:ff:ff:ff:ff: the broadcast MAC address
   [ "$output" = "new compute-0-3 52:54:00:00:00:20 10.9.0.5
 new compute-0-4 52:54:00:00:00:21 10.9.0.2
 summary new=2 replaced=0 known=0 other-interface=0" ]
-  [ "$stderr" = "insert-ethers: private subnet 10.9.0.0/29: no free address" ]
+  [ "$stderr" = "insert-ethers: -:3: 52:54:00:00:00:22: private subnet 10.9.0.0/29: no free address" ]
   [ "$(rocks list host --format=tsv | wc -l)" = 6 ]
   grep -qF 'hardware ethernet 52:54:00:00:00:21;' "$T/etc/dhcpd.conf"
   ie_fails_unchanged "insert-ethers: private subnet 10.9.0.0/29: no free address" \
@@ -451,7 +472,7 @@ summary new=0 replaced=1 known=1 other-interface=0" ]
 
 @test "--replace: a MAC in use changes nothing" {
   rocks_fixture
-  ie_fails_unchanged "insert-ethers: mac=52:54:00:00:00:20: already used by login-0-0" \
+  ie_fails_unchanged "insert-ethers: --mac=52:54:00:00:00:20: already used by login-0-0" \
     --replace=compute-0-0 --mac=52:54:00:00:00:20
 }
 
@@ -616,22 +637,26 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
       while read -r id; do
         mariadb --socket="$ROCKS_TEST_MYSQL_SOCKET" -u root -e "KILL $id" || true
       done
-    expected="insert-ethers: $ROCKS_DB: Server has gone away"
+    expected="$ROCKS_DB: Server has gone away"
   else
     # The database file and its write-ahead log become unwritable.
     DBFILE=${ROCKS_DB#sqlite:}
     chattr +i "$DBFILE" "$DBFILE-wal" 2>/dev/null ||
       skip "chattr +i is not supported where $DBFILE is"
-    expected="insert-ethers: $DBFILE: disk I/O error"
+    expected="$DBFILE: disk I/O error"
   fi
   discover 52:54:00:20:00:02 >>"$T/dhcp.log"
   wait_exit
   echo "stderr was: $(cat "$T/err")"
   [ "$status" -eq 1 ]
-  grep -qxF "$expected" "$T/err"
+  # Found while reading the database, or while inserting the node the
+  # log's second line asked for (then naming that line).
+  local found=(-e "insert-ethers: $expected"
+    -e "insert-ethers: $T/dhcp.log:2: 52:54:00:20:00:02: $expected")
+  grep -qxF "${found[@]}" "$T/err"
   # Any other line is the first node's sync failing, before or after,
   # naming the files it leaves as they were.
-  [ "$(grep -vxF "$expected" "$T/err" | grep -cv "^insert-ethers: $T/etc/hosts: ")" = 0 ]
+  [ "$(grep -vxF "${found[@]}" "$T/err" | grep -cv "^insert-ethers: $T/etc/hosts: ")" = 0 ]
   [ "$(cat "$T/out")" = "new compute-0-2 52:54:00:20:00:01 10.255.255.249
 summary new=1 replaced=0 known=0 other-interface=0" ]
   [ -z "${DBFILE:-}" ] || chattr -i "$DBFILE" "$DBFILE-wal"

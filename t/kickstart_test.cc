@@ -95,7 +95,7 @@ TEST(KickstartTest, SectionsAndArch) {
   ASSERT_TRUE(GenerateKickstart(kProfile, "p.xml", o, &out, &err)) << err;
   EXPECT_EQ(out, "%packages\n@^minimal-environment\n@core\nshim-aa64\nzsh\n-plymouth\n%end\n");
   EXPECT_FALSE(ParseSections("main,postt", &o.sections, &err));
-  EXPECT_EQ(err, "--section=main,postt: unknown section 'postt' (expected main, "
+  EXPECT_EQ(err, "main,postt: unknown section 'postt' (expected main, "
                  "packages, pre, post or onerror)");
 }
 
@@ -119,6 +119,20 @@ TEST(KickstartTest, OnErrorComesLastAndLogsToTmp) {
             "echo \"$(date '+%F %T') rocks: begin\" 'onerror a (nodes/a.xml)' >>/tmp/rocks-install.log\n"
             "curl x\n"
             "echo \"$(date '+%F %T') rocks: end\" 'onerror a (nodes/a.xml)' >>/tmp/rocks-install.log\n"
+            "%end\n");
+}
+
+TEST(KickstartTest, LineBreaksInNamesStayInTheirLogLine) {
+  std::string out, err;
+  ASSERT_TRUE(GenerateKickstart(
+      "<profile><post node=\"a&#10;%pre\" file=\"n&#13;x\u2028y.xml\">true</post></profile>",
+      "p.xml", KickstartOptions(), &out, &err))
+      << err;
+  EXPECT_EQ(out.substr(out.find("%post")),
+            "%post --interpreter=/bin/bash\n"
+            "echo \"$(date '+%F %T') rocks: begin\" 'post a %pre (n x y.xml)' >>/var/log/rocks-install.log\n"
+            "true\n"
+            "echo \"$(date '+%F %T') rocks: end\" 'post a %pre (n x y.xml)' >>/var/log/rocks-install.log\n"
             "%end\n");
 }
 

@@ -409,6 +409,10 @@ $x" ]
   fails_with "kpp: $T/none: no such profile directory" --profile="$T/none" --appliance=compute
   fails_with "kpp: $PROFILE/graphs/other: no such graph" \
     --profile="$PROFILE" --graph=other --appliance=compute
+  fails_with "kpp: --graph=../etc: invalid graph name" \
+    --profile="$PROFILE" --graph=../etc --appliance=compute
+  fails_with "kpp: --graph=.hidden: invalid graph name" \
+    --profile="$PROFILE" --graph=.hidden compute-0-0
 }
 
 # compute-0-0 with every kind of interface the kickstart configures.

@@ -80,35 +80,11 @@ use_ssh() {
   rocks set attr --host="$1" ssh_reboot_command "echo reboot >$T/rebooted-$1"
 }
 
-# kickstart.cgi under lighttpd on 127.0.0.1; sets HTTP_PORT.
-start_lighttpd() {
-  mkdir -p "$T/www"
-  HTTP_PORT=$(free_port tcp)
-  cat >"$T/lighttpd.conf" <<EOF
-server.document-root = "$T/www"
-server.bind = "127.0.0.1"
-server.port = $HTTP_PORT
-server.errorlog = "$T/lighttpd.err"
-server.modules += ( "mod_alias", "mod_cgi", "mod_setenv" )
-\$HTTP["url"] =~ "^/install/sbin/kickstart\.cgi\$" {
-  alias.url += ( "/install/sbin/kickstart.cgi" => "$ROCKS_BUILDDIR/kickstart.cgi" )
-  cgi.assign = ( "" => "" )
-  setenv.add-environment = ( "ROCKS_CONF" => "$ROCKS_CONF", "ROCKS_DB" => "$ROCKS_DB" )
-}
-EOF
-  local try pid
-  # Another test may take the free port before lighttpd binds it: then
-  # lighttpd exits, and a new port is tried.
-  for try in 1 2 3 4 5; do
-    sed -i "s/^server.port = .*/server.port = $HTTP_PORT/" "$T/lighttpd.conf"
-    lighttpd -D -f "$T/lighttpd.conf" 2>"$T/lighttpd.out" &
-    pid=$!
-    PIDS+=($pid)
-    wait_listen tcp "$HTTP_PORT" "$pid" 2>/dev/null && return 0
-    HTTP_PORT=$(free_port tcp)
-  done
-  echo "lighttpd did not start: $(cat "$T/lighttpd.out")" >&2
-  return 1
+# kickstart.cgi under lighttpd on 127.0.0.1 (the test's configuration and
+# database); sets HTTP_PORT.
+start_cgi() {
+  { cat "$ROCKS_CONF"; printf 'database = %s\n' "$ROCKS_DB"; } >"$T/cgi.conf"
+  LIGHTTPD_ROCKS_CONF=$T/cgi.conf start_lighttpd
 }
 
 # node HOST TRIGGER [installed|failed|silent|installed-nopxe]: stands in
@@ -196,7 +172,7 @@ Try 'shoot-node --help' for more information." ]
   run --separate-stderr shoot-node --appliance=nas --rack=7
   [ "$status" -eq 1 ]
   [ "$output" = "" ]
-  [ "$stderr" = "shoot-node: --appliance=nas --rack=7: no host matches" ]
+  [ "$stderr" = "shoot-node: appliance:nas rack:7: no host matches" ]
 }
 
 @test "shoot-node without the sync configuration names the file" {
@@ -291,7 +267,7 @@ shoot-node: compute-0-1: power=pdu: unknown power method (expected ipmi, ssh, li
 @test "shoot-node power-cycles a host over IPMI and follows its install to the end" {
   start_bmc bmc0 admin secret
   use_ipmi compute-0-0 "$BMC_PORT" admin secret
-  start_lighttpd
+  start_cgi
   node compute-0-0 "cycled bmc0"
   run --separate-stderr shoot-node --batch --timeout=20 compute-0-0
   [ "$stderr" = "" ]
@@ -324,7 +300,7 @@ compute-0-0|installed|from 127.0.0.10" ]
   use_ipmi compute-0-1 "$BMC_PORT" root calvin lan
   start_sshd
   use_ssh compute-1-0
-  start_lighttpd
+  start_cgi
   node compute-0-0 "cycled bmc0"
   node compute-0-1 "cycled bmc1"
   node compute-1-0 "[ -f $T/rebooted-compute-1-0 ]"
@@ -355,7 +331,7 @@ compute-1-0|rebooting|ssh" ]
   start_bmc bmc0 admin secret
   use_ipmi compute-0-0 "$BMC_PORT" admin secret
   use_ipmi compute-0-1 "$BMC_PORT" admin wrong
-  start_lighttpd
+  start_cgi
   node compute-0-0 "cycled bmc0"
   run --separate-stderr shoot-node --batch --fanout=1 --timeout=20 compute-0-0 compute-0-1
   [ "$status" -eq 1 ]
@@ -401,7 +377,7 @@ compute-0-0 error  M.M" ]
   mv "$T/ssh/config.new" "$T/ssh/config"
   use_ssh compute-0-0
   use_ssh compute-0-1
-  start_lighttpd
+  start_cgi
   node compute-0-0 "[ -f $T/rebooted-compute-0-0 ]"
   run --separate-stderr shoot-node --batch --timeout=20 compute-0-0 compute-0-1
   [ "$status" -eq 1 ]
@@ -442,7 +418,7 @@ compute-0-0 timeout M.M" ]
 @test "shoot-node: an installer that stops reporting times out in its stage" {
   start_bmc bmc0 admin secret
   use_ipmi compute-0-0 "$BMC_PORT" admin secret
-  start_lighttpd
+  start_cgi
   node compute-0-0 "cycled bmc0" silent
   run --separate-stderr shoot-node --batch --timeout=2 compute-0-0
   [ "$status" -eq 1 ]
@@ -455,7 +431,7 @@ compute-0-0 timeout M.M" ]
   use_ipmi compute-0-0 "$BMC_PORT" admin secret
   start_bmc bmc1 admin secret
   use_ipmi compute-0-1 "$BMC_PORT" admin secret
-  start_lighttpd
+  start_cgi
   node compute-0-0 "cycled bmc0" failed
   node compute-0-1 "cycled bmc1"
   run --separate-stderr shoot-node --batch --timeout=20 compute-0-0 compute-0-1
@@ -477,7 +453,7 @@ compute-0-1 installed M.M" ]
 @test "shoot-node: a boot action it cannot set back to os is that host's error" {
   start_bmc bmc0 admin secret
   use_ipmi compute-0-0 "$BMC_PORT" admin secret
-  start_lighttpd
+  start_cgi
   node compute-0-0 "cycled bmc0" installed-nopxe
   # The write is retried for a stage's time limit.
   run --separate-stderr shoot-node --batch --timeout=3 compute-0-0
@@ -513,7 +489,7 @@ compute-0-0 restarted M.M" ]
 
 @test "shoot-node with power none asks for a restart by hand and follows the install" {
   rocks set attr --host=nas-0-0 power none
-  start_lighttpd
+  start_cgi
   node nas-0-0 "grep -qx 'default install' $T/pxe/pxelinux.cfg/01-52-54-00-00-00-30"
   run --separate-stderr shoot-node --batch --timeout=20 nas-0-0
   [ "$status" -eq 0 ]
@@ -530,7 +506,7 @@ nas-0-0 installed M.M" ]
 
 @test "shoot-node on a terminal draws live lines on stderr and prints only the summary on stdout" {
   rocks set attr --host=nas-0-0 power none
-  start_lighttpd
+  start_cgi
   node nas-0-0 "grep -qx 'default install' $T/pxe/pxelinux.cfg/01-52-54-00-00-00-30"
   # script(1) gives shoot-node a terminal for stderr; stdout stays a file.
   run script -qec "shoot-node --timeout=20 nas-0-0 >$T/out" /dev/null

@@ -199,11 +199,11 @@ TEST(SelectShootHostsTest, NothingSelected) {
   sel.appliance = "nas";
   sel.rack = 7;
   EXPECT_FALSE(SelectShootHosts(Cluster(), sel, &out, &err));
-  EXPECT_EQ(err, "--appliance=nas --rack=7: no host matches");
+  EXPECT_EQ(err, "appliance:nas rack:7: no host matches");
   sel.appliance = "frontend";
   sel.rack.reset();
   EXPECT_FALSE(SelectShootHosts(Cluster(), sel, &out, &err));
-  EXPECT_EQ(err, "--appliance=frontend: no host matches");
+  EXPECT_EQ(err, "appliance:frontend: no host matches");
 }
 
 // Shoot itself on a SQLite cluster. The observer stands in for the nodes:
