@@ -26,8 +26,8 @@ setup() {
   mkdir -p "$T/www" "$T/tracker"
   cp -a "$FIX/dist/." "$T/www/"
   FRONTEND_PORT=
-  TRACKER_PORT=$(free_port)
-  PEER_PORT=$(free_port)
+  TRACKER_PORT=$(free_port tcp)
+  PEER_PORT=$(free_port tcp)
   TRACKER=http://127.0.0.1:$TRACKER_PORT/announce
   # The packages as the repodata lists them: "SHA256  LOCATION".
   zcat "$T"/www/repodata/*-primary.xml.gz | sed -n \
@@ -43,56 +43,17 @@ teardown() {
   rocks_teardown
 }
 
-# A TCP port on 127.0.0.1 that nothing listens on.
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    ss -Hlnt "sport = :$port" | grep -q . || break
-  done
-  echo "$port"
-}
-
-# Waits up to 20 s for a listener on ADDR:PORT while process PID lives.
-wait_listen() {
-  local i
-  for i in $(seq 400); do
-    ss -Hlnt "src $1 and sport = :$2" | grep -q . && return 0
-    kill -0 "$3" 2>/dev/null || break
-    sleep 0.05
-  done
-  echo "nothing listens on $1:$2" >&2
-  return 1
-}
 
 # start_frontend [KIB/S]: lighttpd serving $T/www on 127.0.0.1 at 2 MiB/s
 # (or KIB/S), logging "CLIENT STATUS BYTES PATH" per request; sets
 # FRONTEND.
 start_frontend() {
-  local try pid rate=${1:-2048}
-  for try in 1 2 3 4 5; do
-    FRONTEND_PORT=$(free_port)
-    cat >"$T/lighttpd.conf" <<EOF
-server.document-root = "$T/www"
-server.bind = "127.0.0.1"
-server.port = $FRONTEND_PORT
-server.errorlog = "$T/lighttpd.err"
-server.modules += ( "mod_accesslog" )
-accesslog.filename = "$T/access.log"
-accesslog.format = "%h %s %b %U"
-server.kbytes-per-second = $rate
-EOF
-    lighttpd -D -f "$T/lighttpd.conf" 2>"$T/lighttpd.out" &
-    pid=$!
-    if wait_listen 127.0.0.1 "$FRONTEND_PORT" "$pid" 2>/dev/null; then
-      PIDS+=("$pid")
-      FRONTEND_PID=$pid
-      FRONTEND=http://127.0.0.1:$FRONTEND_PORT/
-      return 0
-    fi
-  done
-  echo "lighttpd did not start: $(cat "$T/lighttpd.out")" >&2
-  return 1
+  start_lighttpd 'server.modules += ( "mod_accesslog" )' \
+    "accesslog.filename = \"$T/access.log\"" 'accesslog.format = "%h %s %b %U"' \
+    "server.kbytes-per-second = ${1:-2048}" || return 1
+  FRONTEND_PORT=$HTTP_PORT
+  FRONTEND_PID=$LIGHTTPD_PID
+  FRONTEND=http://127.0.0.1:$FRONTEND_PORT/
 }
 
 # opentracker on 127.0.0.1, chrooted into $T/tracker, knowing the
@@ -104,7 +65,7 @@ start_tracker() {
   opentracker -i 127.0.0.1 -p "$TRACKER_PORT" -P "$TRACKER_PORT" -d "$T/tracker" \
     -w whitelist >"$T/tracker.log" 2>&1 &
   PIDS+=($!)
-  wait_listen 127.0.0.1 "$TRACKER_PORT" "$!"
+  wait_listen tcp "$TRACKER_PORT" "$!" 127.0.0.1
 }
 
 # Node I's address.

@@ -175,6 +175,70 @@ mc_enable 0x20
 EOF
 }
 
+# A TCP or UDP port (tcp|udp) on 127.0.0.1 that nothing listens on.
+free_port() {
+  local port flag=-t
+  [ "$1" = udp ] && flag=-u
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    ss -Hln "$flag" "sport = :$port" | grep -q . || break
+  done
+  echo "$port"
+}
+
+# wait_listen tcp|udp PORT [PID [ADDRESS]]: waits until something listens
+# on PORT (on ADDRESS, if given), up to 20 s (a loaded machine starts
+# daemons slowly); with PID, gives up at once if that process is gone.
+wait_listen() {
+  local flag=-t filter="sport = :$2" i
+  [ "$1" = udp ] && flag=-u
+  [ -n "${4:-}" ] && filter="src $4 and $filter"
+  for i in $(seq 400); do
+    ss -Hln "$flag" "$filter" | grep -q . && return 0
+    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then break; fi
+    sleep 0.05
+  done
+  echo "nothing listens on ${4:+$4 }$1 port $2" >&2
+  return 1
+}
+
+# start_lighttpd [LINE...]: lighttpd on 127.0.0.1 and a free port, serving
+# $T/www, with the built kickstart.cgi at /install/sbin/kickstart.cgi
+# through the shipped share/lighttpd/kickstart.conf; the CGI reads
+# $LIGHTTPD_ROCKS_CONF (default $ROCKS_CONF). Each LINE is added to the
+# configuration. Sets HTTP_PORT, LIGHTTPD_PID and KICKSTART_URL, and adds
+# the process to PIDS. The CGI's messages go to $T/lighttpd.err, lighttpd's
+# own log to $T/lighttpd.log.
+start_lighttpd() {
+  local try line i
+  mkdir -p "$T/www"
+  # Another test may take the free port before lighttpd binds it: then
+  # lighttpd exits, and a new port is tried.
+  for try in 1 2 3 4 5; do
+    HTTP_PORT=$(free_port tcp)
+    {
+      printf 'server.document-root = "%s/www"\nserver.bind = "127.0.0.1"\n' "$T"
+      printf 'server.port = %s\nserver.errorlog = "%s/lighttpd.log"\n' "$HTTP_PORT" "$T"
+      printf 'var.rocks_sbindir = "%s"\nvar.rocks_conf = "%s"\n' "$ROCKS_BUILDDIR" \
+        "${LIGHTTPD_ROCKS_CONF:-$ROCKS_CONF}"
+      printf 'include "%s/share/lighttpd/kickstart.conf"\n' "$ROCKS_SRCDIR"
+      for line in "$@"; do printf '%s\n' "$line"; done
+    } >"$T/lighttpd.conf"
+    lighttpd -D -f "$T/lighttpd.conf" 2>>"$T/lighttpd.err" &
+    LIGHTTPD_PID=$!
+    if wait_listen tcp "$HTTP_PORT" "$LIGHTTPD_PID" 2>/dev/null; then
+      PIDS+=("$LIGHTTPD_PID")
+      KICKSTART_URL=http://127.0.0.1:$HTTP_PORT/install/sbin/kickstart.cgi
+      return 0
+    fi
+    kill "$LIGHTTPD_PID" 2>/dev/null || true
+    wait "$LIGHTTPD_PID" 2>/dev/null || true
+  done
+  LIGHTTPD_PID=
+  echo "lighttpd did not start: $(cat "$T/lighttpd.err" "$T/lighttpd.log" 2>/dev/null)" >&2
+  return 1
+}
+
 # start_apache DIR ADDR PORT [WRAPPER]: Apache httpd with the shipped
 # share/httpd/rocks.conf, serving DIR/install as /install/ and running the
 # built kickstart.cgi with ROCKS_CONF; its logs are DIR/httpd-error.log

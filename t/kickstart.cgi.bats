@@ -21,14 +21,12 @@ setup() {
     mac=52:54:00:00:00:11 ip=127.0.0.11
   mkdir -p "$T/www" "$T/state"
   cgi_conf "$PROFILE"
-  start_lighttpd
+  LIGHTTPD_ROCKS_CONF=$T/cgi.conf start_lighttpd
+  URL=$KICKSTART_URL
 }
 
 teardown() {
-  if [ -n "${LIGHTTPD_PID:-}" ]; then
-    kill "$LIGHTTPD_PID" 2>/dev/null || true
-    wait "$LIGHTTPD_PID" 2>/dev/null || true
-  fi
+  stop_pids
   rocks_teardown
 }
 
@@ -36,38 +34,6 @@ teardown() {
 cgi_conf() {
   printf 'database = %s\nprofile = %s\nkickstart_statedir = %s\n' \
     "$ROCKS_DB" "$1" "$T/state" >"$T/cgi.conf"
-}
-
-start_lighttpd() {
-  local try
-  for try in 1 2 3 4 5 6 7 8 9 10; do
-    PORT=$((20000 + RANDOM % 40000))
-    cat >"$T/lighttpd.conf" <<CONF
-server.document-root = "$T/www"
-server.bind = "127.0.0.1"
-server.port = $PORT
-server.errorlog = "$T/lighttpd.log"
-var.rocks_sbindir = "$ROCKS_BUILDDIR"
-var.rocks_conf = "$T/cgi.conf"
-include "$ROCKS_SRCDIR/share/lighttpd/kickstart.conf"
-CONF
-    lighttpd -D -f "$T/lighttpd.conf" 2>>"$T/lighttpd.err" &
-    LIGHTTPD_PID=$!
-    local i
-    for i in $(seq 200); do
-      if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
-        URL=http://127.0.0.1:$PORT/install/sbin/kickstart.cgi
-        return 0
-      fi
-      kill -0 "$LIGHTTPD_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill "$LIGHTTPD_PID" 2>/dev/null || true
-    wait "$LIGHTTPD_PID" 2>/dev/null || true
-    LIGHTTPD_PID=
-  done
-  echo "lighttpd did not start" >&2
-  return 1
 }
 
 # GET from a source address: `get ADDR QUERY [curl options]`. Sets CODE,

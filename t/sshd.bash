@@ -4,32 +4,6 @@
 # $T/ssh/config pointing host names at them. The caller's teardown kills
 # what is in PIDS.
 
-# A TCP or UDP port (tcp|udp) on 127.0.0.1 that nothing listens on.
-free_port() {
-  local port flag=-t
-  [ "$1" = udp ] && flag=-u
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    ss -Hln "$flag" "sport = :$port" | grep -q . || break
-  done
-  echo "$port"
-}
-
-# Waits until something listens on 127.0.0.1:PORT (tcp|udp), up to 20 s
-# (a loaded machine starts daemons slowly); with PID, gives up at once if
-# that process is gone.
-wait_listen() {
-  local flag=-t i
-  [ "$1" = udp ] && flag=-u
-  for i in $(seq 400); do
-    ss -Hln "$flag" "sport = :$2" | grep -q . && return 0
-    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then break; fi
-    sleep 0.05
-  done
-  echo "nothing listens on $1 port $2" >&2
-  return 1
-}
-
 # The keys every sshd of a test shares, made once.
 sshd_keys() {
   local d=$T/ssh
@@ -90,19 +64,7 @@ CONF
   printf 'Host %s\n  HostName %s\n  Port %s\n' "${*:-*}" "$address" "$SSH_PORT" >>"$list"
   # ssh takes the first value it finds: names first, the catch-all last.
   cat "$d/config.named" "$d/config.any" "$d/config.common" >"$d/config"
-  wait_listen_at "$address" "$SSH_PORT" "$SSHD_PID"
-}
-
-# Waits for a TCP listener on ADDRESS:PORT, as wait_listen does.
-wait_listen_at() {
-  local i
-  for i in $(seq 400); do
-    ss -Hlnt "src $1:$2" | grep -q . && return 0
-    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then break; fi
-    sleep 0.05
-  done
-  echo "nothing listens on $1 port $2" >&2
-  return 1
+  wait_listen tcp "$SSH_PORT" "$SSHD_PID" "$address"
 }
 
 # An sshd on 127.0.0.1 that every host name reaches; sets SSH_PORT.
