@@ -39,11 +39,6 @@ const char kUsage[] =
 
 const int kRetryAfterSeconds = 15;
 
-// Bounds on what a node may report of itself.
-const int64_t kMaxCpus = 1 << 20;
-const int64_t kMaxMemory = int64_t{1} << 40;  // MiB
-const size_t kMaxNics = 64;
-
 int Respond(const char* status, const std::string& body,
             const char* type = "text/plain", const char* extra = "") {
   std::printf("Status: %s\r\nContent-Type: %s\r\n%s\r\n", status, type, extra);
@@ -57,29 +52,6 @@ int Refuse(const char* status, const std::string& reason) {
   std::string line = rocks::EscapeControl(reason);
   std::fprintf(stderr, "kickstart.cgi: %s\n", line.c_str());
   return Respond(status, "kickstart.cgi: " + line + "\n");
-}
-
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string UrlDecode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && Hex(s[i + 1]) >= 0 &&
-               Hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(Hex(s[i + 1]) * 16 + Hex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 std::string Env(const char* name) {
@@ -106,54 +78,23 @@ int main(int argc, char** argv) {
   if (std::getenv("GATEWAY_INTERFACE") == nullptr && std::getenv("REQUEST_METHOD") == nullptr)
     return cli::Fail("not run as a CGI program (no REQUEST_METHOD)");
 
-  // The query: form=kickstart|xml, state=STATE, and what the node says of
-  // itself (np= or cpus=, mem= or memory= in MiB, nic=DEV,MAC once per
-  // NIC). An administrator previews a kickstart with kpp --host=H | kgen,
-  // not here.
-  std::string form = "kickstart", state;
-  HostReport report;
-  for (const std::string& pair : Split(Env("QUERY_STRING"), '&')) {
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    std::string key = UrlDecode(pair.substr(0, eq));
-    std::string value = eq == std::string::npos ? "" : UrlDecode(pair.substr(eq + 1));
-    if (key == "form") {
-      form = value;
-    } else if (key == "state") {
-      state = value;
-    } else if (key == "np" || key == "cpus" || key == "mem" || key == "memory") {
-      // An empty value is a figure the node could not find.
-      if (value.empty()) continue;
-      bool cpus = key == "np" || key == "cpus";
-      int64_t n;
-      std::string why;
-      if (!ParseNumber(key + "=" + value, value, 1, cpus ? kMaxCpus : kMaxMemory, &n, &why))
-        return Refuse("400 Bad Request", why);
-      (cpus ? report.cpus : report.memory) = n;
-    } else if (key == "nic") {
-      size_t comma = value.find(',');
-      std::string device = value.substr(0, comma), mac, why;
-      if (comma == std::string::npos || !ValidDeviceName(device) ||
-          !ParseHostMac(value.substr(comma + 1), &mac, &why))
-        return Refuse("400 Bad Request", "nic=" + value + ": expected DEVICE,MAC");
-      if (report.nics.size() < kMaxNics) report.nics.emplace_back(device, mac);
-    } else {
-      return Refuse("400 Bad Request", key + ": unknown query field");
-    }
-  }
+  // The query. An administrator previews a kickstart with
+  // kpp --host=H | kgen, not here.
+  KickstartQuery query;
+  std::string why;
+  if (!ParseKickstartQuery(Env("QUERY_STRING"), &query, &why))
+    return Refuse("400 Bad Request", why);
+  const std::string& form = query.form;
+  const std::string& state = query.state;
+  HostReport& report = query.report;
   // anaconda's inst.ks.sendmac: X-RHN-Provisioning-MAC-0, -1, ... one per
   // NIC, "DEVICE MAC".
   std::vector<std::string> mac_headers;
-  for (size_t n = 0; n < kMaxNics; ++n) {
+  for (size_t n = 0; n < kMaxReportedNics; ++n) {
     const char* v = std::getenv(("HTTP_X_RHN_PROVISIONING_MAC_" + std::to_string(n)).c_str());
     if (!v) break;
     mac_headers.push_back(v);
   }
-  if (form != "kickstart" && form != "xml")
-    return Refuse("400 Bad Request", "form=" + form + ": expected kickstart or xml");
-  if (!state.empty() && state != "installing" && state != "installed" && state != "failed")
-    return Refuse("400 Bad Request",
-                  "state=" + state + ": expected installing, installed or failed");
   std::string remote = Env("REMOTE_ADDR");
 
   Config cfg;
@@ -174,12 +115,7 @@ int main(int argc, char** argv) {
 
   // What the node says of itself is recorded for it, and for no other
   // host: its CPUs and memory, and the NICs the database does not know.
-  for (const std::string& h : mac_headers) {
-    std::string device, mac, why;
-    if (ParseMacHeader(h, &device, &mac) && ValidDeviceName(device) &&
-        ParseHostMac(mac, &mac, &why))
-      report.nics.emplace_back(device, mac);
-  }
+  AddHeaderNics(mac_headers, &report);
   if (report.cpus > 0 || report.memory > 0 || !report.nics.empty()) {
     std::vector<std::string> notes;
     if (!RecordHostReport(db.get(), host->name, report, &notes, &err))

@@ -330,8 +330,11 @@ bool ParseInterfaceKeys(const KeyValues& kv, Interface* ifc, bool* any,
   for (const auto& [key, value] : kv) {
     if (allow_clear && value.empty() && key != "device" &&
         (IsBondOptionKey(key) ||
+         // An init-capture: clang 14 (make fuzz) cannot capture a
+         // structured binding.
          std::find_if(std::begin(kInterfaceKeys), std::end(kInterfaceKeys),
-                      [&](const char* k) { return key == k; }) != std::end(kInterfaceKeys))) {
+                      [&key = key](const char* k) { return key == k; }) !=
+             std::end(kInterfaceKeys))) {
       if (key == "mac") ifc->mac.clear();
       else if (key == "ip") ifc->ip.clear();
       else if (key == "subnet" || key == "network") ifc->subnet.clear();

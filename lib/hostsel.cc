@@ -9,6 +9,9 @@
 namespace rocks {
 namespace {
 
+// The most names a selection word may expand to, all brackets together.
+constexpr size_t kMaxRangeNames = 100000;
+
 // A bracket's numbers, as text of their width ("00" stays two digits).
 bool ExpandBracket(const std::string& word, const std::string& inside,
                    std::vector<std::string>* out, std::string* err) {
@@ -79,6 +82,11 @@ bool ExpandHostRange(const std::string& word, std::vector<std::string>* out,
     std::vector<std::string> numbers;
     if (!ExpandBracket(word, word.substr(open + 1, close - open - 1), &numbers, err))
       return false;
+    // Brackets multiply: "[0-99999][0-99999]" alone would be 10^10 names.
+    if (names.size() * numbers.size() > kMaxRangeNames) {
+      *err = word + ": expands to more than " + std::to_string(kMaxRangeNames) + " names";
+      return false;
+    }
     std::vector<std::string> next;
     next.reserve(names.size() * numbers.size());
     for (const std::string& n : names)

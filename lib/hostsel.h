@@ -27,7 +27,8 @@ namespace rocks {
 /// Expands the brackets of a name pattern: "compute-0-[0-2]" gives
 /// compute-0-0, compute-0-1, compute-0-2; several brackets multiply. A
 /// word without brackets is itself. Errors name the word: "compute-[3-1]:
-/// bad range '3-1'".
+/// bad range '3-1'", "c-[0-999]-[0-999]: expands to more than 100000
+/// names".
 bool ExpandHostRange(const std::string& word, std::vector<std::string>* out,
                      std::string* err);
 

@@ -1,5 +1,6 @@
 #include "ksclient.h"
 
+#include <cstdint>
 #include <vector>
 
 #include "net.h"
@@ -24,7 +25,87 @@ bool HostIdOf(Database* db, const std::string& host, int64_t* id, std::string* e
   return ParseInt(Text(rows[0][0]), id) || (*err = host + ": bad host id", false);
 }
 
+// Bounds on what a node may report of itself.
+const int64_t kMaxCpus = 1 << 20;
+const int64_t kMaxMemory = int64_t{1} << 40;  // MiB
+
+int Hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string UrlDecode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && Hex(s[i + 1]) >= 0 &&
+               Hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(Hex(s[i + 1]) * 16 + Hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+bool ParseKickstartQuery(const std::string& query, KickstartQuery* out, std::string* err) {
+  for (const std::string& pair : Split(query, '&')) {
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::string key = UrlDecode(pair.substr(0, eq));
+    std::string value = eq == std::string::npos ? "" : UrlDecode(pair.substr(eq + 1));
+    if (key == "form") {
+      out->form = value;
+    } else if (key == "state") {
+      out->state = value;
+    } else if (key == "np" || key == "cpus" || key == "mem" || key == "memory") {
+      // An empty value is a figure the node could not find.
+      if (value.empty()) continue;
+      bool cpus = key == "np" || key == "cpus";
+      int64_t n;
+      if (!ParseNumber(key + "=" + value, value, 1, cpus ? kMaxCpus : kMaxMemory, &n, err))
+        return false;
+      (cpus ? out->report.cpus : out->report.memory) = n;
+    } else if (key == "nic") {
+      size_t comma = value.find(',');
+      std::string device = value.substr(0, comma), mac, why;
+      if (comma == std::string::npos || !ValidDeviceName(device) ||
+          !ParseHostMac(value.substr(comma + 1), &mac, &why)) {
+        *err = "nic=" + value + ": expected DEVICE,MAC";
+        return false;
+      }
+      if (out->report.nics.size() < kMaxReportedNics) out->report.nics.emplace_back(device, mac);
+    } else {
+      *err = key + ": unknown query field";
+      return false;
+    }
+  }
+  if (out->form != "kickstart" && out->form != "xml") {
+    *err = "form=" + out->form + ": expected kickstart or xml";
+    return false;
+  }
+  if (!out->state.empty() && out->state != "installing" && out->state != "installed" &&
+      out->state != "failed") {
+    *err = "state=" + out->state + ": expected installing, installed or failed";
+    return false;
+  }
+  return true;
+}
+
+void AddHeaderNics(const std::vector<std::string>& mac_headers, HostReport* report) {
+  for (const std::string& h : mac_headers) {
+    std::string device, mac, why;
+    if (ParseMacHeader(h, &device, &mac) && ValidDeviceName(device) &&
+        ParseHostMac(mac, &mac, &why))
+      report->nics.emplace_back(device, mac);
+  }
+}
 
 bool ParseMacHeader(const std::string& value, std::string* device, std::string* mac) {
   std::vector<std::string> words = SplitBlanks(value);

@@ -33,6 +33,30 @@ bool IdentifyClient(Database* db, const std::string& remote,
                     const std::vector<std::string>& mac_headers, Host* host,
                     std::string* refusal, std::string* err);
 
+/// A request's query string, read: form=kickstart|xml, state=STATE, and
+/// what the node says of itself (np= or cpus=, mem= or memory= in MiB,
+/// nic=DEV,MAC once per NIC).
+struct KickstartQuery {
+  std::string form = "kickstart";
+  std::string state;  ///< "" when not a state callback
+  HostReport report;
+};
+
+/// Parses QUERY_STRING (`a=b&c=d`, URL-encoded). An empty np=, cpus=,
+/// mem= or memory= is a figure the node could not find; NICs beyond 64 are
+/// dropped. False, with `err` quoting what the client sent, on an unknown
+/// field, a bad number, a bad nic=, a form other than kickstart or xml, or
+/// a state other than installing, installed or failed.
+bool ParseKickstartQuery(const std::string& query, KickstartQuery* out, std::string* err);
+
+/// Adds to `report` the NICs of the X-RHN-Provisioning-MAC-N values that
+/// read as "DEVICE MAC" with a valid device name and a host MAC; the
+/// others are ignored.
+void AddHeaderNics(const std::vector<std::string>& mac_headers, HostReport* report);
+
+/// The most NICs a node may report of itself, in its query or its headers.
+constexpr size_t kMaxReportedNics = 64;
+
 /// The NIC an X-RHN-Provisioning-MAC-N value names: "DEVICE MAC"; false
 /// when it is not that form.
 bool ParseMacHeader(const std::string& value, std::string* device, std::string* mac);

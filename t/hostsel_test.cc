@@ -38,6 +38,17 @@ TEST(HostRangeTest, Errors) {
   EXPECT_EQ("c[[1]]: '[' without ']'", ExpandError("c[[1]]"));
 }
 
+// Found by make fuzz (rocks_args): brackets multiply, and a short word
+// could ask for millions of names (here 1,000,032), or 10^10.
+TEST(HostRangeTest, AtMost100000NamesInAll) {
+  EXPECT_EQ("[0-31111][0-31]: expands to more than 100000 names",
+            ExpandError("[0-31111][0-31]"));
+  EXPECT_EQ("c-[0-99999]-[0-99999]: expands to more than 100000 names",
+            ExpandError("c-[0-99999]-[0-99999]"));
+  EXPECT_EQ(100000u, Expand("c-[1-1000]-[1-100]").size());
+  EXPECT_EQ(100000u, Expand("c[0-99999]").size());
+}
+
 TEST(HostRangeTest, Fold) {
   EXPECT_EQ("compute-0-[0-3,7]",
             FoldHostNames({"compute-0-1", "compute-0-0", "compute-0-2", "compute-0-3",
