@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "json.h"
 #include "net.h"
 #include "strutil.h"
 

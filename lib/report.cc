@@ -16,10 +16,13 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <nlohmann/json.hpp>
+
 #include "boot.h"
 #include "cond.h"
 #include "file.h"
 #include "hostsel.h"
+#include "json.h"
 #include "net.h"
 #include "strutil.h"
 
@@ -687,110 +690,119 @@ bool ReportKea(Database* db, const ReportContext& ctx, std::string* out,
     *err = "kea: the frontend has no interface on the private network";
     return false;
   }
-  devices = JsonQuote(devices);
+  Json doc = Json::object();
+  Json& dhcp4 = doc["Dhcp4"];
+  dhcp4 = Json::object();
+  Json interfaces = Json::array({devices});
   for (const Subnet& n : others) {
     std::string d = frontend_device(n.name);
-    if (!d.empty()) devices += ", " + JsonQuote(d);
+    if (!d.empty()) interfaces.push_back(d);
   }
-  // Appends a subnet's reservations to `text`, the whole report.
-  auto reservations = [&rows](const std::string& subnet, std::string* text) {
-    std::string& out = *text;
-    out += "    \"reservations\": [";
-    bool first = true;
-    for (const Row& r : rows) {
-      if (r.mac.empty() || r.subnet != subnet) continue;
-      out += first ? "\n" : ",\n";
-      first = false;
-      out += "      { \"hw-address\": ";
-      out += JsonQuote(r.mac);
-      if (!r.ip.empty()) {
-        out += ", \"ip-address\": ";
-        out += JsonQuote(r.ip);
-      }
-      out += ", \"hostname\": ";
-      out += JsonQuote(r.Fqdn());
-      out += " }";
-    }
-    out += first ? " ]\n" : "\n    ]\n";
-  };
-  std::string text = Header("//", "kea");
-  text.reserve(rows.size() * 128 + 4096);
-  text += "{\n\"Dhcp4\": {\n";
-  text += "  \"interfaces-config\": { \"interfaces\": [ " + devices + " ] },\n";
-  std::string leases = AttrOr(attrs, "Kea_LeaseFile", "");
-  text += "  \"lease-database\": { \"type\": \"memfile\", \"persist\": true";
-  if (!leases.empty()) text += ", \"name\": " + JsonQuote(leases);
-  text += " },\n";
-  text += "  \"valid-lifetime\": 1200,\n";
-  text += "  \"authoritative\": true,\n";
+  dhcp4["interfaces-config"] = Json{{"interfaces", std::move(interfaces)}};
+  Json& leases = dhcp4["lease-database"];
+  leases = Json{{"type", "memfile"}, {"persist", true}};
+  std::string lease_file = AttrOr(attrs, "Kea_LeaseFile", "");
+  if (!lease_file.empty()) leases["name"] = lease_file;
+  dhcp4["valid-lifetime"] = 1200;
+  dhcp4["authoritative"] = true;
   // insert-ethers finds new nodes in the DHCPDISCOVERs of the packet
   // logger, which Kea writes only at debug level 50.
-  std::string log = JsonQuote(AttrOr(attrs, "Kea_LogFile", "/var/log/kea/kea-dhcp4.log"));
-  text += "  \"loggers\": [\n";
-  text += "    { \"name\": \"kea-dhcp4\", \"severity\": \"INFO\", "
-          "\"output_options\": [ { \"output\": " + log + " } ] },\n";
-  text += "    { \"name\": \"kea-dhcp4.packets\", \"severity\": \"DEBUG\", "
-          "\"debuglevel\": 50, \"output_options\": [ { \"output\": " + log + " } ] }\n";
-  text += "  ],\n";
+  Json output = Json::array(
+      {Json{{"output", AttrOr(attrs, "Kea_LogFile", "/var/log/kea/kea-dhcp4.log")}}});
+  dhcp4["loggers"] = Json::array(
+      {Json{{"name", "kea-dhcp4"}, {"severity", "INFO"}, {"output_options", output}},
+       Json{{"name", "kea-dhcp4.packets"},
+            {"severity", "DEBUG"},
+            {"debuglevel", 50},
+            {"output_options", output}}});
   // Exactly one class matches, so no precedence rule decides the file.
-  text += "  \"option-def\": [\n";
-  text += "    { \"space\": \"dhcp4\", \"name\": \"ipxe-encap-opts\", \"code\": 175, "
-          "\"type\": \"empty\", \"encapsulate\": \"ipxe\" },\n";
-  text += "    { \"space\": \"ipxe\", \"name\": \"no-pxedhcp\", \"code\": 176, \"type\": \"uint8\" }\n";
-  text += "  ],\n";
-  text += "  \"client-classes\": [\n";
-  text += "    { \"name\": \"rocks-ipxe\", \"test\": \"substring(option[77].hex, 0, 4) == 'iPXE'\", "
-          "\"boot-file-name\": " + JsonQuote(net.ipxe_file) + ", "
-          "\"option-data\": [ { \"name\": \"ipxe-encap-opts\" }, "
-          "{ \"space\": \"ipxe\", \"name\": \"no-pxedhcp\", \"data\": \"1\" } ] },\n";
-  text += "    { \"name\": \"rocks-uefi\", \"test\": \"not member('rocks-ipxe') and "
-          "(option[93].hex == 0x0007 or option[93].hex == 0x0009)\", "
-          "\"boot-file-name\": " + JsonQuote(net.uefi_file) + " },\n";
-  text += "    { \"name\": \"rocks-bios\", \"test\": \"not member('rocks-ipxe') and "
-          "option[93].hex == 0x0000\", "
-          "\"boot-file-name\": " + JsonQuote(net.bios_file) + " },\n";
-  text += "    { \"name\": \"rocks-other\", \"test\": \"not member('rocks-ipxe') and "
-          "not member('rocks-uefi') and not member('rocks-bios')\", "
-          "\"boot-file-name\": " + JsonQuote(net.kickstart_url) + " }\n";
-  text += "  ],\n";
-  text += "  \"subnet4\": [ {\n";
-  text += "    \"id\": 1,\n";
-  text += "    \"subnet\": " + JsonQuote(net.network + "/" + std::to_string(net.prefix)) + ",\n";
-  text += "    \"next-server\": " + JsonQuote(net.address) + ",\n";
+  dhcp4["option-def"] = Json::array({Json{{"space", "dhcp4"},
+                                          {"name", "ipxe-encap-opts"},
+                                          {"code", 175},
+                                          {"type", "empty"},
+                                          {"encapsulate", "ipxe"}},
+                                     Json{{"space", "ipxe"},
+                                          {"name", "no-pxedhcp"},
+                                          {"code", 176},
+                                          {"type", "uint8"}}});
+  dhcp4["client-classes"] = Json::array(
+      {Json{{"name", "rocks-ipxe"},
+            {"test", "substring(option[77].hex, 0, 4) == 'iPXE'"},
+            {"boot-file-name", net.ipxe_file},
+            {"option-data",
+             Json::array({Json{{"name", "ipxe-encap-opts"}},
+                          Json{{"space", "ipxe"}, {"name", "no-pxedhcp"}, {"data", "1"}}})}},
+       Json{{"name", "rocks-uefi"},
+            {"test",
+             "not member('rocks-ipxe') and (option[93].hex == 0x0007 or option[93].hex == "
+             "0x0009)"},
+            {"boot-file-name", net.uefi_file}},
+       Json{{"name", "rocks-bios"},
+            {"test", "not member('rocks-ipxe') and option[93].hex == 0x0000"},
+            {"boot-file-name", net.bios_file}},
+       Json{{"name", "rocks-other"},
+            {"test",
+             "not member('rocks-ipxe') and not member('rocks-uefi') and not "
+             "member('rocks-bios')"},
+            {"boot-file-name", net.kickstart_url}}});
+  auto option = [](const char* name, const std::string& data) {
+    return Json{{"name", name}, {"data", data}};
+  };
+  // A subnet's reservations, one small object a host, each written as it
+  // is made: 30,000 of them as one document would take longer than the
+  // rest of the report.
+  std::vector<JsonList> lists;
+  auto reservations = [&rows, &lists](const std::string& subnet) {
+    lists.push_back([&rows, subnet, i = size_t(0)](Json* one) mutable {
+      for (; i < rows.size(); ++i) {
+        const Row& r = rows.list[i];
+        if (r.mac.empty() || r.subnet != subnet) continue;
+        one->clear();
+        (*one)["hw-address"] = r.mac;
+        if (!r.ip.empty()) (*one)["ip-address"] = r.ip;
+        (*one)["hostname"] = r.Fqdn();
+        ++i;
+        return true;
+      }
+      return false;
+    });
+    return JsonListAt(lists.size() - 1);
+  };
+  Json& subnets = dhcp4["subnet4"];
+  subnets = Json::array();
+  Json& priv = subnets.emplace_back(Json::object());
+  priv["id"] = 1;
+  priv["subnet"] = net.network + "/" + std::to_string(net.prefix);
+  priv["next-server"] = net.address;
   if (!net.range.empty())
-    text += "    \"pools\": [ { \"pool\": " + JsonQuote(net.range[0] + " - " + net.range[1]) +
-            " } ],\n";
-  text += "    \"option-data\": [\n";
-  text += "      { \"name\": \"subnet-mask\", \"data\": " + JsonQuote(net.netmask) + " },\n";
-  text += "      { \"name\": \"broadcast-address\", \"data\": " + JsonQuote(net.broadcast) + " },\n";
-  text += "      { \"name\": \"domain-name\", \"data\": " + JsonQuote(net.domain) + " },\n";
-  text += "      { \"name\": \"domain-name-servers\", \"data\": " +
-          JsonQuote(Join(net.dns_servers, ", ")) + " },\n";
-  text += "      { \"name\": \"routers\", \"data\": " + JsonQuote(Join(net.routers, ", ")) + " }\n";
-  text += "    ],\n";
-  reservations("private", &text);
+    priv["pools"] = Json::array({Json{{"pool", net.range[0] + " - " + net.range[1]}}});
+  priv["option-data"] = Json::array({option("subnet-mask", net.netmask),
+                                     option("broadcast-address", net.broadcast),
+                                     option("domain-name", net.domain),
+                                     option("domain-name-servers", Join(net.dns_servers, ", ")),
+                                     option("routers", Join(net.routers, ", "))});
+  priv["reservations"] = reservations("private");
   int id = 1;
   for (const Subnet& n : others) {
     uint32_t mask = PrefixToMask(n.prefix);
-    text += "  }, {\n";
-    text += "    \"id\": " + std::to_string(++id) + ",\n";
-    text += "    \"subnet\": " +
-            JsonQuote(FormatIPv4(n.network) + "/" + std::to_string(n.prefix)) + ",\n";
-    text += "    \"option-data\": [\n";
-    text += "      { \"name\": \"subnet-mask\", \"data\": " + JsonQuote(FormatIPv4(mask)) + " },\n";
-    if (!n.zone.empty())
-      text += "      { \"name\": \"domain-name\", \"data\": " + JsonQuote(n.zone) + " },\n";
-    if (!n.gateway.empty())
-      text += "      { \"name\": \"routers\", \"data\": " + JsonQuote(n.gateway) + " },\n";
-    if (n.mtu != 1500)
-      text += "      { \"name\": \"interface-mtu\", \"data\": " +
-              JsonQuote(std::to_string(n.mtu)) + " },\n";
-    text += "      { \"name\": \"broadcast-address\", \"data\": " +
-            JsonQuote(FormatIPv4(n.network | ~mask)) + " }\n";
-    text += "    ],\n";
-    reservations(n.name, &text);
+    Json& s = subnets.emplace_back(Json::object());
+    s["id"] = ++id;
+    s["subnet"] = FormatIPv4(n.network) + "/" + std::to_string(n.prefix);
+    Json& options = s["option-data"];
+    options = Json::array({option("subnet-mask", FormatIPv4(mask))});
+    if (!n.zone.empty()) options.push_back(option("domain-name", n.zone));
+    if (!n.gateway.empty()) options.push_back(option("routers", n.gateway));
+    if (n.mtu != 1500) options.push_back(option("interface-mtu", std::to_string(n.mtu)));
+    options.push_back(option("broadcast-address", FormatIPv4(n.network | ~mask)));
+    s["reservations"] = reservations(n.name);
   }
-  text += "  } ]\n}\n}\n";
+  std::string text = Header("//", "kea");
+  text.reserve(rows.size() * 128 + 4096);
+  std::string why;
+  if (!WriteJson(doc, &text, &why, lists)) {
+    *err = "kea: " + why;
+    return false;
+  }
   *out = std::move(text);
   return true;
 }

@@ -62,15 +62,6 @@ bool ParseYesNo(std::string_view s, bool* out);
 /// `s` as a JSON string literal, quotes included.
 std::string JsonQuote(std::string_view s);
 
-/// Reads one JSON object the way `journalctl -o json` writes an entry:
-/// each value that is a string, or an array of numbers 0-255 (a field
-/// that is not UTF-8, as its bytes), goes in `fields` under its key;
-/// numbers, null, true, false and other arrays (a field with several
-/// values) are left out. False, with `why`, when `s` is not one JSON
-/// object or names a key twice.
-bool ParseJsonFields(std::string_view s, std::map<std::string, std::string>* fields,
-                     std::string* why);
-
 /// `s` quoted for a POSIX shell (single quotes).
 std::string ShellQuote(std::string_view s);
 

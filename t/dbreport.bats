@@ -64,6 +64,34 @@ kea_check() {
   [ "$status" -eq 0 ]
 }
 
+@test "dbreport kea: control characters, quotes and backslashes are escaped; the file stays valid" {
+  sqlite_only "edits the SQLite file directly"
+  report_fixture
+  rocks set attr Kea_LogFile x
+  sqlite3 "${ROCKS_DB#sqlite:}" "UPDATE attributes SET value = '/var/log/kea/a' || char(9) ||
+    'b' || char(10) || 'c' || char(1) || '\"d\\e.log' WHERE name = 'Kea_LogFile'"
+  dbreport kea >"$T/kea.conf"
+  run python3 -c 'import json, sys
+d = json.loads("".join(l for l in open(sys.argv[1]) if not l.startswith("//")))["Dhcp4"]
+print(repr(d["loggers"][0]["output_options"][0]["output"]))' "$T/kea.conf"
+  [ "$status" -eq 0 ]
+  [ "$output" = "'/var/log/kea/a\\tb\\nc\\x01\"d\\\\e.log'" ]
+  run grep -c 'a\\tb\\nc\\u0001\\"d\\\\e.log' "$T/kea.conf"
+  [ "$output" = 2 ]
+}
+
+@test "dbreport kea: a value that is not UTF-8 is refused, by its place in the file" {
+  sqlite_only "edits the SQLite file directly"
+  report_fixture
+  rocks set attr Kea_LogFile x
+  sqlite3 "${ROCKS_DB#sqlite:}" \
+    "UPDATE attributes SET value = CAST(X'2f7661722f6c6f672f6be92e6c6f67' AS TEXT) WHERE name = 'Kea_LogFile'"
+  run --separate-stderr dbreport kea
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = 'dbreport: kea: Dhcp4.loggers[0].output_options[0].output "/var/log/k\ufffd.log": invalid UTF-8 byte at index 11: 0x2E' ]
+}
+
 @test "dbreport dns: the private zone passes named-checkzone" {
   report_fixture
   check_report dns dns

@@ -232,61 +232,6 @@ TEST(ShellQuoteTest, EscapesSingleQuotes) {
   EXPECT_EQ(ShellQuote("'"), "''\\'''");
 }
 
-using Fields = std::map<std::string, std::string>;
-
-TEST(ParseJsonFieldsTest, ReadsAJournalEntry) {
-  Fields f;
-  std::string why;
-  ASSERT_TRUE(ParseJsonFields(
-      "{\"__CURSOR\":\"s=1;i=2\",\"_UID\":\"0\",\"_COMM\":\"dhcpd\","
-      "\"MESSAGE\":\"DHCPDISCOVER from 52:54:00:aa:bb:01 via eth0\",\"PRIORITY\":6,"
-      "\"BIG\":null,\"MULTI\":[\"a\",\"b\"],\"OBJ\":{\"x\":[1,{\"y\":true}]},\"NO\":false}",
-      &f, &why))
-      << why;
-  EXPECT_EQ(f, (Fields{{"__CURSOR", "s=1;i=2"},
-                       {"_UID", "0"},
-                       {"_COMM", "dhcpd"},
-                       {"MESSAGE", "DHCPDISCOVER from 52:54:00:aa:bb:01 via eth0"}}));
-}
-
-TEST(ParseJsonFieldsTest, DecodesEscapesAndByteArrays) {
-  Fields f;
-  std::string why;
-  ASSERT_TRUE(ParseJsonFields(
-      " { \"A\" : \"q\\\" b\\\\ s\\/ \\n\\t\\u00e9\\ud83d\\ude00\" , \"B\": [104, 105, 255] } ",
-      &f, &why))
-      << why;
-  EXPECT_EQ(f["A"], "q\" b\\ s/ \n\t\xc3\xa9\xf0\x9f\x98\x80");
-  EXPECT_EQ(f["B"], "hi\xff");
-  ASSERT_TRUE(ParseJsonFields("{}", &f, &why));
-  EXPECT_TRUE(f.empty());
-}
-
-TEST(ParseJsonFieldsTest, RejectsWhatIsNotOneObject) {
-  struct Case {
-    const char* json;
-    const char* why;
-  } cases[] = {
-      {"", "not a JSON object"},
-      {"[1]", "not a JSON object"},
-      {"{\"A\":\"x\"", "expected ',' or '}' in a JSON object"},
-      {"{\"A\":\"x\"} {}", "text after the JSON object"},
-      {"{A:\"x\"}", "expected a JSON string as key"},
-      {"{\"A\" \"x\"}", "expected ':' after a JSON key"},
-      {"{\"A\":\"x\\q\"}", "unreadable JSON value of 'A'"},
-      {"{\"A\":\"\\ud800\"}", "unreadable JSON value of 'A'"},
-      {"{\"A\":\"tab\there\"}", "unreadable JSON value of 'A'"},
-      {"{\"A\":\"x\",\"A\":\"y\"}", "JSON key 'A' given twice"},
-  };
-  for (const Case& c : cases) {
-    Fields f{{"stale", "x"}};
-    std::string why;
-    EXPECT_FALSE(ParseJsonFields(c.json, &f, &why)) << c.json;
-    EXPECT_EQ(why, c.why) << c.json;
-    EXPECT_TRUE(f.empty()) << c.json;
-  }
-}
-
 TEST(EscapeControlTest, KeepsALineOnOneLine) {
   EXPECT_EQ(EscapeControl("plain text"), "plain text");
   EXPECT_EQ(EscapeControl("a\r\nb\tc\\d\x01\x7f\xc3\xa9"),
