@@ -396,25 +396,17 @@ avalanche-peer: ${FRONTEND}$href: size mismatch (expected $(stat -L -c %s "$FIX/
 }
 
 @test "a frontend that cannot be reached: one line, exit 1, no pidfile" {
-  run --separate-stderr avalanche-peer --frontend="http://127.0.0.1:$TRACKER_PORT/" \
+  fails_with "avalanche-peer: http://127.0.0.1:$TRACKER_PORT/repodata/repomd.xml: Couldn't connect to server" avalanche-peer --frontend="http://127.0.0.1:$TRACKER_PORT/" \
     --listen=127.0.0.1 --port="$PEER_PORT" --cache="$T/cache" --pidfile="$T/peer.pid"
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "avalanche-peer: http://127.0.0.1:$TRACKER_PORT/repodata/repomd.xml: Couldn't connect to server" ]
   [ ! -e "$T/peer.pid" ]
 }
 
 @test "a frontend without repodata: one line naming the URL, exit 1" {
   start_frontend
   rm -r "$T/www/repodata"
-  run --separate-stderr avalanche-peer --frontend="$FRONTEND" --listen=127.0.0.1 \
+  fails_with "avalanche-peer: ${FRONTEND}repodata/repomd.xml: HTTP 404" avalanche-peer --frontend="$FRONTEND" --listen=127.0.0.1 \
     --port="$PEER_PORT" --cache="$T/cache"
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "avalanche-peer: ${FRONTEND}repodata/repomd.xml: HTTP 404" ]
-  run --separate-stderr avalanche-peer --hashes --frontend="$FRONTEND"
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "avalanche-peer: ${FRONTEND}repodata/repomd.xml: HTTP 404" ]
+  fails_with "avalanche-peer: ${FRONTEND}repodata/repomd.xml: HTTP 404" avalanche-peer --hashes --frontend="$FRONTEND"
 }
 
 @test "repodata whose checksums do not match: one line, exit 1" {
@@ -430,24 +422,18 @@ avalanche-peer: ${FRONTEND}$href: size mismatch (expected $(stat -L -c %s "$FIX/
 
 @test "an address already in use: one line, exit 1" {
   start_frontend
-  run --separate-stderr avalanche-peer --frontend="$FRONTEND" --listen=127.0.0.1 \
+  fails_with "avalanche-peer: 127.0.0.1:$FRONTEND_PORT: cannot listen: Address already in use" avalanche-peer --frontend="$FRONTEND" --listen=127.0.0.1 \
     --port="$FRONTEND_PORT" --cache="$T/cache" --pidfile="$T/peer.pid"
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "avalanche-peer: 127.0.0.1:$FRONTEND_PORT: cannot listen: Address already in use" ]
   [ ! -e "$T/peer.pid" ]
 }
 
 @test "a cache directory that cannot be made: one line, exit 1" {
-  run --separate-stderr avalanche-peer --frontend="file://$T/www" --cache=/dev/null/cache
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "avalanche-peer: /dev/null/cache: Not a directory" ]
+  fails_with "avalanche-peer: /dev/null/cache: Not a directory" avalanche-peer --frontend="file://$T/www" --cache=/dev/null/cache
 }
 
 @test "--listen must be an IPv4 address" {
-  run --separate-stderr avalanche-peer --frontend="file://$T/www" --listen=999.1.2.3 \
+  fails_with "avalanche-peer: 999.1.2.3: not an IPv4 address" avalanche-peer --frontend="file://$T/www" --listen=999.1.2.3 \
     --cache="$T/cache"
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "avalanche-peer: 999.1.2.3: not an IPv4 address" ]
   [ ! -e "$T/cache" ]
 }
 
@@ -459,18 +445,10 @@ Try 'avalanche-peer --help' for more information." ]
 }
 
 @test "a bad --port or --timeout, or an argument: one line, exit 1" {
-  run --separate-stderr avalanche-peer --frontend=http://x/ --port=0
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "avalanche-peer: --port=0: invalid number (expected 1 to 65535)" ]
-  run --separate-stderr avalanche-peer --frontend=http://x/ --port=65536
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "avalanche-peer: --port=65536: invalid number (expected 1 to 65535)" ]
-  run --separate-stderr avalanche-peer --frontend=http://x/ --timeout=0
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "avalanche-peer: --timeout=0: invalid number (expected 1 to 3600)" ]
-  run --separate-stderr avalanche-peer --frontend=http://x/ --timeout=soon
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "avalanche-peer: --timeout=soon: invalid number (expected 1 to 3600)" ]
+  fails_with "avalanche-peer: --port=0: invalid number (expected 1 to 65535)" avalanche-peer --frontend=http://x/ --port=0
+  fails_with "avalanche-peer: --port=65536: invalid number (expected 1 to 65535)" avalanche-peer --frontend=http://x/ --port=65536
+  fails_with "avalanche-peer: --timeout=0: invalid number (expected 1 to 3600)" avalanche-peer --frontend=http://x/ --timeout=0
+  fails_with "avalanche-peer: --timeout=soon: invalid number (expected 1 to 3600)" avalanche-peer --frontend=http://x/ --timeout=soon
   run --separate-stderr avalanche-peer --frontend=http://x/ extra
   [ "$status" -eq 1 ]
   [ "$stderr" = "avalanche-peer: unexpected argument 'extra'

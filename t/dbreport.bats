@@ -406,16 +406,10 @@ site-menu" ]
 @test "dbreport dhcpd: an attribute that would break out of its place is an error" {
   rocks_fixture
   rocks set attr Dhcp_BiosBootFile $'pxelinux.0";\n}\nhost evil {'
-  run --separate-stderr dbreport dhcpd
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "dbreport: Dhcp_BiosBootFile: a control character cannot be written to dhcpd.conf" ]
+  fails_with "dbreport: Dhcp_BiosBootFile: a control character cannot be written to dhcpd.conf" dbreport dhcpd
   rocks set attr Dhcp_BiosBootFile pxelinux.0
   rocks set attr Kickstart_PrivateGateway '10.1.1.1; } host evil {'
-  run --separate-stderr dbreport dhcpd
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "dbreport: Kickstart_PrivateGateway=10.1.1.1; } host evil {: invalid IPv4 address 10.1.1.1;" ]
+  fails_with "dbreport: Kickstart_PrivateGateway=10.1.1.1; } host evil {: invalid IPv4 address 10.1.1.1;" dbreport dhcpd
 }
 
 @test "dbreport dhcpd: a device put in the database by other means is an error" {
@@ -423,102 +417,67 @@ site-menu" ]
   rocks_fixture
   sqlite3 "${ROCKS_DB#sqlite:}" \
     "UPDATE interfaces SET device = 'eth0;}host evil{' WHERE mac = '52:54:00:00:00:10'"
-  run --separate-stderr dbreport dhcpd
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "dbreport: compute-0-0: interface eth0;}host evil{: not valid in dhcpd.conf" ]
+  fails_with "dbreport: compute-0-0: interface eth0;}host evil{: not valid in dhcpd.conf" dbreport dhcpd
 }
 
 @test "dbreport: an unknown report gets a suggestion" {
-  run --separate-stderr dbreport hots
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "dbreport: hots: unknown report (did you mean 'hosts'?)" ]
+  fails_with "dbreport: hots: unknown report (did you mean 'hosts'?)" dbreport hots
 }
 
 @test "dbreport: an unknown report far from any name" {
-  run --separate-stderr dbreport zzzzzzzz
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "dbreport: zzzzzzzz: unknown report" ]
+  fails_with "dbreport: zzzzzzzz: unknown report" dbreport zzzzzzzz
 }
 
 @test "dbreport: a report that takes no argument" {
-  run --separate-stderr dbreport hosts extra
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "dbreport: hosts: unexpected argument 'extra'" ]
+  fails_with "dbreport: hosts: unexpected argument 'extra'" dbreport hosts extra
 }
 
 @test "dbreport: dns takes one subnet" {
-  run --separate-stderr dbreport dns private public
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "dbreport: dns: unexpected argument 'public'" ]
+  fails_with "dbreport: dns: unexpected argument 'public'" dbreport dns private public
 }
 
 @test "dbreport: an unknown subnet" {
   report_fixture
-  run --separate-stderr dbreport dns privat
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "dbreport: privat: unknown network (did you mean 'private'?)" ]
+  fails_with "dbreport: privat: unknown network (did you mean 'private'?)" dbreport dns privat
 }
 
 @test "dbreport: pxe needs DIR" {
-  run --separate-stderr dbreport pxe
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "dbreport: pxe: missing DIR" ]
+  fails_with "dbreport: pxe: missing DIR" dbreport pxe
 }
 
 @test "dbreport: pxe takes no --output" {
-  run --separate-stderr dbreport --output="$T/x" pxe "$T"
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "dbreport: pxe: --output does not apply (the files go into DIR)" ]
+  fails_with "dbreport: pxe: --output does not apply (the files go into DIR)" dbreport --output="$T/x" pxe "$T"
 }
 
 @test "dbreport: pxe into a missing directory" {
   report_fixture
-  run --separate-stderr dbreport pxe "$T/nowhere"
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "dbreport: $T/nowhere: No such file or directory" ]
+  fails_with "dbreport: $T/nowhere: No such file or directory" dbreport pxe "$T/nowhere"
 }
 
 @test "dbreport: --output needs a report" {
-  run --separate-stderr dbreport --output="$T/x"
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "dbreport: --output needs a REPORT" ]
+  fails_with "dbreport: --output needs a REPORT" dbreport --output="$T/x"
 }
 
 @test "dbreport: --output into a missing directory changes nothing" {
   report_fixture
-  run --separate-stderr dbreport --output="$T/nowhere/hosts" hosts
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "dbreport: $T/nowhere/hosts: No such file or directory" ]
+  fails_with "dbreport: $T/nowhere/hosts: No such file or directory" dbreport --output="$T/nowhere/hosts" hosts
 }
 
 @test "dbreport: a missing network attribute is named" {
   report_fixture
   rocks remove attr Kickstart_PrivateNetmask
-  run --separate-stderr dbreport dhcpd
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "dbreport: Kickstart_PrivateNetmask: global attribute not set (run 'rocks set attr Kickstart_PrivateNetmask VALUE')" ]
+  fails_with "dbreport: Kickstart_PrivateNetmask: global attribute not set (run 'rocks set attr Kickstart_PrivateNetmask VALUE')" dbreport dhcpd
 }
 
 @test "dbreport: a bad netmask attribute is named" {
   report_fixture
   rocks set attr Kickstart_PrivateNetmask 255.0.255.0
-  run --separate-stderr dbreport kea
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "dbreport: Kickstart_PrivateNetmask=255.0.255.0: invalid netmask" ]
+  fails_with "dbreport: Kickstart_PrivateNetmask=255.0.255.0: invalid netmask" dbreport kea
 }
 
 @test "dbreport: no cluster database" {
   sqlite_only "the message names the SQLite file"
-  run --separate-stderr dbreport hosts
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "dbreport: $ROCKS_DB: no cluster database here (run 'rocks init')" ]
+  fails_with "dbreport: $ROCKS_DB: no cluster database here (run 'rocks init')" dbreport hosts
 }
 
 @test "dbreport: a bad SOURCE_DATE_EPOCH" {
@@ -566,8 +525,5 @@ Try 'dbreport --help' for more information." ]
 }
 
 @test "dbreport --db with a bad URL" {
-  run --separate-stderr dbreport --db=postgres://x machines
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "dbreport: postgres://x: unknown database URL (expected sqlite:PATH or mysql://...)" ]
+  fails_with "dbreport: postgres://x: unknown database URL (expected sqlite:PATH or mysql://...)" dbreport --db=postgres://x machines
 }

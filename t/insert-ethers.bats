@@ -66,10 +66,7 @@ ie_fails_unchanged() {
   shift
   local before
   before=$(snapshot)
-  run --separate-stderr insert-ethers "$@"
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "$expected" ]
+  fails_with "$expected" insert-ethers "$@"
   [ "$(snapshot)" = "$before" ]
 }
 

@@ -53,8 +53,5 @@ install_default() {
   need_mount_ns
   install_default
   rm -r "$T/root/usr/local/var/lib/rocks"
-  run --separate-stderr installed_ns "$T/root" local 'rocks init'
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: /usr/local/var/lib/rocks/cluster.db: cannot create the database: /usr/local/var/lib/rocks: No such file or directory" ]
+  fails_with "rocks: /usr/local/var/lib/rocks/cluster.db: cannot create the database: /usr/local/var/lib/rocks: No such file or directory" installed_ns "$T/root" local 'rocks init'
 }

@@ -149,9 +149,7 @@ refused() {
 
 @test "a value that is not text is refused at the door and never reaches a node" {
   before=$(db_dump)
-  run --separate-stderr rocks set attr Info_ClusterName $'a\x01b'
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: Info_ClusterName: value has the control character U+0001 (byte 2)" ]
+  fails_with "rocks: Info_ClusterName: value has the control character U+0001 (byte 2)" rocks set attr Info_ClusterName $'a\x01b'
   [ "$(db_dump)" = "$before" ]
   get 127.0.0.10 ""
   [ "$CODE" = 200 ]
@@ -338,10 +336,7 @@ cgi_pxe_dir() {
 }
 
 @test "run outside a web server it says so" {
-  run --separate-stderr env -u REQUEST_METHOD -u GATEWAY_INTERFACE kickstart.cgi
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "kickstart.cgi: not run as a CGI program (no REQUEST_METHOD)" ]
+  fails_with "kickstart.cgi: not run as a CGI program (no REQUEST_METHOD)" env -u REQUEST_METHOD -u GATEWAY_INTERFACE kickstart.cgi
 }
 
 @test "installed rewrites that node's boot files only" {

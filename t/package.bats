@@ -122,8 +122,5 @@ d -rw-r--r-- /usr/share/man/man8/kickstart.cgi.8
   need_mount_ns
   mkdir "$T/root"
   (cd "$T/root" && rpm2cpio "$RPMS/rocks-$VERSION-1.x86_64.rpm" | cpio -idm --quiet)
-  run --separate-stderr installed_ns "$T/root" usr 'rocks --db=mysql://db.example.org/cluster list host'
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: mysql://db.example.org/cluster: this build has no MySQL support (configured --without-mysql)" ]
+  fails_with "rocks: mysql://db.example.org/cluster: this build has no MySQL support (configured --without-mysql)" installed_ns "$T/root" usr 'rocks --db=mysql://db.example.org/cluster list host'
 }

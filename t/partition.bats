@@ -159,12 +159,6 @@ data_kept() {
 @test "rocks-partition refuses a bad mode and a disk that is not a block device" {
   run_pre compute
   cp "$ROCKS_SRCDIR/graphs/include/rocks-partition" "$T/rp"
-  run --separate-stderr bash "$T/rp" "$DISK" wipe "$T/root/tmp/rocks-layout"
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks-partition: wipe: expected keep or force" ]
-  run --separate-stderr bash "$T/rp" no-such-disk keep "$T/root/tmp/rocks-layout"
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks-partition: /dev/no-such-disk: not a block device" ]
+  fails_with "rocks-partition: wipe: expected keep or force" bash "$T/rp" "$DISK" wipe "$T/root/tmp/rocks-layout"
+  fails_with "rocks-partition: /dev/no-such-disk: not a block device" bash "$T/rp" no-such-disk keep "$T/root/tmp/rocks-layout"
 }

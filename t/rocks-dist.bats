@@ -339,10 +339,7 @@ rocks.conf" ]
 @test "dist: a source that does not exist fails and keeps the old tree" {
   build_all
   before=$(snapshot "$ROOT")
-  run --separate-stderr rocks-dist "${SRC[@]}" --contrib "$T/missing" dist
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks-dist: $T/missing: No such file or directory" ]
+  fails_with "rocks-dist: $T/missing: No such file or directory" rocks-dist "${SRC[@]}" --contrib "$T/missing" dist
   [ "$(snapshot "$ROOT")" = "$before" ]
 }
 
@@ -360,30 +357,21 @@ rocks-dist: $F/bad/comps.xml:3: Opening and ending tag mismatch: group line 2 an
 }
 
 @test "dist: a source that is a file fails" {
-  run --separate-stderr rocks-dist --os "$F/roll.iso" dist
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks-dist: $F/roll.iso: not a directory" ]
+  fails_with "rocks-dist: $F/roll.iso: not a directory" rocks-dist --os "$F/roll.iso" dist
   [ ! -e "$ROOT" ]
 }
 
 @test "dist: a roll image that is not an image fails" {
-  run --separate-stderr rocks-dist --roll "$F/os/Packages/corrupt.rpm" dist
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks-dist: $F/os/Packages/corrupt.rpm: Unrecognized archive format" ]
+  fails_with "rocks-dist: $F/os/Packages/corrupt.rpm: Unrecognized archive format" rocks-dist --roll "$F/os/Packages/corrupt.rpm" dist
   [ ! -e "$ROOT" ]
 }
 
 @test "dist: a missing profile fails" {
-  run --separate-stderr rocks-dist --os "$F/os" --profile "$T/noprofile" dist
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks-dist: $T/noprofile: No such file or directory" ]
+  fails_with "rocks-dist: $T/noprofile: No such file or directory" rocks-dist --os "$F/os" --profile "$T/noprofile" dist
 }
 
 @test "dist: the root's parent must exist" {
-  run --separate-stderr rocks-dist -r "$T/no/dist" --os "$F/os" dist
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks-dist: $T/no: No such file or directory" ]
+  fails_with "rocks-dist: $T/no: No such file or directory" rocks-dist -r "$T/no/dist" --os "$F/os" dist
 }
 
 @test "dist refuses to run while another process holds the lock" {
@@ -400,20 +388,14 @@ rocks-dist: $F/bad/comps.xml:3: Opening and ending tag mismatch: group line 2 an
 @test "dist: a lock in a directory other users can write is refused" {
   mkdir -m 1777 "$T/shared"
   printf 'dist_lock = %s/shared/rocks-dist.lock\n' "$T" >>"$ROCKS_CONF"
-  run --separate-stderr rocks-dist --os "$F/os" dist
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks-dist: $T/shared/rocks-dist.lock: other users can write the directory $T/shared; a lock must be in a directory only root can write" ]
+  fails_with "rocks-dist: $T/shared/rocks-dist.lock: other users can write the directory $T/shared; a lock must be in a directory only root can write" rocks-dist --os "$F/os" dist
   [ ! -e "$ROOT" ]
   [ ! -e "$T/shared/rocks-dist.lock" ]
 }
 
 @test "dist: a lock in a directory that does not exist" {
   printf 'dist_lock = %s/no/rocks-dist.lock\n' "$T" >>"$ROCKS_CONF"
-  run --separate-stderr rocks-dist --os "$F/os" dist
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks-dist: $T/no/rocks-dist.lock: No such file or directory" ]
+  fails_with "rocks-dist: $T/no/rocks-dist.lock: No such file or directory" rocks-dist --os "$F/os" dist
   [ ! -e "$ROOT" ]
 }
 
@@ -427,37 +409,25 @@ rocks-dist: $F/bad/comps.xml:3: Opening and ending tag mismatch: group line 2 an
 
 @test "dist: an unknown key in rocks-dist.conf is named with its line" {
   printf 'root = %s\nupdaets = /x\n' "$ROOT" >"$T/rocks-dist.conf"
-  run --separate-stderr rocks-dist dist
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks-dist: $T/rocks-dist.conf:2: unknown key 'updaets' (did you mean 'updates'?)" ]
+  fails_with "rocks-dist: $T/rocks-dist.conf:2: unknown key 'updaets' (did you mean 'updates'?)" rocks-dist dist
 }
 
 @test "dist: a line without '=' in rocks-dist.conf" {
   printf '# comment\nroot\n' >"$T/rocks-dist.conf"
-  run --separate-stderr rocks-dist dist
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks-dist: $T/rocks-dist.conf:2: expected 'key = value'" ]
+  fails_with "rocks-dist: $T/rocks-dist.conf:2: expected 'key = value'" rocks-dist dist
 }
 
 @test "dist: a bad value in rocks-dist.conf" {
   printf 'copy = maybe\n' >"$T/rocks-dist.conf"
-  run --separate-stderr rocks-dist dist
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks-dist: $T/rocks-dist.conf:1: copy = maybe: expected yes or no" ]
+  fails_with "rocks-dist: $T/rocks-dist.conf:1: copy = maybe: expected yes or no" rocks-dist dist
 }
 
 @test "dist: a missing --config file" {
-  run --separate-stderr rocks-dist -C "$T/none.conf" dist
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks-dist: $T/none.conf: No such file or directory" ]
+  fails_with "rocks-dist: $T/none.conf: No such file or directory" rocks-dist -C "$T/none.conf" dist
 }
 
 @test "rocks-dist: bad --jobs" {
-  run --separate-stderr rocks-dist --jobs=many dist
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks-dist: --jobs=many: invalid number (expected 0 to 1024)" ]
+  fails_with "rocks-dist: --jobs=many: invalid number (expected 0 to 1024)" rocks-dist --jobs=many dist
 }
 
 @test "rocks-dist: no command" {
@@ -536,18 +506,14 @@ Try 'rocks-dist --help' for more information." ]
 }
 
 @test "iso: a missing distribution fails and writes nothing" {
-  run --separate-stderr rocks-dist iso "$T/out.iso"
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks-dist: $ROOT: No such file or directory" ]
+  fails_with "rocks-dist: $ROOT: No such file or directory" rocks-dist iso "$T/out.iso"
   run ls -A "$T"
   [[ "$output" != *iso* ]]
 }
 
 @test "iso: a label that ISO9660 cannot hold" {
   build_all
-  run --separate-stderr rocks-dist -L "my cluster" iso "$T/out.iso"
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks-dist: volume label 'my cluster': expected 1 to 32 characters of A-Z, 0-9 and _" ]
+  fails_with "rocks-dist: volume label 'my cluster': expected 1 to 32 characters of A-Z, 0-9 and _" rocks-dist -L "my cluster" iso "$T/out.iso"
   [ ! -e "$T/out.iso" ]
 }
 
@@ -675,19 +641,14 @@ rocks-dist: 1 of 2 packages could not be fetched" ]
 @test "mirror: a URL with no repository" {
   mkdir -p "$T/empty"
   start_server "$T/empty"
-  run --separate-stderr rocks-dist mirror "$URL/" "$T/copy"
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks-dist: $URL/repodata/repomd.xml: The requested URL returned error: 404" ]
+  fails_with "rocks-dist: $URL/repodata/repomd.xml: The requested URL returned error: 404" rocks-dist mirror "$URL/" "$T/copy"
 }
 
 @test "mirror: a repomd.xml that is not XML" {
   mkdir -p "$T/junk/repodata"
   echo 'not xml' >"$T/junk/repodata/repomd.xml"
   start_server "$T/junk"
-  run --separate-stderr rocks-dist mirror "$URL" "$T/copy"
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks-dist: $URL/repodata/repomd.xml:1: Start tag expected, '<' not found" ]
+  fails_with "rocks-dist: $URL/repodata/repomd.xml:1: Start tag expected, '<' not found" rocks-dist mirror "$URL" "$T/copy"
 }
 
 @test "mirror: nothing listens on the port" {
@@ -711,7 +672,5 @@ rocks-dist: 1 of 2 packages could not be fetched" ]
 }
 
 @test "mirror: a URL that is not one" {
-  run --separate-stderr rocks-dist mirror example.org/repo
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks-dist: example.org/repo: not a URL (expected scheme://host/path)" ]
+  fails_with "rocks-dist: example.org/repo: not a URL (expected scheme://host/path)" rocks-dist mirror example.org/repo
 }

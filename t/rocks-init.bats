@@ -59,10 +59,7 @@ in_ns() { ip netns exec "$NS" "$@"; }
 }
 
 @test "init: a named interface that does not exist changes nothing" {
-  run --separate-stderr rocks init --private-interface=nosuch0
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: init: private interface nosuch0: no such network interface" ]
+  fails_with "rocks: init: private interface nosuch0: no such network interface" rocks init --private-interface=nosuch0
   run --separate-stderr rocks list host
   [ "$stderr" = "rocks: $ROCKS_DB: no cluster database here (run 'rocks init')" ]
 }
@@ -70,10 +67,7 @@ in_ns() { ip netns exec "$NS" "$@"; }
 @test "init: a named interface without an address" {
   frontend_netns 10.1.1.1/8 192.168.1.1/24
   ip -n "$NS" addr flush dev fe-pub
-  run --separate-stderr in_ns rocks init --public-interface=fe-pub
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: init: public interface fe-pub: has no IPv4 address" ]
+  fails_with "rocks: init: public interface fe-pub: has no IPv4 address" in_ns rocks init --public-interface=fe-pub
 }
 
 @test "init sets root's password hash and SSH key, making the key" {
@@ -104,17 +98,12 @@ in_ns() { ip netns exec "$NS" "$@"; }
   printf 'root:!:19000:0:99999:7:::\n' >"$T/shadow"
   printf 'shadow = %s/shadow\n' "$T" >>"$ROCKS_CONF"
   rocks init
-  run --separate-stderr rocks list attr Kickstart_RootPassword
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: Kickstart_RootPassword: attribute not set" ]
+  fails_with "rocks: Kickstart_RootPassword: attribute not set" rocks list attr Kickstart_RootPassword
 }
 
 @test "init: a missing shadow file changes nothing" {
   printf 'shadow = %s/nope\n' "$T" >>"$ROCKS_CONF"
-  run --separate-stderr rocks init
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: init: root password: $T/nope: No such file or directory" ]
+  fails_with "rocks: init: root password: $T/nope: No such file or directory" rocks init
   run --separate-stderr rocks list host
   [ "$stderr" = "rocks: $ROCKS_DB: no cluster database here (run 'rocks init')" ]
 }
@@ -122,10 +111,7 @@ in_ns() { ip netns exec "$NS" "$@"; }
 @test "init: a private key without its public half changes nothing" {
   printf 'secret\n' >"$T/id"
   printf 'ssh_key = %s/id\n' "$T" >>"$ROCKS_CONF"
-  run --separate-stderr rocks init
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: init: root's SSH key: $T/id.pub: missing ($T/id exists; ssh-keygen -y -f $T/id makes it)" ]
+  fails_with "rocks: init: root's SSH key: $T/id.pub: missing ($T/id exists; ssh-keygen -y -f $T/id makes it)" rocks init
   [ ! -e "$T/id.pub" ]
   run --separate-stderr rocks list host
   [ "$stderr" = "rocks: $ROCKS_DB: no cluster database here (run 'rocks init')" ]

@@ -119,51 +119,23 @@ compute-1-0: 1" ]
 }
 
 @test "rocks run host: a selection that matches nothing is an error" {
-  run --separate-stderr rocks run host 'compute-0-[5-9]' -- true
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: compute-0-[5-9]: no host matches" ]
-  run --separate-stderr rocks run host appliance:nas rack:9 -- true
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: rack:9: no host matches" ]
-  run --separate-stderr rocks run host compute-9-9 -- true
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: compute-9-9: unknown host (did you mean 'compute-0-0'?)" ]
-  run --separate-stderr rocks run host appliance:computer -- true
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: appliance:computer: unknown appliance (did you mean 'appliance:compute'?)" ]
-  run --separate-stderr rocks run host 'compute-[2-1]' -- true
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: compute-[2-1]: bad range '2-1'" ]
+  fails_with "rocks: compute-0-[5-9]: no host matches" rocks run host 'compute-0-[5-9]' -- true
+  fails_with "rocks: rack:9: no host matches" rocks run host appliance:nas rack:9 -- true
+  fails_with "rocks: compute-9-9: unknown host (did you mean 'compute-0-0'?)" rocks run host compute-9-9 -- true
+  fails_with "rocks: appliance:computer: unknown appliance (did you mean 'appliance:compute'?)" rocks run host appliance:computer -- true
+  fails_with "rocks: compute-[2-1]: bad range '2-1'" rocks run host 'compute-[2-1]' -- true
 }
 
 @test "rocks run host: missing selection or command" {
-  run --separate-stderr rocks run host -- true
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: run host: missing SELECTION" ]
-  run --separate-stderr rocks run host compute-0-0
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: run host: missing COMMAND (give it after --)" ]
-  run --separate-stderr rocks run host compute-0-0 --
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: run host: missing COMMAND (give it after --)" ]
+  fails_with "rocks: run host: missing SELECTION" rocks run host -- true
+  fails_with "rocks: run host: missing COMMAND (give it after --)" rocks run host compute-0-0
+  fails_with "rocks: run host: missing COMMAND (give it after --)" rocks run host compute-0-0 --
 }
 
 @test "rocks run host: bad --fanout and --timeout, and those options elsewhere" {
-  run --separate-stderr rocks run host --fanout=0 compute-0-0 -- true
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: --fanout=0: invalid number (expected 1 to 1024)" ]
-  run --separate-stderr rocks run host --timeout=soon compute-0-0 -- true
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: --timeout=soon: invalid time (expected seconds, or a number with s, m or h)" ]
-  run --separate-stderr rocks list host --collate
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: --fanout, --timeout and --collate go with 'run host' only" ]
+  fails_with "rocks: --fanout=0: invalid number (expected 1 to 1024)" rocks run host --fanout=0 compute-0-0 -- true
+  fails_with "rocks: --timeout=soon: invalid time (expected seconds, or a number with s, m or h)" rocks run host --timeout=soon compute-0-0 -- true
+  fails_with "rocks: --fanout, --timeout and --collate go with 'run host' only" rocks list host --collate
 }
 
 @test "rocks run host: a command whose words look like options" {

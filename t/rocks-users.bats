@@ -126,23 +126,14 @@ bob:x:1001:" ]
 }
 
 @test "rocks pull users: bad arguments and a bad key file" {
-  run --separate-stderr rocks pull users
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: pull users: missing FILE" ]
-  run --separate-stderr rocks pull users a b
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: pull users: unexpected argument 'b'" ]
+  fails_with "rocks: pull users: missing FILE" rocks pull users
+  fails_with "rocks: pull users: unexpected argument 'b'" rocks pull users a b
   printf 'short' >"$T/users.key"
   ROCKS_CONF=$NODE_CONF run --separate-stderr rocks pull users "$T/www/users"
   [ "$status" -eq 1 ]
   [ "$stderr" = "rocks: pull users: $T/users.key: not a users key (expected 32 bytes)" ]
-  run --separate-stderr rocks sync users extra
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: sync users: unexpected argument 'extra'" ]
+  fails_with "rocks: sync users: unexpected argument 'extra'" rocks sync users extra
   printf 'users_min_uid = zero\n' >>"$ROCKS_CONF"
-  run --separate-stderr rocks sync users
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: sync users: users_min_uid=zero: invalid number (expected 1 to 65533)" ]
+  fails_with "rocks: sync users: users_min_uid=zero: invalid number (expected 1 to 65533)" rocks sync users
   [ ! -e "$T/www/users" ]
 }

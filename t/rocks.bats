@@ -56,67 +56,40 @@ vm-container vmc   default vm-container yes    no" ]
 }
 
 @test "init rejects a private address outside its network" {
-  run --separate-stderr rocks init --private-address=192.168.7.1
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: --private-address=192.168.7.1: not in 10.0.0.0/8" ]
+  fails_with "rocks: --private-address=192.168.7.1: not in 10.0.0.0/8" rocks init --private-address=192.168.7.1
 }
 
 @test "init rejects a malformed network" {
-  run --separate-stderr rocks init --private-network=10.0.0.1/8
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: --private-network=10.0.0.1/8: host bits set in network address" ]
+  fails_with "rocks: --private-network=10.0.0.1/8: host bits set in network address" rocks init --private-network=10.0.0.1/8
 }
 
 @test "init rejects a malformed frontend MAC" {
-  run --separate-stderr rocks init --private-mac=52:54:00:00:00
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: --private-mac=52:54:00:00:00: invalid MAC address" ]
+  fails_with "rocks: --private-mac=52:54:00:00:00: invalid MAC address" rocks init --private-mac=52:54:00:00:00
 }
 
 @test "init rejects /0, /31 and /32 networks" {
   local net
   for net in --private-network=0.0.0.0/0 --private-network=10.1.1.0/31 \
       --private-network=10.1.1.1/32 --private-network=10.1.1.0/255.255.255.254; do
-    run --separate-stderr rocks init "$net" --private-address=10.1.1.1
-    [ "$status" -eq 1 ]
-    [ "$output" = "" ]
-    [ "$stderr" = "rocks: $net: prefix length must be 1-30" ]
+    fails_with "rocks: $net: prefix length must be 1-30" rocks init "$net" --private-address=10.1.1.1
   done
-  run --separate-stderr rocks init --public-network=192.168.1.0/31
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: --public-network=192.168.1.0/31: prefix length must be 1-30" ]
+  fails_with "rocks: --public-network=192.168.1.0/31: prefix length must be 1-30" rocks init --public-network=192.168.1.0/31
 }
 
 @test "init rejects overlapping private and public networks" {
-  run --separate-stderr rocks init --public-network=10.9.0.0/16 --public-address=10.9.0.1
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: --public-network=10.9.0.0/16: overlaps the private network 10.0.0.0/8" ]
-  run --separate-stderr rocks init --private-network=10.1.0.0/16 --private-address=10.1.0.1 \
+  fails_with "rocks: --public-network=10.9.0.0/16: overlaps the private network 10.0.0.0/8" rocks init --public-network=10.9.0.0/16 --public-address=10.9.0.1
+  fails_with "rocks: --public-network=10.0.0.0/8: overlaps the private network 10.1.0.0/16" rocks init --private-network=10.1.0.0/16 --private-address=10.1.0.1 \
     --public-network=10.0.0.0/8 --public-address=10.2.0.1
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: --public-network=10.0.0.0/8: overlaps the private network 10.1.0.0/16" ]
 }
 
 @test "init rejects the same MAC for both interfaces, the all-zero and broadcast MACs" {
-  run --separate-stderr rocks init --private-mac=52:54:00:00:00:01 --public-mac=52-54-00-00-00-01
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: --public-mac=52-54-00-00-00-01: the same as --private-mac" ]
-  run --separate-stderr rocks init --private-mac=00:00:00:00:00:00
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: --private-mac=00:00:00:00:00:00: the all-zero MAC address is no interface's" ]
-  run --separate-stderr rocks init --public-mac=ff:ff:ff:ff:ff:ff
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: --public-mac=ff:ff:ff:ff:ff:ff: the broadcast MAC address is no interface's" ]
+  fails_with "rocks: --public-mac=52-54-00-00-00-01: the same as --private-mac" rocks init --private-mac=52:54:00:00:00:01 --public-mac=52-54-00-00-00-01
+  fails_with "rocks: --private-mac=00:00:00:00:00:00: the all-zero MAC address is no interface's" rocks init --private-mac=00:00:00:00:00:00
+  fails_with "rocks: --public-mac=ff:ff:ff:ff:ff:ff: the broadcast MAC address is no interface's" rocks init --public-mac=ff:ff:ff:ff:ff:ff
 }
 
 @test "init rejects a reserved frontend name" {
-  run --separate-stderr rocks init --frontend=localhost
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: --frontend=localhost: reserved host name" ]
+  fails_with "rocks: --frontend=localhost: reserved host name" rocks init --frontend=localhost
 }
 
 @test "init options are refused with other commands" {
@@ -126,10 +99,7 @@ vm-container vmc   default vm-container yes    no" ]
 }
 
 @test "a command on an empty database says to run init" {
-  run --separate-stderr rocks list host
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: $ROCKS_DB: no cluster database here (run 'rocks init')" ]
+  fails_with "rocks: $ROCKS_DB: no cluster database here (run 'rocks init')" rocks list host
 }
 
 # No file, -wal or -shm at PATH.
@@ -142,32 +112,21 @@ no_database() { [ ! -e "$1" ] && [ ! -e "$1-wal" ] && [ ! -e "$1-shm" ]; }
   for cmd in "list host" "list appliance" "list attr" "add host compute-0-9 appliance=compute" \
       "set host compute-0-0 cpus=2" "remove host compute-0-0" "sync config"; do
     # shellcheck disable=SC2086
-    run --separate-stderr rocks --db="sqlite:$T/clustr.db" $cmd
-    [ "$status" -eq 1 ]
-    [ "$output" = "" ]
-    [ "$stderr" = "rocks: sqlite:$T/clustr.db: no cluster database here (run 'rocks init')" ]
+    fails_with "rocks: sqlite:$T/clustr.db: no cluster database here (run 'rocks init')" rocks --db="sqlite:$T/clustr.db" $cmd
     no_database "$T/clustr.db"
   done
-  run --separate-stderr dbreport --db="sqlite:$T/clustr.db" hosts
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "dbreport: sqlite:$T/clustr.db: no cluster database here (run 'rocks init')" ]
+  fails_with "dbreport: sqlite:$T/clustr.db: no cluster database here (run 'rocks init')" dbreport --db="sqlite:$T/clustr.db" hosts
   no_database "$T/clustr.db"
-  run --separate-stderr kpp --db="sqlite:$T/clustr.db" --host=compute-0-0
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "kpp: sqlite:$T/clustr.db: no cluster database here (run 'rocks init')" ]
+  fails_with "kpp: sqlite:$T/clustr.db: no cluster database here (run 'rocks init')" kpp --db="sqlite:$T/clustr.db" --host=compute-0-0
   no_database "$T/clustr.db"
 }
 
 @test "a failed init leaves no database behind" {
   sqlite_only "SQLite files"
-  run --separate-stderr rocks init --private-network=10.1.1.0/31
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: --private-network=10.1.1.0/31: prefix length must be 1-30" ]
+  fails_with "rocks: --private-network=10.1.1.0/31: prefix length must be 1-30" rocks init --private-network=10.1.1.0/31
   no_database "${ROCKS_DB#sqlite:}"
   printf 'shadow = %s/nope\n' "$T" >>"$ROCKS_CONF"
-  run --separate-stderr rocks init
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: init: root password: $T/nope: No such file or directory" ]
+  fails_with "rocks: init: root password: $T/nope: No such file or directory" rocks init
   no_database "${ROCKS_DB#sqlite:}"
 }
 
@@ -176,9 +135,7 @@ no_database() { [ ! -e "$1" ] && [ ! -e "$1-wal" ] && [ ! -e "$1-shm" ]; }
   rocks init
   local before
   before=$(db_dump)
-  run --separate-stderr rocks init --private-network=10.1.1.0/31
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: $ROCKS_DB: already holds a cluster" ]
+  fails_with "rocks: $ROCKS_DB: already holds a cluster" rocks init --private-network=10.1.1.0/31
   [ "$(db_dump)" = "$before" ]
 }
 
@@ -438,10 +395,7 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30 -" 
 
 @test "list host: unknown host" {
   rocks_fixture
-  run --separate-stderr rocks list host compute-0-0 compute-0-9
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: compute-0-9: unknown host (did you mean 'compute-0-0'?)" ]
+  fails_with "rocks: compute-0-9: unknown host (did you mean 'compute-0-0'?)" rocks list host compute-0-0 compute-0-9
 }
 
 @test "list host: a selection by range, appliance and rack" {
@@ -458,10 +412,7 @@ nas-0-0" ]
   [ "$status" -eq 0 ]
   [ "$(cut -f1 <<<"$output")" = "login-0-0" ]
   [ "$stderr" = "" ]
-  run --separate-stderr rocks list host 'compute-0-[4-7]'
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: compute-0-[4-7]: no host matches" ]
+  fails_with "rocks: compute-0-[4-7]: no host matches" rocks list host 'compute-0-[4-7]'
 }
 
 @test "list host as JSON" {
@@ -476,10 +427,7 @@ nas-0-0" ]
 
 @test "list: an unknown format" {
   rocks_fixture
-  run --separate-stderr rocks list host --format=xml
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: --format=xml: unknown format (expected table, tsv or json)" ]
+  fails_with "rocks: --format=xml: unknown format (expected table, tsv or json)" rocks list host --format=xml
 }
 
 @test "remove host removes hosts with their interfaces and attributes" {
@@ -676,10 +624,7 @@ nas-0-0" ]
 
 @test "list attr: a name that is not set" {
   rocks_fixture
-  run --separate-stderr rocks list attr Site_Nothing
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: Site_Nothing: attribute not set" ]
+  fails_with "rocks: Site_Nothing: attribute not set" rocks list attr Site_Nothing
 }
 
 @test "aliases" {
@@ -695,17 +640,12 @@ nas-0-0" ]
 
 @test "an unknown command" {
   rocks_fixture
-  run --separate-stderr rocks lsit host
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: lsit: unknown command (did you mean 'list'?)" ]
+  fails_with "rocks: lsit: unknown command (did you mean 'list'?)" rocks lsit host
 }
 
 @test "an unknown noun" {
   rocks_fixture
-  run --separate-stderr rocks list hots
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: list hots: unknown command (did you mean 'list host'?)" ]
+  fails_with "rocks: list hots: unknown command (did you mean 'list host'?)" rocks list hots
 }
 
 @test "no command at all" {
@@ -728,16 +668,12 @@ Try 'rocks --help' for more information." ]
   [ "$status" -eq 1 ]
   [[ "$stderr" == "rocks: mysql:///cluster?socket=$T/none.sock: "* ]]
   [[ "$stderr" != *s3cret* ]]
-  run --separate-stderr rocks --db='mysql://rocks:s3cret@db:http/cluster' list host
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: mysql://rocks@db:http/cluster: invalid port" ]
+  fails_with "rocks: mysql://rocks@db:http/cluster: invalid port" rocks --db='mysql://rocks:s3cret@db:http/cluster' list host
 }
 
 @test "--db overrides ROCKS_DB" {
   rocks_fixture
-  run --separate-stderr rocks --db="sqlite:$T/other.db" list host
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: sqlite:$T/other.db: no cluster database here (run 'rocks init')" ]
+  fails_with "rocks: sqlite:$T/other.db: no cluster database here (run 'rocks init')" rocks --db="sqlite:$T/other.db" list host
 }
 
 @test "ROCKS_CONF names the database when ROCKS_DB is unset" {
@@ -753,48 +689,35 @@ Try 'rocks --help' for more information." ]
 
 @test "a missing ROCKS_CONF file is an error" {
   export ROCKS_CONF=$T/nope.conf
-  run --separate-stderr rocks list host
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: $T/nope.conf: No such file or directory" ]
+  fails_with "rocks: $T/nope.conf: No such file or directory" rocks list host
 }
 
 @test "a malformed ROCKS_CONF line is an error naming the line" {
   printf '# comment\ndatabase sqlite:/x\n' >"$ROCKS_CONF"
-  run --separate-stderr rocks list host
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: $ROCKS_CONF:2: expected 'key = value'" ]
+  fails_with "rocks: $ROCKS_CONF:2: expected 'key = value'" rocks list host
 }
 
 @test "an unknown database URL scheme" {
-  run --separate-stderr rocks --db=postgres://x/cluster list host
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: postgres://x/cluster: unknown database URL (expected sqlite:PATH or mysql://...)" ]
+  fails_with "rocks: postgres://x/cluster: unknown database URL (expected sqlite:PATH or mysql://...)" rocks --db=postgres://x/cluster list host
 }
 
 @test "SQLite: a database path that is a directory" {
   sqlite_only "a file path"
   mkdir "$T/dir.db"
-  run --separate-stderr rocks --db="sqlite:$T/dir.db" list host
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: $T/dir.db: is a directory" ]
+  fails_with "rocks: $T/dir.db: is a directory" rocks --db="sqlite:$T/dir.db" list host
 }
 
 @test "SQLite: a file that is not a database is left alone" {
   sqlite_only "a file path"
   printf 'not a database at all, just text that is long enough to fill a header\n%.0s' 1 2 3 4 5 6 7 8 >"$T/junk.db"
   cp "$T/junk.db" "$T/junk.orig"
-  run --separate-stderr rocks --db="sqlite:$T/junk.db" list host
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: $T/junk.db: file is not a database" ]
+  fails_with "rocks: $T/junk.db: file is not a database" rocks --db="sqlite:$T/junk.db" list host
   cmp "$T/junk.db" "$T/junk.orig"
 }
 
 @test "SQLite: a database in a directory that does not exist" {
   sqlite_only "a file path"
-  run --separate-stderr rocks --db="sqlite:$T/no/such/dir/c.db" init
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: $T/no/such/dir/c.db: cannot create the database: $T/no/such/dir: No such file or directory" ]
+  fails_with "rocks: $T/no/such/dir/c.db: cannot create the database: $T/no/such/dir: No such file or directory" rocks --db="sqlite:$T/no/such/dir/c.db" init
   [ ! -e "$T/no" ]
 }
 
@@ -838,23 +761,15 @@ Try 'rocks --help' for more information." ]
 }
 
 @test "MySQL: an unreachable server" {
-  run --separate-stderr rocks --db="mysql:///cluster?socket=$T/no-server.sock" list host
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: mysql:///cluster?socket=$T/no-server.sock: Can't connect to local server through socket '$T/no-server.sock' (2)" ]
+  fails_with "rocks: mysql:///cluster?socket=$T/no-server.sock: Can't connect to local server through socket '$T/no-server.sock' (2)" rocks --db="mysql:///cluster?socket=$T/no-server.sock" list host
 }
 
 @test "MySQL: an unreachable TCP port" {
-  run --separate-stderr rocks --db="mysql://rocks@127.0.0.1:1/cluster" list host
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: mysql://rocks@127.0.0.1:1/cluster: Can't connect to server on '127.0.0.1' (115)" ]
+  fails_with "rocks: mysql://rocks@127.0.0.1:1/cluster: Can't connect to server on '127.0.0.1' (115)" rocks --db="mysql://rocks@127.0.0.1:1/cluster" list host
 }
 
 @test "MySQL: a URL without a database name" {
-  run --separate-stderr rocks --db="mysql://127.0.0.1" list host
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: mysql://127.0.0.1: missing database name" ]
+  fails_with "rocks: mysql://127.0.0.1: missing database name" rocks --db="mysql://127.0.0.1" list host
 }
 
 @test "host names are case-insensitive: a name differing only in case is taken" {
@@ -871,27 +786,16 @@ Try 'rocks --help' for more information." ]
 }
 
 @test "a bad command is reported before the database is opened" {
-  run --separate-stderr rocks --db="sqlite:$T/no/such/dir/c.db" list appliances
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: list appliances: unknown command (did you mean 'list appliance'?)" ]
+  fails_with "rocks: list appliances: unknown command (did you mean 'list appliance'?)" rocks --db="sqlite:$T/no/such/dir/c.db" list appliances
 }
 
 @test "a verb without its noun" {
-  run --separate-stderr rocks remove
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: remove: missing noun (expected one of: host, network, appliance, alias, attr, roll, route, firewall)" ]
+  fails_with "rocks: remove: missing noun (expected one of: host, network, appliance, alias, attr, roll, route, firewall)" rocks remove
 }
 
 @test "a noun that goes only with vm" {
-  run --separate-stderr rocks start host
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: start host: missing noun (expected one of: vm)" ]
-  run --separate-stderr rocks --db="sqlite:$T/no/such/dir/c.db" create host vn compute-0-0
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: create host vn: unknown command (did you mean 'create host vm'?)" ]
+  fails_with "rocks: start host: missing noun (expected one of: vm)" rocks start host
+  fails_with "rocks: create host vn: unknown command (did you mean 'create host vm'?)" rocks --db="sqlite:$T/no/such/dir/c.db" create host vn compute-0-0
 }
 
 # The commands of the --help synopsis, one a line: the lowercase words

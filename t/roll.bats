@@ -31,15 +31,6 @@ setup() {
 }
 teardown() { rocks_teardown; }
 
-# Checks that rocks failed with exactly one error line and no output.
-fails_with() {
-  local expected=$1
-  shift
-  run --separate-stderr rocks "$@"
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "$expected" ]
-}
 
 # Names, kinds, sizes and contents of everything under the roll store.
 store_snapshot() {
@@ -251,7 +242,7 @@ sci  1.0     x86_64 no" ]
   rocks_fixture
   xorriso -as mkisofs -quiet -R -o "$T/plain.iso" "$F/plain" 2>/dev/null
   before=$(db_dump)
-  fails_with "rocks: $T/plain.iso: not a roll (no roll-NAME.xml at its top)" \
+  fails_with "rocks: $T/plain.iso: not a roll (no roll-NAME.xml at its top)" rocks \
     add roll "$T/plain.iso"
   [ "$(db_dump)" = "$before" ]
   [ "$(store_snapshot)" = "no store" ]
@@ -264,12 +255,10 @@ sci  1.0     x86_64 no" ]
   head -c $((size / 2)) "$ISO" >"$T/cut.iso"
   before=$(db_dump)
   store=$(store_snapshot)
-  fails_with "rocks: $T/cut.iso: truncated image ($((size / 2)) bytes of the $size its volume descriptor gives)" \
+  fails_with "rocks: $T/cut.iso: truncated image ($((size / 2)) bytes of the $size its volume descriptor gives)" rocks \
     add roll "$T/cut.iso"
   # rocks-dist reads roll images the same way.
-  run --separate-stderr rocks-dist --profile "$T/profile" --roll "$T/cut.iso" dist
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks-dist: $T/cut.iso: truncated image ($((size / 2)) bytes of the $size its volume descriptor gives)" ]
+  fails_with "rocks-dist: $T/cut.iso: truncated image ($((size / 2)) bytes of the $size its volume descriptor gives)" rocks-dist --profile "$T/profile" --roll "$T/cut.iso" dist
   [ ! -e "$ROOT" ]
   [ "$(db_dump)" = "$before" ]
   [ "$(store_snapshot)" = "$store" ]
@@ -280,7 +269,7 @@ sci  1.0     x86_64 no" ]
   rocks add roll "$ISO"
   before=$(db_dump)
   store=$(store_snapshot)
-  fails_with "rocks: $ISO: roll sci 1.0 is already added (remove it first)" \
+  fails_with "rocks: $ISO: roll sci 1.0 is already added (remove it first)" rocks \
     add roll "$ISO"
   [ "$(db_dump)" = "$before" ]
   [ "$(store_snapshot)" = "$store" ]
@@ -294,14 +283,14 @@ sci  1.0     x86_64 no" ]
   rocks enable roll sci
   before=$(db_dump)
   store=$(store_snapshot)
-  fails_with "rocks: sci 1.0: roll is enabled (disable it first)" remove roll sci
+  fails_with "rocks: sci 1.0: roll is enabled (disable it first)" rocks remove roll sci
   [ "$(db_dump)" = "$before" ]
   [ "$(store_snapshot)" = "$store" ]
 }
 
 @test "create roll: a graph leading to a node file the roll does not ship" {
   cd "$T"
-  fails_with "rocks: $F/broken/graphs/default/sci.xml:4: edge to sci-extra: the roll ships no node file nodes/sci-extra.xml" \
+  fails_with "rocks: $F/broken/graphs/default/sci.xml:4: edge to sci-extra: the roll ships no node file nodes/sci-extra.xml" rocks \
     create roll "$F/broken"
   [ ! -e "$T/sci-1.0-1.x86_64.disk1.iso" ]
   run ls -A "$T"
@@ -315,9 +304,9 @@ sci  1.0     x86_64 no" ]
   cp "$F/broken/graphs/default/sci.xml" "$T/bad/build/graphs/default/sci.xml"
   xorriso -as mkisofs -quiet -R -o "$T/bad.iso" "$T/bad" 2>/dev/null
   before=$(db_dump)
-  fails_with "rocks: $T/bad.iso!build/graphs/default/sci.xml:4: edge to sci-extra: the roll ships no node file nodes/sci-extra.xml" \
+  fails_with "rocks: $T/bad.iso!build/graphs/default/sci.xml:4: edge to sci-extra: the roll ships no node file nodes/sci-extra.xml" rocks \
     add roll "$T/bad.iso"
-  fails_with "rocks: $T/bad/build/graphs/default/sci.xml:4: edge to sci-extra: the roll ships no node file nodes/sci-extra.xml" \
+  fails_with "rocks: $T/bad/build/graphs/default/sci.xml:4: edge to sci-extra: the roll ships no node file nodes/sci-extra.xml" rocks \
     add roll "$T/bad"
   [ "$(db_dump)" = "$before" ]
   [ "$(store_snapshot)" = "no store" ]
@@ -326,38 +315,38 @@ sci  1.0     x86_64 no" ]
 @test "add roll: a path that does not exist" {
   rocks_fixture
   before=$(db_dump)
-  fails_with "rocks: $T/none.iso: No such file or directory" add roll "$T/none.iso"
+  fails_with "rocks: $T/none.iso: No such file or directory" rocks add roll "$T/none.iso"
   [ "$(db_dump)" = "$before" ]
 }
 
 @test "create roll: a directory with no roll description" {
   cd "$T"
-  fails_with "rocks: $F/plain: not a roll (no roll-NAME.xml at its top)" \
+  fails_with "rocks: $F/plain: not a roll (no roll-NAME.xml at its top)" rocks \
     create roll "$F/plain"
 }
 
 @test "create roll: a missing directory, and missing or extra arguments" {
-  fails_with "rocks: $T/none: No such file or directory" create roll "$T/none"
-  fails_with "rocks: create roll: missing argument" create roll
-  fails_with "rocks: create roll: unexpected argument 'b'" create roll a b
+  fails_with "rocks: $T/none: No such file or directory" rocks create roll "$T/none"
+  fails_with "rocks: create roll: missing argument" rocks create roll
+  fails_with "rocks: create roll: unexpected argument 'b'" rocks create roll a b
 }
 
 @test "enable, disable and remove roll: unknown rolls and versions" {
   rocks_fixture
   rocks add roll "$ISO"
   before=$(db_dump)
-  fails_with "rocks: sco: unknown roll (did you mean 'sci'?)" enable roll sco
-  fails_with "rocks: sci 2.0: unknown roll" disable roll sci version=2.0
-  fails_with "rocks: hpc: unknown roll" remove roll hpc
-  fails_with "rocks: enable roll: vers: unknown key (expected version)" \
+  fails_with "rocks: sco: unknown roll (did you mean 'sci'?)" rocks enable roll sco
+  fails_with "rocks: sci 2.0: unknown roll" rocks disable roll sci version=2.0
+  fails_with "rocks: hpc: unknown roll" rocks remove roll hpc
+  fails_with "rocks: enable roll: vers: unknown key (expected version)" rocks \
     enable roll sci vers=1.0
-  fails_with "rocks: remove roll: missing argument" remove roll
+  fails_with "rocks: remove roll: missing argument" rocks remove roll
   [ "$(db_dump)" = "$before" ]
 }
 
 @test "list roll takes no arguments" {
   rocks_fixture
-  fails_with "rocks: list roll: unexpected argument 'sci'" list roll sci
+  fails_with "rocks: list roll: unexpected argument 'sci'" rocks list roll sci
 }
 
 @test "kpp --host walks the enabled roll's graph through the distribution's build/" {

@@ -141,47 +141,29 @@ Try 'shoot-node --help' for more information." ]
 }
 
 @test "shoot-node --fanout rejects a bad number" {
-  run --separate-stderr shoot-node --fanout=0 compute-0-0
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "shoot-node: --fanout=0: invalid number (expected 1 to 1024)" ]
+  fails_with "shoot-node: --fanout=0: invalid number (expected 1 to 1024)" shoot-node --fanout=0 compute-0-0
 }
 
 @test "shoot-node --timeout rejects a bad time" {
-  run --separate-stderr shoot-node --timeout=5x compute-0-0
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "shoot-node: --timeout=5x: invalid time (expected seconds, or a number with s, m or h)" ]
+  fails_with "shoot-node: --timeout=5x: invalid time (expected seconds, or a number with s, m or h)" shoot-node --timeout=5x compute-0-0
 }
 
 @test "shoot-node --rack rejects a bad rack" {
-  run --separate-stderr shoot-node --rack=one
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "shoot-node: --rack=one: invalid number (expected 0 or more)" ]
+  fails_with "shoot-node: --rack=one: invalid number (expected 0 or more)" shoot-node --rack=one
 }
 
 @test "shoot-node --appliance names an unknown appliance" {
-  run --separate-stderr shoot-node --appliance=gpu
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "shoot-node: --appliance=gpu: gpu: unknown appliance" ]
+  fails_with "shoot-node: --appliance=gpu: gpu: unknown appliance" shoot-node --appliance=gpu
 }
 
 @test "shoot-node --appliance and --rack matching no host" {
-  run --separate-stderr shoot-node --appliance=nas --rack=7
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "shoot-node: appliance:nas rack:7: no host matches" ]
+  fails_with "shoot-node: appliance:nas rack:7: no host matches" shoot-node --appliance=nas --rack=7
 }
 
 @test "shoot-node without the sync configuration names the file" {
   rm "$T/sync.conf"
   rocks set attr power none
-  run --separate-stderr shoot-node --dry-run compute-0-0
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "shoot-node: $T/sync.conf: No such file or directory" ]
+  fails_with "shoot-node: $T/sync.conf: No such file or directory" shoot-node --dry-run compute-0-0
 }
 
 @test "shoot-node --dry-run shows each host's plan, reports bad hosts and changes nothing" {
@@ -244,10 +226,7 @@ compute-1-0: restart it by hand (power method none)" ]
 
 @test "shoot-node: a selection that matches no host is an error that says so" {
   before=$(db_dump)
-  run --separate-stderr shoot-node --dry-run rack:9
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "shoot-node: rack:9: no host matches" ]
+  fails_with "shoot-node: rack:9: no host matches" shoot-node --dry-run rack:9
   [ "$(db_dump)" = "$before" ]
 }
 
@@ -333,9 +312,7 @@ compute-1-0|rebooting|ssh" ]
   use_ipmi compute-0-1 "$BMC_PORT" admin wrong
   start_cgi
   node compute-0-0 "cycled bmc0"
-  run --separate-stderr shoot-node --batch --fanout=1 --timeout=20 compute-0-0 compute-0-1
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "shoot-node: compute-0-1: ipmi 127.0.0.1:$BMC_PORT: password invalid" ]
+  fails_with "shoot-node: compute-0-1: ipmi 127.0.0.1:$BMC_PORT: password invalid" shoot-node --batch --fanout=1 --timeout=20 compute-0-0 compute-0-1
   [ "$(grep '^compute-0-1:' <<<"$output")" = "compute-0-1: restarting
 compute-0-1: error" ]
   [ "$(sed -n '/^$/,$p' <<<"$output" | mask_minutes)" = "
@@ -349,9 +326,7 @@ compute-0-1 error     M.M" ]
 @test "shoot-node: a BMC that does not answer times out for that host" {
   port=$(free_port udp)
   use_ipmi compute-0-0 "$port" admin secret
-  run --separate-stderr shoot-node --batch --timeout=1 compute-0-0
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "shoot-node: compute-0-0: ipmi 127.0.0.1:$port: connection timeout" ]
+  fails_with "shoot-node: compute-0-0: ipmi 127.0.0.1:$port: connection timeout" shoot-node --batch --timeout=1 compute-0-0
   [ "$(mask_minutes <<<"$output")" = "compute-0-0: restarting
 compute-0-0: error
 
@@ -364,9 +339,7 @@ compute-0-0 error  M.M" ]
 @test "shoot-node: an unknown BMC user is refused" {
   start_bmc bmc0 admin secret
   use_ipmi compute-0-0 "$BMC_PORT" nobody secret
-  run --separate-stderr shoot-node --batch --timeout=5 compute-0-0
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "shoot-node: compute-0-0: ipmi 127.0.0.1:$BMC_PORT: username invalid" ]
+  fails_with "shoot-node: compute-0-0: ipmi 127.0.0.1:$BMC_PORT: username invalid" shoot-node --batch --timeout=5 compute-0-0
 }
 
 @test "shoot-node: an ssh host that cannot be reached is that host's error" {
@@ -379,9 +352,7 @@ compute-0-0 error  M.M" ]
   use_ssh compute-0-1
   start_cgi
   node compute-0-0 "[ -f $T/rebooted-compute-0-0 ]"
-  run --separate-stderr shoot-node --batch --timeout=20 compute-0-0 compute-0-1
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "shoot-node: compute-0-1: ssh: connect to host 127.0.0.1 port $closed: Connection refused" ]
+  fails_with "shoot-node: compute-0-1: ssh: connect to host 127.0.0.1 port $closed: Connection refused" shoot-node --batch --timeout=20 compute-0-0 compute-0-1
   [ "$(sed -n '/^$/,$p' <<<"$output" | mask_minutes)" = "
 HOST        RESULT    MINUTES
 compute-0-0 installed M.M
@@ -393,18 +364,14 @@ compute-0-1 error     M.M" ]
   start_sshd
   rocks set attr --host=compute-0-0 power ssh
   rocks set attr --host=compute-0-0 ssh_reboot_command 'echo no reboot for you >&2; exit 3'
-  run --separate-stderr shoot-node --batch --timeout=20 compute-0-0
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "shoot-node: compute-0-0: ssh compute-0-0: 'echo no reboot for you >&2; exit 3' exited with status 3: no reboot for you" ]
+  fails_with "shoot-node: compute-0-0: ssh compute-0-0: 'echo no reboot for you >&2; exit 3' exited with status 3: no reboot for you" shoot-node --batch --timeout=20 compute-0-0
   [ "$(action compute-0-0)" = os ]
 }
 
 @test "shoot-node: a node that never asks for its kickstart times out" {
   start_bmc bmc0 admin secret
   use_ipmi compute-0-0 "$BMC_PORT" admin secret
-  run --separate-stderr shoot-node --batch --timeout=1 compute-0-0
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "shoot-node: compute-0-0: timed out in rebooting: no kickstart request within 1 s" ]
+  fails_with "shoot-node: compute-0-0: timed out in rebooting: no kickstart request within 1 s" shoot-node --batch --timeout=1 compute-0-0
   [ "$(mask_minutes <<<"$output")" = "compute-0-0: restarting
 compute-0-0: rebooting
 compute-0-0: timeout
@@ -420,9 +387,7 @@ compute-0-0 timeout M.M" ]
   use_ipmi compute-0-0 "$BMC_PORT" admin secret
   start_cgi
   node compute-0-0 "cycled bmc0" silent
-  run --separate-stderr shoot-node --batch --timeout=2 compute-0-0
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "shoot-node: compute-0-0: timed out in profile-sent: no report of installing within 2 s" ]
+  fails_with "shoot-node: compute-0-0: timed out in profile-sent: no report of installing within 2 s" shoot-node --batch --timeout=2 compute-0-0
   [ "$(grep -c . <<<"$output")" -eq 6 ]
 }
 
@@ -434,9 +399,7 @@ compute-0-0 timeout M.M" ]
   start_cgi
   node compute-0-0 "cycled bmc0" failed
   node compute-0-1 "cycled bmc1"
-  run --separate-stderr shoot-node --batch --timeout=20 compute-0-0 compute-0-1
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "shoot-node: compute-0-0: the installer reported failed" ]
+  fails_with "shoot-node: compute-0-0: the installer reported failed" shoot-node --batch --timeout=20 compute-0-0 compute-0-1
   [ "$(grep '^compute-0-0:' <<<"$output")" = "compute-0-0: restarting
 compute-0-0: rebooting
 compute-0-0: profile-sent
@@ -456,9 +419,7 @@ compute-0-1 installed M.M" ]
   start_cgi
   node compute-0-0 "cycled bmc0" installed-nopxe
   # The write is retried for a stage's time limit.
-  run --separate-stderr shoot-node --batch --timeout=3 compute-0-0
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "shoot-node: compute-0-0: boot action os: $T/pxe: not a directory" ]
+  fails_with "shoot-node: compute-0-0: boot action os: $T/pxe: not a directory" shoot-node --batch --timeout=3 compute-0-0
   [ "$(mask_minutes <<<"$output")" = "compute-0-0: restarting
 compute-0-0: rebooting
 compute-0-0: profile-sent
@@ -568,22 +529,13 @@ compute-0-0 error  M.M" ]
 
 @test "shoot-node --console rejects a bad console_port" {
   rocks set attr --host=compute-0-0 console_port 0
-  run --separate-stderr shoot-node --console compute-0-0 --dry-run
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "shoot-node: compute-0-0: console_port=0: invalid number (expected 1 to 65535)" ]
+  fails_with "shoot-node: compute-0-0: console_port=0: invalid number (expected 1 to 65535)" shoot-node --console compute-0-0 --dry-run
 }
 
 @test "shoot-node --console names an unknown host" {
-  run --separate-stderr shoot-node --console compute-0-9
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "shoot-node: compute-0-9: unknown host (did you mean 'compute-0-0'?)" ]
+  fails_with "shoot-node: compute-0-9: unknown host (did you mean 'compute-0-0'?)" shoot-node --console compute-0-9
 }
 
 @test "shoot-node --console takes no other host" {
-  run --separate-stderr shoot-node --console compute-0-0 compute-0-1
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "shoot-node: --console=compute-0-0: takes one host and no other selection" ]
+  fails_with "shoot-node: --console=compute-0-0: takes one host and no other selection" shoot-node --console compute-0-0 compute-0-1
 }

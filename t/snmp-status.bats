@@ -297,9 +297,7 @@ snmpd_package_line() {
   rocks add host compute-0-1 appliance=compute
   start_marker a 1000 29
   start_agent 127.0.0.2
-  run --separate-stderr snmp-status --port="$PORT" --match="^${MARK_PREFIX}a\$"
-  [ "$stderr" = "snmp-status: compute-0-1: no IP address" ]
-  [ "$status" -eq 1 ]
+  fails_with "snmp-status: compute-0-1: no IP address" snmp-status --port="$PORT" --match="^${MARK_PREFIX}a\$"
   [ "$output" = "$(printf 'compute-0-0:\t%s' "$(proc_line "$MARK_PID" "${MARK_PREFIX}a" "1000 29")")" ]
 }
 
@@ -323,26 +321,17 @@ snmpd_package_line() {
 
 @test "a selection that matches no host is an error that says so" {
   rocks init --frontend=frontend
-  run --separate-stderr snmp-status rack:7
-  [ "$stderr" = "snmp-status: rack:7: no host matches" ]
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
+  fails_with "snmp-status: rack:7: no host matches" snmp-status rack:7
 }
 
 @test "no compute host in the database is an error" {
   rocks init --frontend=frontend
-  run --separate-stderr snmp-status
-  [ "$stderr" = "snmp-status: no compute hosts in the cluster database" ]
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
+  fails_with "snmp-status: no compute hosts in the cluster database" snmp-status
 }
 
 @test "a wrong community gets no answer: a timeout" {
   start_agent 127.0.0.2
-  run --separate-stderr snmp-status -c wrong -t 0.2 --retries=0 --port="$PORT" 127.0.0.2
-  [ "$stderr" = "snmp-status: 127.0.0.2: timeout after 1 try of 0.2 s (no agent, or wrong community)" ]
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
+  fails_with "snmp-status: 127.0.0.2: timeout after 1 try of 0.2 s (no agent, or wrong community)" snmp-status -c wrong -t 0.2 --retries=0 --port="$PORT" 127.0.0.2
 }
 
 @test "a dead port is a timeout; the other hosts still print" {
@@ -350,10 +339,8 @@ snmpd_package_line() {
   start_agent 127.0.0.2
   local dead=$PORT
   pick_port
-  run --separate-stderr snmp-status --timeout=0.2 --retries=1 \
+  fails_with "snmp-status: 127.0.0.5:$PORT: timeout after 2 tries of 0.2 s (no agent, or wrong community)" snmp-status --timeout=0.2 --retries=1 \
     --match="^${MARK_PREFIX}a\$" "127.0.0.5:$PORT" "127.0.0.2:$dead"
-  [ "$stderr" = "snmp-status: 127.0.0.5:$PORT: timeout after 2 tries of 0.2 s (no agent, or wrong community)" ]
-  [ "$status" -eq 1 ]
   [ "$output" = "$(printf '127.0.0.2:%s:\t%s' "$dead" "$(proc_line "$MARK_PID" "${MARK_PREFIX}a" "1000 30")")" ]
 }
 
@@ -361,19 +348,14 @@ snmpd_package_line() {
   start_agent 127.0.0.2
   kill -STOP "${AGENT_PIDS[0]}"
   STOPPED_PIDS+=("${AGENT_PIDS[0]}")
-  run --separate-stderr snmp-status --timeout=0.1 --retries=2 --port="$PORT" 127.0.0.2
-  [ "$stderr" = "snmp-status: 127.0.0.2: timeout after 3 tries of 0.1 s (no agent, or wrong community)" ]
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
+  fails_with "snmp-status: 127.0.0.2: timeout after 3 tries of 0.1 s (no agent, or wrong community)" snmp-status --timeout=0.1 --retries=2 --port="$PORT" 127.0.0.2
 }
 
 @test "an unknown host name fails, the other hosts still print" {
   start_marker a 1000 31
   start_agent 127.0.0.2
-  run --separate-stderr snmp-status --format=table --port="$PORT" \
+  fails_with "snmp-status: nosuch.invalid: unknown host name" snmp-status --format=table --port="$PORT" \
     --match="^${MARK_PREFIX}a\$" nosuch.invalid 127.0.0.2
-  [ "$stderr" = "snmp-status: nosuch.invalid: unknown host name" ]
-  [ "$status" -eq 1 ]
   local pid cpu mem name args
   IFS=$'\t' read -r pid cpu mem name args <<<"$(proc_line "$MARK_PID" "${MARK_PREFIX}a" "1000 31")"
   [ "${#lines[@]}" -eq 2 ]
@@ -385,23 +367,14 @@ snmpd_package_line() {
 @test "an agent without HOST-RESOURCES-MIB is reported (v2c and v1)" {
   start_agent 127.0.0.2 "view sysonly included .1.3.6.1.2.1.1" \
     "rocommunity public 127.0.0.0/8 -V sysonly"
-  run --separate-stderr snmp-status --port="$PORT" 127.0.0.2
-  [ "$stderr" = "snmp-status: 127.0.0.2: no HOST-RESOURCES-MIB" ]
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  run --separate-stderr snmp-status --snmp-version=1 -r --port="$PORT" 127.0.0.2
-  [ "$stderr" = "snmp-status: 127.0.0.2: no HOST-RESOURCES-MIB" ]
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
+  fails_with "snmp-status: 127.0.0.2: no HOST-RESOURCES-MIB" snmp-status --port="$PORT" 127.0.0.2
+  fails_with "snmp-status: 127.0.0.2: no HOST-RESOURCES-MIB" snmp-status --snmp-version=1 -r --port="$PORT" 127.0.0.2
 }
 
 @test "bad option values are usage errors" {
   local args expected
   while IFS='|' read -r args expected; do
-    run --separate-stderr snmp-status $args 127.0.0.2
-    [ "$status" -eq 1 ]
-    [ "$output" = "" ]
-    [ "$stderr" = "$expected" ]
+    fails_with "$expected" snmp-status $args 127.0.0.2
   done <<'EOF'
 --format=xml|snmp-status: --format=xml: unknown format (expected table, tsv or json)
 --sort=size|snmp-status: --sort=size: unknown sort key (expected pid, cpu, mem or name)
@@ -415,14 +388,8 @@ EOF
 }
 
 @test "a malformed host argument is a usage error" {
-  run --separate-stderr snmp-status no_such_host
-  [ "$stderr" = "snmp-status: no_such_host: invalid host name" ]
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  run --separate-stderr snmp-status 127.0.0.2:70000
-  [ "$stderr" = "snmp-status: 127.0.0.2:70000: invalid port" ]
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
+  fails_with "snmp-status: no_such_host: invalid host name" snmp-status no_such_host
+  fails_with "snmp-status: 127.0.0.2:70000: invalid port" snmp-status 127.0.0.2:70000
 }
 
 @test "nothing from net-snmp reaches stderr, even with MIB files around" {

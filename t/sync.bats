@@ -277,9 +277,7 @@ reload 10.in-addr.arpa" ]
 @test "rocks sync config: dns * without %z in OUTPUT is an error" {
   rocks_fixture
   printf 'dns * | %s | |\n' "$E/zone" >"$T/sync.conf"
-  run --separate-stderr rocks sync config
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: $T/sync.conf:1: dns *: OUTPUT must name each zone's file with %z" ]
+  fails_with "rocks: $T/sync.conf:1: dns *: OUTPUT must name each zone's file with %z" rocks sync config
   [ ! -e "$E/zone" ]
 }
 
@@ -307,18 +305,13 @@ rocks: @T@/etc/zone: nosuch: unknown network" ]
 @test "rocks sync config: a missing sync.conf" {
   report_fixture
   rm "$T/sync.conf"
-  run --separate-stderr rocks sync config
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: $T/sync.conf: No such file or directory" ]
+  fails_with "rocks: $T/sync.conf: No such file or directory" rocks sync config
 }
 
 # Runs a sync with a one-line sync.conf and checks the error.
 sync_conf_error() {
   printf '# comment\n\n%s\n' "$1" >"$T/sync.conf"
-  run --separate-stderr rocks sync config
-  [ "$status" -eq 1 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "rocks: $T/sync.conf:3: $2" ]
+  fails_with "rocks: $T/sync.conf:3: $2" rocks sync config
 }
 
 @test "rocks sync config: a line without fields" {
@@ -365,9 +358,7 @@ sync_conf_error() {
 @test "rocks sync config: the same OUTPUT twice" {
   report_fixture
   printf 'hosts | %s\nethers | %s\n' "$E/x" "$E/x" >"$T/sync.conf"
-  run --separate-stderr rocks sync config
-  [ "$status" -eq 1 ]
-  [ "$stderr" = "rocks: $T/sync.conf:2: $E/x: already written by $T/sync.conf:1" ]
+  fails_with "rocks: $T/sync.conf:2: $E/x: already written by $T/sync.conf:1" rocks sync config
   [ ! -e "$E/x" ]
 }
 
