@@ -202,6 +202,7 @@ int ListHostCmd(Database* db, const Options& o, const std::vector<std::string>& 
   if (!(a.empty() ? ListHosts(db, a, &hosts, &err) : SelectHosts(db, a, &hosts, &err)))
     return cli::Fail(err);
   Table t;
+  t.name = "hosts";
   t.columns = {{"HOST"}, {"APPLIANCE"}, {"RACK", true}, {"RANK", true},
                {"CPUS", true}, {"ACTION"}, {"IP"}, {"MAC"}, {"MEMORY", true}};
   for (const Host& h : hosts) {
@@ -221,6 +222,7 @@ int ListInterfaceCmd(Database* db, const Options& o, const std::vector<std::stri
   std::string err;
   if (!ListHosts(db, a, &hosts, &err)) return cli::Fail(err);
   Table t;
+  t.name = "interfaces";
   t.columns = {{"HOST"}, {"DEVICE"}, {"SUBNET"}, {"IP"},      {"MAC"},
                {"MODULE"}, {"NAME"}, {"VLAN", true}, {"PARENT"}, {"OPTIONS"}};
   for (const Host& h : hosts)
@@ -237,6 +239,7 @@ int ListApplianceCmd(Database* db, const Options& o) {
   std::string err;
   if (!ListAppliances(db, &apps, &err)) return cli::Fail(err);
   Table t;
+  t.name = "appliances";
   t.columns = {{"APPLIANCE"}, {"SHORT"}, {"GRAPH"}, {"NODE"}, {"PUBLIC"}, {"COMPUTE"}};
   for (const Appliance& a : apps)
     t.rows.push_back({a.name, a.short_name, a.graph, Opt(a.node),
@@ -254,6 +257,7 @@ int ListNetworkCmd(Database* db, const Options& o, const std::vector<std::string
     subnets.push_back(s);
   }
   Table t;
+  t.name = "networks";
   t.columns = {{"NETWORK"}, {"ADDRESS"}, {"NETMASK"}, {"PREFIX", true}, {"ZONE"},
                {"MTU", true}, {"DHCP"}, {"PXE"}, {"DNS"}, {"GATEWAY"}};
   auto yes = [](bool b) { return std::string(b ? "yes" : "no"); };
@@ -281,6 +285,7 @@ int ListAliasCmd(Database* db, const Options& o) {
   std::string err;
   if (!ListAliases(db, &aliases, &err)) return cli::Fail(err);
   Table t;
+  t.name = "aliases";
   t.columns = {{"ALIAS"}, {"HOST"}};
   for (const Alias& a : aliases) t.rows.push_back({a.name, a.host});
   return Print(o, t);
@@ -295,6 +300,7 @@ int ListAttrCmd(Database* db, const Options& o, const std::vector<std::string>& 
   std::vector<Attr> attrs;
   if (!ResolveAttrs(db, scope, owner, &attrs, &err)) return cli::Fail(err);
   Table t;
+  t.name = "attrs";
   t.columns = {{"ATTR"}, {"VALUE"}, {"SCOPE"}};
   for (const std::string& n : names) {
     bool found = false;
@@ -317,6 +323,7 @@ int ListRollCmd(Database* db, const Options& o) {
   std::string err;
   if (!ListRolls(db, &rolls, &err)) return cli::Fail(err);
   Table t;
+  t.name = "rolls";
   t.columns = {{"NAME"}, {"VERSION"}, {"ARCH"}, {"ENABLED"}};
   for (const Roll& r : rolls)
     t.rows.push_back({r.name, r.version, r.arch, r.enabled ? "yes" : "no"});

@@ -353,6 +353,7 @@ int main(int argc, char** argv) {
   if (!ran) cli::Warn(err);
 
   rocks::Table summary;
+  summary.name = "hosts";
   summary.columns = {{"HOST"}, {"RESULT"}, {"MINUTES", true}};
   for (const auto& h : hosts) {
     summary.rows.push_back({h.name, std::string(rocks::ShootStateName(h.state)),

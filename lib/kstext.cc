@@ -8,34 +8,6 @@
 namespace rocks {
 namespace {
 
-// Decodes one UTF-8 character at s[pos]; 0 length when malformed.
-size_t Utf8At(std::string_view s, size_t pos, uint32_t* cp) {
-  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  unsigned char b = byte(pos);
-  if (b < 0x80) {
-    *cp = b;
-    return 1;
-  }
-  size_t len;
-  uint32_t min;
-  if ((b & 0xE0) == 0xC0) {
-    len = 2, min = 0x80, *cp = b & 0x1F;
-  } else if ((b & 0xF0) == 0xE0) {
-    len = 3, min = 0x800, *cp = b & 0x0F;
-  } else if ((b & 0xF8) == 0xF0) {
-    len = 4, min = 0x10000, *cp = b & 0x07;
-  } else {
-    return 0;
-  }
-  if (pos + len > s.size()) return 0;
-  for (size_t i = 1; i < len; ++i) {
-    if ((byte(pos + i) & 0xC0) != 0x80) return 0;
-    *cp = (*cp << 6) | (byte(pos + i) & 0x3F);
-  }
-  if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) return 0;
-  return len;
-}
-
 // Python's str.isspace() for the characters str.lstrip() removes.
 bool PySpace(uint32_t cp) {
   return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 ||

@@ -362,6 +362,7 @@ Table ProcessTable(const std::vector<HostStatus>& hosts, const StatusView& view)
     return by_host_pid(a, b);
   });
   Table t;
+  t.name = "processes";
   if (view.host_column) t.columns.push_back({"HOST", false});
   t.columns.push_back({"PID", true});
   t.columns.push_back({"CPU", true});
@@ -396,6 +397,7 @@ Table SoftwareTable(const std::vector<HostStatus>& hosts, const StatusView& view
     return a.s->index < b.s->index;
   });
   Table t;
+  t.name = "software";
   if (view.host_column) t.columns.push_back({"HOST", false});
   t.columns.push_back({"NAME", false});
   t.columns.push_back({"TYPE", false});
@@ -425,11 +427,6 @@ std::string Render(const Table& t, const StatusView& view) {
   return out + RenderTable(t, view.format);
 }
 
-std::string WithoutNewline(std::string s) {
-  while (!s.empty() && s.back() == '\n') s.pop_back();
-  return s;
-}
-
 }  // namespace
 
 std::string RenderHostStatus(const std::vector<HostStatus>& hosts,
@@ -437,18 +434,11 @@ std::string RenderHostStatus(const std::vector<HostStatus>& hosts,
   if (view.processes && !view.software) return Render(ProcessTable(hosts, view), view);
   if (!view.processes && view.software) return Render(SoftwareTable(hosts, view), view);
   if (!view.processes && !view.software) return "";
+  if (view.format == OutputFormat::kJson)
+    return RenderJsonTables({ProcessTable(hosts, view), SoftwareTable(hosts, view)});
   std::string procs = Render(ProcessTable(hosts, view), view);
   std::string soft = Render(SoftwareTable(hosts, view), view);
-  switch (view.format) {
-    case OutputFormat::kJson:
-      return "{\"processes\": " + WithoutNewline(procs) + ",\n\"software\": " +
-             WithoutNewline(soft) + "}\n";
-    case OutputFormat::kTable:
-      return procs + "\n" + soft;
-    case OutputFormat::kTsv:
-      break;
-  }
-  return procs + soft;
+  return view.format == OutputFormat::kTable ? procs + "\n" + soft : procs + soft;
 }
 
 }  // namespace rocks

@@ -225,6 +225,74 @@ std::string EscapeControl(std::string_view s) {
   return out;
 }
 
+size_t Utf8At(std::string_view s, size_t pos, uint32_t* cp) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char b = byte(pos);
+  if (b < 0x80) {
+    *cp = b;
+    return 1;
+  }
+  size_t len;
+  uint32_t min;
+  if ((b & 0xE0) == 0xC0) {
+    len = 2, min = 0x80, *cp = b & 0x1F;
+  } else if ((b & 0xF0) == 0xE0) {
+    len = 3, min = 0x800, *cp = b & 0x0F;
+  } else if ((b & 0xF8) == 0xF0) {
+    len = 4, min = 0x10000, *cp = b & 0x07;
+  } else {
+    return 0;
+  }
+  if (pos + len > s.size()) return 0;
+  for (size_t i = 1; i < len; ++i) {
+    if ((byte(pos + i) & 0xC0) != 0x80) return 0;
+    *cp = (*cp << 6) | (byte(pos + i) & 0x3F);
+  }
+  if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+namespace {
+
+// The length of the maximal subpart of an ill-formed sequence at s[pos]:
+// the lead byte and the continuation bytes that could still have followed
+// it in a well-formed character (Unicode 15, table 3-7), at least 1.
+size_t IllFormedAt(std::string_view s, size_t pos) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char b = byte(pos);
+  size_t len = b >= 0xC2 && b <= 0xDF   ? 2
+               : b >= 0xE0 && b <= 0xEF ? 3
+               : b >= 0xF0 && b <= 0xF4 ? 4
+                                        : 1;
+  unsigned char lo = b == 0xE0 ? 0xA0 : b == 0xF0 ? 0x90 : 0x80;
+  unsigned char hi = b == 0xED ? 0x9F : b == 0xF4 ? 0x8F : 0xBF;
+  size_t n = 1;
+  while (n < len && pos + n < s.size() && byte(pos + n) >= lo && byte(pos + n) <= hi) {
+    ++n;
+    lo = 0x80, hi = 0xBF;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string ValidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    uint32_t cp;
+    size_t len = Utf8At(s, i, &cp);
+    if (len) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      i += IllFormedAt(s, i);
+    }
+  }
+  return out;
+}
+
 bool ParseDuration(std::string_view text, double* seconds) {
   std::string s(text);
   if (s.empty()) return false;

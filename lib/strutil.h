@@ -69,6 +69,16 @@ std::string ShellQuote(std::string_view s);
 /// \r, \n, \t and \xHH, and a backslash becomes \\, so that a line
 /// written to a log cannot be split or forged by what it quotes.
 std::string EscapeControl(std::string_view s);
+
+/// The UTF-8 character at `s[pos]`: its length (1 to 4) with its code point
+/// in `cp`, or 0 when no well-formed character starts there (a stray or
+/// missing continuation byte, an overlong form, a surrogate, beyond
+/// U+10FFFF).
+size_t Utf8At(std::string_view s, size_t pos, uint32_t* cp);
+
+/// `s` as valid UTF-8: each ill-formed sequence (each maximal subpart, as
+/// Python's decode(errors="replace") counts them) becomes U+FFFD.
+std::string ValidUtf8(std::string_view s);
 /// A positive time of at most a week: "90", "90s", "15m", "2h", "0.5".
 bool ParseDuration(std::string_view text, double* seconds);
 

@@ -419,10 +419,74 @@ nas-0-0" ]
   rocks_fixture
   run --separate-stderr rocks list host --format=json compute-0-1 login-0-0
   [ "$status" -eq 0 ]
-  [ "$output" = '[
- {"host": "compute-0-1", "appliance": "compute", "rack": 0, "rank": 1, "cpus": 4, "action": "os", "ip": "10.255.255.253", "mac": "52:54:00:00:00:11", "memory": null},
- {"host": "login-0-0", "appliance": "login", "rack": 0, "rank": 0, "cpus": 1, "action": "os", "ip": "10.255.255.251", "mac": "52:54:00:00:00:20", "memory": null}
-]' ]
+  [ "$output" = '{
+   "hosts": [
+      {
+         "host": "compute-0-1",
+         "appliance": "compute",
+         "rack": 0,
+         "rank": 1,
+         "cpus": 4,
+         "action": "os",
+         "ip": "10.255.255.253",
+         "mac": "52:54:00:00:00:11",
+         "memory": null
+      },{
+         "host": "login-0-0",
+         "appliance": "login",
+         "rack": 0,
+         "rank": 0,
+         "cpus": 1,
+         "action": "os",
+         "ip": "10.255.255.251",
+         "mac": "52:54:00:00:00:20",
+         "memory": null
+      }
+   ]
+}' ]
+}
+
+@test "list: wide and accented values align by display width, whatever the locale and COLUMNS" {
+  rocks_fixture
+  rocks set attr Site_Comment 'ノード'
+  rocks set attr Site_Cafe 'café'
+  local expected="ATTR         VALUE  SCOPE
+Site_Cafe    café   global
+Site_Comment ノード global"
+  run --separate-stderr env COLUMNS=20 rocks list attr --format=table Site_Cafe Site_Comment
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = "$expected" ]
+  run --separate-stderr env LC_ALL=C.UTF-8 COLUMNS=20 rocks list attr --format=table \
+    Site_Cafe Site_Comment
+  [ "$status" -eq 0 ]
+  [ "$output" = "$expected" ]
+}
+
+@test "list: a value that is not UTF-8, or has control characters, is valid JSON and one table line" {
+  sqlite_only "edits the SQLite file directly"
+  rocks_fixture
+  rocks set attr Site_Motd x
+  sqlite3 "${ROCKS_DB#sqlite:}" \
+    "UPDATE attributes SET value = CAST(X'ff61011b0a636166c3' AS TEXT) WHERE name = 'Site_Motd'"
+  run --separate-stderr rocks list attr --format=json Site_Motd
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = '{
+   "attrs": [
+      {
+         "attr": "Site_Motd",
+         "value": "'$'\xef\xbf\xbd''a\u0001\u001b\ncaf'$'\xef\xbf\xbd''",
+         "scope": "global"
+      }
+   ]
+}' ]
+  python3 -m json.tool <<<"$output" >/dev/null
+  run --separate-stderr rocks list attr --format=table Site_Motd
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ "$output" = 'ATTR      VALUE                    SCOPE
+Site_Motd \xffa\x01\x1b\x0acaf\xc3 global' ]
 }
 
 @test "list: an unknown format" {

@@ -213,9 +213,16 @@ added sci-tools-1.0-1.noarch" ]
   [ "$output" = "NAME VERSION ARCH   ENABLED
 sci  1.0     x86_64 no" ]
   run --separate-stderr rocks list roll --format=json
-  [ "$output" = '[
- {"name": "sci", "version": "1.0", "arch": "x86_64", "enabled": "no"}
-]' ]
+  [ "$output" = '{
+   "rolls": [
+      {
+         "name": "sci",
+         "version": "1.0",
+         "arch": "x86_64",
+         "enabled": "no"
+      }
+   ]
+}' ]
 }
 
 @test "the hpc roll that make builds adds, enables and joins the compute and login graphs" {

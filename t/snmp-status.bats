@@ -147,7 +147,7 @@ MARK_PREFIX=sm$RANDOM
   [ "${lines[0]%% *}" = "PID" ]
 }
 
-@test "--format=json prints an array of objects" {
+@test "--format=json prints the processes as an array of objects" {
   start_marker a 1000 22
   start_agent 127.0.0.2
   run --separate-stderr snmp-status --format=json --port="$PORT" \
@@ -156,8 +156,15 @@ MARK_PREFIX=sm$RANDOM
   [ "$status" -eq 0 ]
   local pid cpu mem name args
   IFS=$'\t' read -r pid cpu mem name args <<<"$(proc_line "$MARK_PID" "${MARK_PREFIX}a" "1000 22")"
-  local obj="{\"host\": \"127.0.0.2\", \"pid\": $pid, \"cpu\": $cpu, \"mem\": $mem, \"name\": \"$name\", \"args\": \"1000 22\"}"
-  [ "$output" = "$(printf '[\n %s,\n %s\n]' "$obj" "$obj")" ]
+  local obj="      {
+         \"host\": \"127.0.0.2\",
+         \"pid\": $pid,
+         \"cpu\": $cpu,
+         \"mem\": $mem,
+         \"name\": \"$name\",
+         \"args\": \"1000 22\"
+      }"
+  [ "$output" = "$(printf '{\n   "processes": [\n%s,%s\n   ]\n}' "$obj" "${obj#      }")" ]
 }
 
 @test "-v adds a header line to tsv" {
@@ -264,12 +271,24 @@ snmpd_package_line() {
   local pid cpu mem name args pkg type date
   IFS=$'\t' read -r pid cpu mem name args <<<"$(proc_line "$MARK_PID" "${MARK_PREFIX}a" "1000 27")"
   IFS=$'\t' read -r pkg type date <<<"$(snmpd_package_line)"
-  [ "$output" = "{\"processes\": [
- {\"pid\": $pid, \"cpu\": $cpu, \"mem\": $mem, \"name\": \"$name\", \"args\": \"1000 27\"}
-],
-\"software\": [
- {\"name\": \"$pkg\", \"type\": \"application\", \"date\": \"$date\"}
-]}" ]
+  [ "$output" = "{
+   \"processes\": [
+      {
+         \"pid\": $pid,
+         \"cpu\": $cpu,
+         \"mem\": $mem,
+         \"name\": \"$name\",
+         \"args\": \"1000 27\"
+      }
+   ],
+   \"software\": [
+      {
+         \"name\": \"$pkg\",
+         \"type\": \"application\",
+         \"date\": \"$date\"
+      }
+   ]
+}" ]
 }
 
 @test "the compute hosts of the database, at their private addresses" {

@@ -219,15 +219,33 @@ TEST(SnmpProcessTableTest, JsonHasPlainHostNamesAndNumbers) {
   view.filter = &filter;
   view.format = OutputFormat::kJson;
   view.host_column = true;
-  EXPECT_EQ(RenderHostStatus(TwoHosts(), view),
-            "[\n"
-            " {\"host\": \"compute-0-0\", \"pid\": 800, \"cpu\": 0.40, \"mem\": 9000, "
-            "\"name\": \"slurmd\", \"args\": \"-D\"},\n"
-            " {\"host\": \"compute-0-0\", \"pid\": 950, \"cpu\": null, \"mem\": null, "
-            "\"name\": \"bash\", \"args\": \"\"},\n"
-            " {\"host\": \"compute-1-0\", \"pid\": 700, \"cpu\": 0.40, \"mem\": 9000, "
-            "\"name\": \"slurmd\", \"args\": \"-D\"}\n"
-            "]\n");
+  EXPECT_EQ(RenderHostStatus(TwoHosts(), view), R"({
+   "processes": [
+      {
+         "host": "compute-0-0",
+         "pid": 800,
+         "cpu": 0.40,
+         "mem": 9000,
+         "name": "slurmd",
+         "args": "-D"
+      },{
+         "host": "compute-0-0",
+         "pid": 950,
+         "cpu": null,
+         "mem": null,
+         "name": "bash",
+         "args": null
+      },{
+         "host": "compute-1-0",
+         "pid": 700,
+         "cpu": 0.40,
+         "mem": 9000,
+         "name": "slurmd",
+         "args": "-D"
+      }
+   ]
+}
+)");
 }
 
 TEST(SnmpProcessTableTest, ControlCharactersInTextOutput) {
@@ -238,9 +256,18 @@ TEST(SnmpProcessTableTest, ControlCharactersInTextOutput) {
   StatusView view;
   EXPECT_EQ(RenderHostStatus({h}, view), "42\t0.00\t1\tawk\t-F? {print}?\n");
   view.format = OutputFormat::kJson;
-  EXPECT_EQ(RenderHostStatus({h}, view),
-            "[\n {\"pid\": 42, \"cpu\": 0.00, \"mem\": 1, \"name\": \"awk\", "
-            "\"args\": \"-F\\t {print}\\n\"}\n]\n");
+  EXPECT_EQ(RenderHostStatus({h}, view), R"({
+   "processes": [
+      {
+         "pid": 42,
+         "cpu": 0.00,
+         "mem": 1,
+         "name": "awk",
+         "args": "-F\t {print}\n"
+      }
+   ]
+}
+)");
 }
 
 TEST(SnmpSoftwareTableTest, AgentOrderOrByName) {
@@ -284,13 +311,25 @@ TEST(SnmpRenderHostStatusTest, BothTables) {
             "700\t0.40\t9000\tslurmd\t-D\n"
             "zsh_5.9_amd64\t\t\n");
   view.format = OutputFormat::kJson;
-  EXPECT_EQ(RenderHostStatus({hosts[1]}, view),
-            "{\"processes\": [\n"
-            " {\"pid\": 700, \"cpu\": 0.40, \"mem\": 9000, \"name\": \"slurmd\", \"args\": \"-D\"}\n"
-            "],\n"
-            "\"software\": [\n"
-            " {\"name\": \"zsh_5.9_amd64\", \"type\": null, \"date\": null}\n"
-            "]}\n");
+  EXPECT_EQ(RenderHostStatus({hosts[1]}, view), R"({
+   "processes": [
+      {
+         "pid": 700,
+         "cpu": 0.40,
+         "mem": 9000,
+         "name": "slurmd",
+         "args": "-D"
+      }
+   ],
+   "software": [
+      {
+         "name": "zsh_5.9_amd64",
+         "type": null,
+         "date": null
+      }
+   ]
+}
+)");
 }
 
 TEST(SnmpRenderHostStatusTest, NothingAnswered) {
@@ -298,7 +337,7 @@ TEST(SnmpRenderHostStatusTest, NothingAnswered) {
   StatusView view;
   EXPECT_EQ(RenderHostStatus(hosts, view), "");
   view.format = OutputFormat::kJson;
-  EXPECT_EQ(RenderHostStatus(hosts, view), "[]\n");
+  EXPECT_EQ(RenderHostStatus(hosts, view), "{\n   \"processes\": [\n\n   ]\n}\n");
   view.format = OutputFormat::kTable;
   EXPECT_EQ(RenderHostStatus(hosts, view), "PID CPU MEM NAME ARGS\n");
 }

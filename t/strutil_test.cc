@@ -295,4 +295,34 @@ TEST(ParseTimeTest, TakesUnitsUpToItsLimit) {
 }
 
 }  // namespace
+TEST(Utf8AtTest, DecodesOneCharacterOrNone) {
+  uint32_t cp = 0;
+  EXPECT_EQ(Utf8At("a", 0, &cp), 1u);
+  EXPECT_EQ(cp, 0x61u);
+  EXPECT_EQ(Utf8At("\xe3\x83\x8e", 0, &cp), 3u);
+  EXPECT_EQ(cp, 0x30CEu);
+  EXPECT_EQ(Utf8At("\xf0\x9f\x98\x80", 0, &cp), 4u);
+  EXPECT_EQ(cp, 0x1F600u);
+  EXPECT_EQ(Utf8At("\xc0\xaf", 0, &cp), 0u);          // overlong
+  EXPECT_EQ(Utf8At("\xed\xa0\x80", 0, &cp), 0u);      // surrogate
+  EXPECT_EQ(Utf8At("\xf4\x90\x80\x80", 0, &cp), 0u);  // beyond U+10FFFF
+  EXPECT_EQ(Utf8At("\xe3\x83", 0, &cp), 0u);          // cut short
+  EXPECT_EQ(Utf8At("\x80", 0, &cp), 0u);              // stray continuation
+}
+
+// As Python's bytes.decode("utf-8", errors="replace").
+TEST(ValidUtf8Test, OneReplacementForEachMaximalSubpart) {
+  EXPECT_EQ(ValidUtf8("café ノード"), "café ノード");
+  EXPECT_EQ(ValidUtf8(""), "");
+  EXPECT_EQ(ValidUtf8("\xff"), "\uFFFD");
+  EXPECT_EQ(ValidUtf8("a\xe3\x83z"), "a\uFFFDz");
+  EXPECT_EQ(ValidUtf8("\xe3\x83"), "\uFFFD");
+  EXPECT_EQ(ValidUtf8("\xc0\xaf"), "\uFFFD\uFFFD");
+  EXPECT_EQ(ValidUtf8("\xed\xa0\x80"), "\uFFFD\uFFFD\uFFFD");
+  EXPECT_EQ(ValidUtf8("\xf0\x9f\x98"), "\uFFFD");
+  EXPECT_EQ(ValidUtf8("\xf4\x90\x80\x80"), "\uFFFD\uFFFD\uFFFD\uFFFD");
+  EXPECT_EQ(ValidUtf8("\x80\x80"), "\uFFFD\uFFFD");
+  EXPECT_EQ(ValidUtf8("\x01\x7f"), "\x01\x7f");
+}
+
 }  // namespace rocks

@@ -48,6 +48,7 @@ int ListRouteCommand(Database* db, AttrScope scope, const std::string& owner,
   std::vector<Route> routes;
   if (!ResolveRoutes(db, scope, owner, &routes, &err)) return cli::Fail(err);
   Table t;
+  t.name = "routes";
   t.columns = {{"DESTINATION"}, {"GATEWAY"}, {"NETWORK"}, {"SCOPE"}};
   for (const Route& x : routes)
     t.rows.push_back({RouteDestination(x), Opt(x.gateway), Opt(x.subnet),
@@ -88,6 +89,7 @@ int ListFirewallCommand(Database* db, AttrScope scope, const std::string& owner,
   std::vector<FirewallRule> rules;
   if (!ResolveFirewallRules(db, scope, owner, &rules, &err)) return cli::Fail(err);
   Table t;
+  t.name = "firewalls";
   t.columns = {{"NAME"},     {"NETWORK"}, {"SERVICE"}, {"PORT"},
                {"PROTOCOL"}, {"ACTION"},  {"SCOPE"}};
   for (const FirewallRule& x : rules)

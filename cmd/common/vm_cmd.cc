@@ -79,6 +79,7 @@ int ListHostVmCommand(Database* db, OutputFormat format, const std::vector<std::
   if (!ListVms(db, a, &vms, &err) || !VmStates(db, vms, &states, &err))
     return Fail("list host vm", err);
   Table t;
+  t.name = "vms";
   t.columns = {{"VM-HOST"}, {"SLICE", true}, {"MEM", true}, {"CPUS", true},
                {"MAC"},     {"HOST"},        {"STATUS"}};
   for (size_t i = 0; i < vms.size(); ++i) {
