@@ -190,8 +190,11 @@ int RunDist(const rocks::Config& cfg, const rocks::DistConfig& given,
             bool dry_run, bool verbose) {
   namespace cli = rocks::cli;
   std::string err;
+  // A dry run writes nothing, the lock file included; what it reads of the
+  // tree is swapped in whole by a build, never changed in place.
   rocks::LockFile lock;
-  if (!lock.Acquire(rocks::DistLockPath(cfg), &err)) return cli::Fail(err);
+  if (!dry_run && !lock.Acquire(rocks::DistLockPath(cfg), &err))
+    return cli::Fail(err);
   rocks::DistConfig dist = given;
   if (!AddEnabledRolls(&dist)) return 1;
   rocks::DistBuildOptions options;
