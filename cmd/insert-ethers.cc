@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "cluster.h"
+#include "config.h"
 #include "discover.h"
 #include "follow.h"
 #include "lockfile.h"
@@ -217,9 +218,9 @@ int Listen(Database* db, const Config& cfg, const Options& o, Discoverer* d) {
   if (!o.replace.empty() && !CheckReplaceable(db, o.replace, &err)) return cli::Fail(err);
   std::string path = !o.args.empty() ? o.args[0]
                      : !o.log.empty() ? o.log
-                                      : cfg.Get("dhcp_log");
+                                      : cfg.Get(rocks::kConfDhcpLog);
   double quiet;
-  if (!cfg.GetSeconds("insert_ethers_quiet", 1.0, &quiet, &err)) return cli::Fail(err);
+  if (!cfg.GetSeconds(rocks::kConfInsertEthersQuiet, 1.0, &quiet, &err)) return cli::Fail(err);
   LogFollower follower;
   if (!follower.Open(path, path != "-", &err)) return cli::Fail(err);
   int64_t last_event = 0;
@@ -351,7 +352,7 @@ int Run(const Options& o) {
     return cli::Fail(dist_lock + ": rocks-dist is building the distribution (process " +
                      std::to_string(holder) + "); try again when it is done");
   LockFile lock;
-  if (!lock.Acquire(cfg.Get("insert_ethers_lock"), &err))
+  if (!lock.Acquire(cfg.Get(rocks::kConfInsertEthersLock), &err))
     return cli::Fail(err);
   if (o.update) return Sync(db.get(), cfg, o) ? 0 : 1;
   if (!o.remove.empty()) {

@@ -132,7 +132,7 @@ bool LoadSettings(const Overrides& o, rocks::Config* cfg,
   }
   std::string path = o.config;
   // A file named by the user must exist; the built-in one may not.
-  if (path.empty() && cfg->values.count("dist_conf")) path = cfg->Get("dist_conf");
+  if (path.empty() && cfg->values.count(rocks::kConfDistConf)) path = cfg->Get(rocks::kConfDistConf);
   bool must_exist = !path.empty();
   if (path.empty()) path = rocks::DefaultDistConfigPath();
   if ((must_exist || rocks::PathExists(path)) &&

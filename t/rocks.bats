@@ -765,6 +765,22 @@ Try 'rocks --help' for more information." ]
   [ "$stderr" = "rocks: $ROCKS_CONF:2: expected 'key = value'" ]
 }
 
+@test "an unknown ROCKS_CONF key is an error naming the line and the closest key" {
+  printf '# comment\ndb_timeout = 1\ndatabse = sqlite:/x\n' >"$ROCKS_CONF"
+  run --separate-stderr rocks list host
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: $ROCKS_CONF:3: unknown key 'databse' (did you mean 'database'?)" ]
+}
+
+@test "an unknown ROCKS_CONF key with no close one" {
+  printf 'web_root = /var/www\n' >"$ROCKS_CONF"
+  run --separate-stderr rocks list host
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: $ROCKS_CONF:1: unknown key 'web_root'" ]
+}
+
 @test "an unknown database URL scheme" {
   run --separate-stderr rocks --db=postgres://x/cluster list host
   [ "$status" -eq 1 ]
