@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "live_lines.h"
 #include "cluster.h"
+#include "config.h"
 #include "discover.h"
 #include "follow.h"
 #include "lockfile.h"
@@ -224,9 +225,9 @@ int Listen(Database* db, const Config& cfg, const Options& o, Discoverer* d) {
     return cli::Fail(AsOption(err, {"replace"}));
   std::string path = !o.args.empty() ? o.args[0]
                      : !o.log.empty() ? o.log
-                                      : cfg.Get("dhcp_log");
+                                      : cfg.Get(rocks::kConfDhcpLog);
   double quiet;
-  if (!cfg.GetSeconds("insert_ethers_quiet", 1.0, &quiet, &err)) return cli::Fail(err);
+  if (!cfg.GetSeconds(rocks::kConfInsertEthersQuiet, 1.0, &quiet, &err)) return cli::Fail(err);
   LogFollower follower;
   if (!follower.Open(path, path != "-", &err)) return cli::Fail(err);
   int64_t last_event = 0;
@@ -359,7 +360,7 @@ int Run(const Options& o) {
     return cli::Fail(dist_lock + ": rocks-dist is building the distribution (process " +
                      std::to_string(holder) + "); try again when it is done");
   LockFile lock;
-  if (!lock.Acquire(cfg.Get("insert_ethers_lock"), &err))
+  if (!lock.Acquire(cfg.Get(rocks::kConfInsertEthersLock), &err))
     return cli::Fail(err);
   if (o.update) return Sync(db.get(), cfg, o) ? 0 : 1;
   if (!o.remove.empty()) {

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cluster.h"
 #include "boot.h"
+#include "config.h"
 #include "graph.h"
 #include "kickstart.h"
 #include "ksclient.h"
@@ -162,7 +163,7 @@ int main(int argc, char** argv) {
   }
 
   // At most 2 x CPUs generations at once; the rest are asked to retry.
-  std::string slot_dir = cfg.Get("kickstart_statedir");
+  std::string slot_dir = cfg.Get(rocks::kConfKickstartStatedir);
   int slots = 2 * UsableCpus();
   SlotLock slot;
   bool got;
@@ -185,7 +186,7 @@ int main(int argc, char** argv) {
     return Refuse("500 Internal Server Error", err);
   ProfileTree tree;
   std::string xml, body;
-  if (!tree.Load(cfg.Get("profile"), graph, &err) ||
+  if (!tree.Load(cfg.Get(rocks::kConfProfile), graph, &err) ||
       !ExpandProfile(&tree, options, attrs, &xml, &err))
     return Refuse("500 Internal Server Error", host->name + ": " + err);
   if (form == "xml") {

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cluster.h"
 #include "batch_write.h"
+#include "config.h"
 #include "file.h"
 #include "graph.h"
 #include "kstext.h"
@@ -159,7 +160,7 @@ int main(int argc, char** argv) {
     // --appliance and --dot walk the same configured profile as --host.
     return cli::Fail(err);
   }
-  if (profile_dir.empty()) profile_dir = cfg.Get("profile");
+  if (profile_dir.empty()) profile_dir = cfg.Get(rocks::kConfProfile);
   Trees trees(profile_dir);
 
   Attributes extra;

@@ -126,7 +126,7 @@ bool LoadSettings(const Overrides& o, rocks::Config* cfg,
   }
   std::string path = o.config;
   // A file named by the user must exist; the built-in one may not.
-  if (path.empty() && cfg->values.count("dist_conf")) path = cfg->Get("dist_conf");
+  if (path.empty() && cfg->values.count(rocks::kConfDistConf)) path = cfg->Get(rocks::kConfDistConf);
   bool must_exist = !path.empty();
   if (path.empty()) path = rocks::DefaultDistConfigPath();
   if ((must_exist || rocks::PathExists(path)) &&
@@ -184,8 +184,11 @@ int RunDist(const rocks::Config& cfg, const rocks::DistConfig& given,
             bool dry_run, bool verbose) {
   namespace cli = rocks::cli;
   std::string err;
+  // A dry run writes nothing, the lock file included; what it reads of the
+  // tree is swapped in whole by a build, never changed in place.
   rocks::LockFile lock;
-  if (!lock.Acquire(rocks::DistLockPath(cfg), &err)) return cli::Fail(err);
+  if (!dry_run && !lock.Acquire(rocks::DistLockPath(cfg), &err))
+    return cli::Fail(err);
   rocks::DistConfig dist = given;
   if (!AddEnabledRolls(&dist)) return 1;
   rocks::DistBuildOptions options;

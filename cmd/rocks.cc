@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "cluster.h"
+#include "config.h"
 #include "frontend.h"
 #include "hostsel.h"
 #include "appliance.h"
@@ -374,7 +375,7 @@ int AddRollCmd(Database* db, const Config& cfg, const std::vector<std::string>& 
   if (!Arity(a, 1, 1, "add roll")) return 1;
   Roll added;
   std::string err;
-  if (!AddRoll(db, cfg.Get("roll_store", DefaultRollStore()), a[0], &added, &err))
+  if (!AddRoll(db, cfg.Get(kConfRollStore, DefaultRollStore()), a[0], &added, &err))
     return cli::Fail(err);
   return 0;
 }
@@ -558,10 +559,10 @@ int Init(Database* db, const Config& cfg, InitOptions in) {
   std::string err;
   if (!ListLocalInterfaces(&local, &err) || !ResolveInitInterfaces(local, &in, &err))
     return fail("init: " + err);
-  std::string shadow = cfg.Get("shadow");
+  std::string shadow = cfg.Get(kConfShadow);
   if (!shadow.empty() && !ReadRootPasswordHash(shadow, &in.root_password, &err))
     return fail("init: root password: " + err);
-  std::string key = cfg.Get("ssh_key");
+  std::string key = cfg.Get(kConfSshKey);
   bool generated = false;
   if (!key.empty() && !LoadOrMakeSshKey(key, &in.public_key, &generated, &err))
     return fail("init: root's SSH key: " + err);
@@ -579,7 +580,7 @@ int RunHostCmd(Database* db, const Config& cfg, Options& o,
   if (!SelectHosts(db, selection, &hosts, &err)) return cli::Fail(err);
   std::vector<std::string> names;
   for (const Host& h : hosts) names.push_back(h.name);
-  o.run.ssh.config_file = cfg.Get("ssh_config");
+  o.run.ssh.config_file = cfg.Get(kConfSshConfig);
   // The remote shell joins the words, as ssh itself does.
   std::string command = Join(o.command, " ");
   std::vector<HostRun> runs;

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "live_lines.h"
 #include "cluster.h"
+#include "config.h"
 #include "power.h"
 #include "boot.h"
 #include "hostsel.h"
@@ -184,7 +185,7 @@ int Console(const std::string& host, const std::string& db_option,
       !rocks::ResolveAttrs(db.get(), rocks::AttrScope::kHost, host, &attrs, &err))
     return cli::Fail(err);
   rocks::SshSettings settings = ssh;
-  settings.config_file = cfg.Get("ssh_config");
+  settings.config_file = cfg.Get(rocks::kConfSshConfig);
   if (!rocks::ConsoleArgv(host, attrs, settings, &argv, &err))
     return cli::Fail(host + ": " + err);
   if (dry_run) {
@@ -278,7 +279,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<rocks::Database> db;
   if (!cli::OpenDb(db_option, &cfg, &db)) return 1;
   if (!rocks::PrepareCluster(db.get(), &err)) return cli::Fail(err);
-  options.ssh.config_file = cfg.Get("ssh_config");
+  options.ssh.config_file = cfg.Get(rocks::kConfSshConfig);
   if (!selection.appliance.empty()) {
     rocks::Appliance appliance;
     if (!rocks::FindAppliance(db.get(), selection.appliance, &appliance, &err))

@@ -12,6 +12,7 @@
 
 #include "batch_write.h"
 #include "cluster.h"
+#include "config.h"
 #include "distconf.h"
 #include "file.h"
 #include "strutil.h"
@@ -486,7 +487,7 @@ bool BootRootFromSync(const Config& cfg, bool required, std::string* root,
 }
 
 bool DistRootFromConfig(const Config& cfg, std::string* root, std::string* err) {
-  std::string path = cfg.Get("dist_conf", DefaultDistConfigPath());
+  std::string path = cfg.Get(kConfDistConf, DefaultDistConfigPath());
   DistConfig dist;
   if (PathExists(path) && !LoadDistConfig(path, &dist, err)) return false;
   *root = dist.root;

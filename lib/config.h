@@ -27,9 +27,50 @@ struct Config {
 /// The system file, built in at configure time ($(sysconfdir)/rocks/rocks.conf).
 std::string SystemConfigPath();
 
-/// The built-in default of every rocks.conf key that names a file or a
-/// directory, with the directories configure chose: what the installed
-/// rocks.conf shows commented out.
+/// A key of rocks.conf.
+struct ConfigKey {
+  const char* name;
+  /// What Config::Get gives when nothing sets the key ("" for nothing),
+  /// with the directories configure chose.
+  const char* default_value;
+  /// The value the shipped rocks.conf sets, or null when it shows
+  /// `default_value` commented out.
+  const char* shipped;
+  /// What the key is for, in one line.
+  const char* doc;
+};
+
+/// The names of the keys, as every reader spells them.
+extern const char kConfDatabase[];
+extern const char kConfDbTimeout[];
+extern const char kConfSshConfig[];
+extern const char kConfDistLock[];
+extern const char kConfInsertEthersLock[];
+extern const char kConfInsertEthersQuiet[];
+extern const char kConfDistConf[];
+extern const char kConfSyncConf[];
+extern const char kConfBootSysroot[];
+extern const char kConfRollStore[];
+extern const char kConfProfile[];
+extern const char kConfKickstartStatedir[];
+extern const char kConfDhcpLog[];
+extern const char kConfHostsLocal[];
+extern const char kConfDnsLocalDir[];
+extern const char kConfUsersMinUid[];
+extern const char kConfUsersKey[];
+extern const char kConfUsersFile[];
+extern const char kConfUsersRoot[];
+extern const char kConfSshKey[];
+extern const char kConfShadow[];
+
+/// Every key of rocks.conf, in the order the shipped file shows them.
+const std::vector<ConfigKey>& ConfigKeys();
+
+/// The key named `name`, or null when rocks.conf has no such key.
+const ConfigKey* FindConfigKey(const std::string& name);
+
+/// The non-empty built-in defaults of ConfigKeys(), by key: what the
+/// installed rocks.conf shows commented out (or sets).
 const std::vector<std::pair<std::string, std::string>>& ConfigDefaults();
 
 /// One `key = value` line of a configuration file.
@@ -53,7 +94,9 @@ bool ParseConfig(const std::string& text, const std::string& source,
 
 /// Resolves the configuration: the system file (if present), then the file
 /// named by ROCKS_CONF (which must exist), then ROCKS_DB, then `db_option`
-/// (the --db option; empty when not given).
+/// (the --db option; empty when not given). A key of a file that is not
+/// in ConfigKeys() is an error: "FILE:LINE: unknown key 'KEY'", with a
+/// " (did you mean 'X'?)" for a likely typo.
 bool LoadConfig(const std::string& db_option, Config* cfg, std::string* err);
 
 }  // namespace rocks

@@ -163,11 +163,22 @@ std::vector<RpmInfo> ParseManifest(const std::string& text) {
 
 // ---- scanning sources ------------------------------------------------------
 
+// A profile tree of a roll: a build/ directory on disk, or one inside a
+// roll's image (extracted when the plan is applied).
+struct RollProfile {
+  std::string path;
+  /// For one inside an image: the source's index, the image, the member
+  /// prefix ("DIR/build") and its regular files ("  /REL SIZE MTIME" lines).
+  size_t source = 0;
+  std::string image;
+  std::string prefix;
+  std::string listing;
+};
+
 struct ScanState {
   std::vector<DistCandidate> candidates;
-  std::vector<std::string> comps;
-  /// Profile trees found in rolls (their build/ directories).
-  std::vector<std::string> roll_profiles;
+  std::vector<CompsText> comps;
+  std::vector<RollProfile> roll_profiles;
   std::string images;
   /// Directories already scanned, by device and inode: a symlink loop, or
   /// two links to one directory, is read once.
@@ -211,7 +222,9 @@ bool ScanDir(const std::string& dir, SourceKind kind, bool top,
     if (stat(path.c_str(), &st) != 0) continue;  // a dangling link
     if (S_ISDIR(st.st_mode)) {
       if (kind == SourceKind::kRoll && n == "build") {
-        state->roll_profiles.push_back(path);
+        RollProfile p;
+        p.path = path;
+        state->roll_profiles.push_back(std::move(p));
         continue;
       }
       if (top && n == "images" && kind == SourceKind::kOs &&
@@ -228,84 +241,137 @@ bool ScanDir(const std::string& dir, SourceKind kind, bool top,
         c.key = path;
         state->candidates.push_back(std::move(c));
       } else if (IsCompsName(n)) {
-        state->comps.push_back(path);
+        CompsText comps;
+        comps.name = path;
+        if (!ReadFile(path, &comps.text, err)) return false;
+        state->comps.push_back(std::move(comps));
       }
     }
   }
   return true;
 }
 
-// A roll image is unpacked into the new tree: its packages must outlive the
-// image being read, and a build must not depend on mounting anything.
-bool ScanImage(const std::string& image, const std::string& staging,
-               ScanState* state, std::string* err) {
-  std::vector<std::string> rpms;
-  std::vector<std::string> profile_dirs;
-  auto dest_for = [&](const std::string& member) -> std::string {
-    std::string base = BaseName(member);
-    std::vector<std::string> parts = Split(member, '/');
-    bool in_build = std::find(parts.begin(), parts.end() - 1, "build") !=
-                    parts.end() - 1;
-    if (EndsWith(base, ".rpm") && !in_build) {
-      rpms.push_back(member);
-      return staging + "/" + member;
-    }
-    if (in_build || IsCompsName(base)) return staging + "/" + member;
-    return "";
-  };
-  if (!ExtractImage(image, dest_for, nullptr, err)) return false;
-  for (const std::string& member : rpms) {
-    DistCandidate c;
-    c.kind = SourceKind::kRoll;
-    c.path = staging + "/" + member;
-    c.key = image + "!" + member;
-    c.extracted = true;
-    state->candidates.push_back(std::move(c));
+// The member prefix of the build/ tree that holds `member` ("DIR/build"),
+// or "" when it is in none.
+std::string BuildPrefix(const std::string& member) {
+  size_t start = 0;
+  for (;;) {
+    size_t slash = member.find('/', start);
+    if (slash == std::string::npos) return "";
+    if (member.compare(start, slash - start, "build") == 0)
+      return member.substr(0, slash);
+    start = slash + 1;
   }
-  // Comps files and build/ trees from the image, found on disk now.
-  std::error_code ec;
-  if (fs::is_directory(staging, ec)) {
-    std::vector<std::string> builds;
-    for (auto it = fs::recursive_directory_iterator(staging, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      std::string p = it->path().string();
-      if (it->is_directory() && BaseName(p) == "build") {
-        builds.push_back(p);
-        it.disable_recursion_pending();
-      } else if (it->is_regular_file() && IsCompsName(BaseName(p))) {
-        state->comps.push_back(p);
+}
+
+// A roll image is read in place, member list and comps files only; its
+// packages' headers are read by ReadAll, and what the build takes from it
+// is extracted when the plan is applied.
+bool ScanImage(const std::string& image, size_t source, ScanState* state,
+               std::string* err) {
+  std::map<std::string, RollProfile> profiles;
+  auto visit = [&](const ImageMember& m, const ImageReader& read,
+                   std::string* err) {
+    if (!m.regular) return true;
+    std::string prefix = BuildPrefix(m.path);
+    if (!prefix.empty()) {
+      RollProfile& p = profiles[prefix];
+      p.source = source;
+      p.image = image;
+      p.prefix = prefix;
+      p.listing += "  " + m.path.substr(prefix.size()) + " " +
+                   std::to_string(m.size) + " " + std::to_string(m.mtime) + "\n";
+      return true;
+    }
+    std::string base = BaseName(m.path);
+    if (EndsWith(base, ".rpm")) {
+      DistCandidate c;
+      c.kind = SourceKind::kRoll;
+      c.image = image;
+      c.member = m.path;
+      c.key = image + "!" + m.path;
+      // What an extracted file's stat says: the member's size and time.
+      c.size = m.size;
+      c.mtime_ns = m.mtime * 1000000000;
+      state->candidates.push_back(std::move(c));
+    } else if (IsCompsName(base)) {
+      CompsText comps;
+      comps.name = image + "!" + m.path;
+      char buf[1 << 16];
+      for (;;) {
+        ssize_t n = read(buf, sizeof buf);
+        if (n < 0) return false;
+        if (n == 0) break;
+        comps.text.append(buf, static_cast<size_t>(n));
       }
+      state->comps.push_back(std::move(comps));
     }
-    std::sort(builds.begin(), builds.end());
-    for (const std::string& b : builds) state->roll_profiles.push_back(b);
-  }
+    return true;
+  };
+  if (!ReadImage(image, visit, err)) return false;
+  for (auto& [prefix, p] : profiles) state->roll_profiles.push_back(std::move(p));
   return true;
 }
 
 // ---- reading headers -------------------------------------------------------
 
-void ReadAll(std::vector<DistCandidate>* candidates, const HeaderCache& old,
+// Runs fn(0) .. fn(n - 1) on `jobs` threads (0: one per CPU).
+void RunParallel(size_t n, int jobs, const std::function<void(size_t)>& fn) {
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (;;) {
+      size_t k = next.fetch_add(1);
+      if (k >= n) return;
+      fn(k);
+    }
+  };
+  int threads = jobs > 0 ? jobs : static_cast<int>(std::thread::hardware_concurrency());
+  if (threads < 1) threads = 1;
+  if (static_cast<size_t>(threads) > n)
+    threads = static_cast<int>(std::max<size_t>(n, 1));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+}
+
+// Fills in every candidate's header, from the cache when the file (or
+// image member) kept its size and time, else from the file, or from the
+// image in place (the header only: ApplyDistPlan reads the rest of a
+// winner's metadata once it is extracted). Candidates that are not
+// packages are dropped with a warning.
+bool ReadAll(std::vector<DistCandidate>* candidates, const HeaderCache& old,
              HeaderCache* fresh, int jobs, const DistBuildOptions& options,
-             DistBuildResult* result) {
+             DistBuildResult* result, std::string* err) {
   std::vector<std::string> errors(candidates->size());
   // Not vector<bool>: workers set entries side by side.
   std::vector<char> failed(candidates->size(), 0);
-  std::vector<size_t> todo_index;
+  std::vector<char> finished(candidates->size(), 0);
+  // A job reads one file, or the wanted members of one image in one pass.
+  struct Job {
+    size_t index = 0;
+    std::string image;
+    std::map<std::string, size_t> members;
+  };
+  std::vector<Job> jobs_todo;
+  std::map<std::string, size_t> image_job;
+  size_t total = 0;
   for (size_t i = 0; i < candidates->size(); ++i) {
     DistCandidate& c = (*candidates)[i];
-    struct stat st;
-    if (stat(c.path.c_str(), &st) != 0) {
-      failed[i] = true;
-      errors[i] = ErrnoText(c.key);
-      continue;
+    if (c.image.empty()) {
+      struct stat st;
+      if (stat(c.path.c_str(), &st) != 0) {
+        failed[i] = true;
+        errors[i] = ErrnoText(c.key);
+        continue;
+      }
+      c.size = st.st_size;
+      c.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+                   st.st_mtim.tv_nsec;
     }
-    int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
-                       st.st_mtim.tv_nsec;
-    c.size = st.st_size;
-    c.mtime_ns = mtime_ns;
     auto it = old.find(c.key);
-    if (it != old.end() && it->second.size == st.st_size &&
-        it->second.mtime_ns == mtime_ns) {
+    if (it != old.end() && it->second.size == c.size &&
+        it->second.mtime_ns == c.mtime_ns) {
       (*fresh)[c.key] = it->second;
       if (!it->second.error.empty()) {
         failed[i] = true;
@@ -317,53 +383,91 @@ void ReadAll(std::vector<DistCandidate>* candidates, const HeaderCache& old,
       continue;
     }
     CacheEntry e;
-    e.size = st.st_size;
-    e.mtime_ns = mtime_ns;
+    e.size = c.size;
+    e.mtime_ns = c.mtime_ns;
     (*fresh)[c.key] = std::move(e);
-    todo_index.push_back(i);
+    ++total;
+    if (c.image.empty()) {
+      Job job;
+      job.index = i;
+      jobs_todo.push_back(std::move(job));
+      continue;
+    }
+    auto [slot, added] = image_job.try_emplace(c.image, jobs_todo.size());
+    if (added) {
+      Job job;
+      job.image = c.image;
+      jobs_todo.push_back(std::move(job));
+    }
+    jobs_todo[slot->second].members[c.member] = i;
   }
-  result->read = todo_index.size();
-  size_t total = todo_index.size();
-  std::atomic<size_t> next{0};
+  result->read = total;
   std::atomic<size_t> done{0};
   std::mutex mu;
-  auto worker = [&] {
-    for (;;) {
-      size_t k = next.fetch_add(1);
-      if (k >= total) return;
-      size_t i = todo_index[k];
-      DistCandidate& c = (*candidates)[i];
-      std::string err;
+  std::string image_err;
+  auto finish = [&](size_t i, bool ok, const std::string& e) {
+    DistCandidate& c = (*candidates)[i];
+    finished[i] = true;
+    if (!ok) {
+      failed[i] = true;
+      errors[i] = e;
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    CacheEntry& entry = (*fresh)[c.key];
+    if (ok) {
+      entry.md = c.md;
+    } else {
+      entry.error = e;
+    }
+    size_t n = ++done;
+    if (options.progress) options.progress(n, total);
+  };
+  RunParallel(jobs_todo.size(), jobs, [&](size_t k) {
+    const Job& job = jobs_todo[k];
+    if (job.image.empty()) {
+      DistCandidate& c = (*candidates)[job.index];
+      std::string e;
       RpmMetadata md;
       // Read as the final location will name it: the cache entry is then
       // valid for every later build.
-      bool ok = ReadRpmMetadata(c.path, "RedHat/RPMS", &md, &err);
-      if (!ok) {
-        // Name the file by its key, the name the user gave.
-        if (StartsWith(err, c.path)) err = c.key + err.substr(c.path.size());
-        failed[i] = true;
-        errors[i] = err;
-      } else {
-        c.md = std::move(md);
-      }
-      std::lock_guard<std::mutex> lock(mu);
-      CacheEntry& e = (*fresh)[c.key];
+      bool ok = ReadRpmMetadata(c.path, "RedHat/RPMS", &md, &e);
       if (ok) {
-        e.md = c.md;
-      } else {
-        e.error = err;
+        c.md = std::move(md);
+      } else if (StartsWith(e, c.path)) {
+        // Name the file by its key, the name the user gave.
+        e = c.key + e.substr(c.path.size());
       }
-      size_t n = ++done;
-      if (options.progress) options.progress(n, total);
+      finish(job.index, ok, e);
+      return;
     }
-  };
-  int n = jobs > 0 ? jobs : static_cast<int>(std::thread::hardware_concurrency());
-  if (n < 1) n = 1;
-  if (static_cast<size_t>(n) > total) n = static_cast<int>(std::max<size_t>(total, 1));
-  std::vector<std::thread> threads;
-  for (int t = 1; t < n; ++t) threads.emplace_back(worker);
-  worker();
-  for (std::thread& t : threads) t.join();
+    std::string e;
+    auto visit = [&](const ImageMember& m, const ImageReader& read,
+                     std::string*) {
+      auto it = job.members.find(m.path);
+      if (!m.regular || it == job.members.end()) return true;
+      DistCandidate& c = (*candidates)[it->second];
+      std::string header_err;
+      bool ok = ReadRpmHeaderFrom(read, c.key, &c.md.info, &header_err);
+      finish(it->second, ok, header_err);
+      return true;
+    };
+    if (!ReadImage(job.image, visit, &e)) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (image_err.empty()) image_err = e;
+    }
+  });
+  if (!image_err.empty()) {
+    *err = image_err;
+    return false;
+  }
+  // A member listed a moment ago and gone now: the image was replaced.
+  for (const Job& job : jobs_todo) {
+    for (const auto& [member, i] : job.members) {
+      if (finished[i]) continue;
+      failed[i] = true;
+      errors[i] = (*candidates)[i].key + ": No such file or directory";
+    }
+  }
 
   std::vector<DistCandidate> kept;
   kept.reserve(candidates->size());
@@ -376,6 +480,7 @@ void ReadAll(std::vector<DistCandidate>* candidates, const HeaderCache& old,
     kept.push_back(std::move((*candidates)[i]));
   }
   *candidates = std::move(kept);
+  return true;
 }
 
 // ---- writing the tree ------------------------------------------------------
@@ -498,7 +603,7 @@ std::string Fingerprint(const DistConfig& cfg,
                         const std::vector<const DistCandidate*>& winners,
                         const std::vector<std::string>& profiles,
                         const ScanState& scan, const std::string& comps) {
-  std::string out = "rocks-dist inputs 1\ncopy " +
+  std::string out = "rocks-dist inputs 2\ncopy " +
                     std::string(cfg.copy ? "yes" : "no") + "\n";
   for (const DistCandidate* w : winners) {
     out += "package " + std::string(SourceKindName(w->kind)) + " " + w->key +
@@ -511,9 +616,13 @@ std::string Fingerprint(const DistConfig& cfg,
     out += "profile " + p + "\n";
     FingerprintTree(p, &out);
   }
-  for (const std::string& p : scan.roll_profiles) {
+  for (const RollProfile& p : scan.roll_profiles) {
     out += "roll profile\n";
-    FingerprintTree(p, &out);
+    if (p.image.empty()) {
+      FingerprintTree(p.path, &out);
+    } else {
+      out += p.listing;
+    }
   }
   for (const std::string& p : cfg.site_profiles) {
     out += "site profile " + p + "\n";
@@ -608,23 +717,44 @@ std::vector<DistChange> DiffPackages(const std::vector<RpmInfo>& before,
   return out;
 }
 
-bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
-                       std::string* err) {
+struct DistPlan::Inputs {
+  std::string root;
+  std::string parent;
+  bool have_root = false;
+  std::vector<std::string> profiles;
+  ScanState scan;
+  std::vector<const DistCandidate*> winners;
+  std::string comps;
+  std::string fingerprint;
+  HeaderCache fresh;
+};
+
+DistPlan::DistPlan() = default;
+DistPlan::~DistPlan() = default;
+DistPlan::DistPlan(DistPlan&&) noexcept = default;
+DistPlan& DistPlan::operator=(DistPlan&&) noexcept = default;
+
+bool PlanDistribution(const DistBuildOptions& options, DistPlan* plan,
+                      std::string* err) {
   const DistConfig& cfg = options.config;
-  *result = DistBuildResult();
-  std::string root = AbsolutePath(cfg.root);
-  std::string parent = DirName(root);
+  plan->result = DistBuildResult();
+  plan->inputs = std::make_unique<DistPlan::Inputs>();
+  DistBuildResult* result = &plan->result;
+  DistPlan::Inputs& in = *plan->inputs;
+  in.root = AbsolutePath(cfg.root);
+  in.parent = DirName(in.root);
+  const std::string& root = in.root;
   struct stat st;
-  if (stat(parent.c_str(), &st) != 0) {
-    *err = ErrnoText(parent);
+  if (stat(in.parent.c_str(), &st) != 0) {
+    *err = ErrnoText(in.parent);
     return false;
   }
   if (!S_ISDIR(st.st_mode)) {
-    *err = parent + ": not a directory";
+    *err = in.parent + ": not a directory";
     return false;
   }
-  bool have_root = lstat(root.c_str(), &st) == 0;
-  if (have_root && !S_ISDIR(st.st_mode)) {
+  in.have_root = lstat(root.c_str(), &st) == 0;
+  if (in.have_root && !S_ISDIR(st.st_mode)) {
     *err = root + ": not a directory";
     return false;
   }
@@ -639,12 +769,12 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
       return false;
     }
   }
-  std::vector<std::string> profiles = cfg.profiles;
-  if (profiles.empty()) {
+  in.profiles = cfg.profiles;
+  if (in.profiles.empty()) {
     std::string shipped = ROCKS_DATADIR "/profile";
-    if (stat(shipped.c_str(), &st) == 0) profiles.push_back(shipped);
+    if (stat(shipped.c_str(), &st) == 0) in.profiles.push_back(shipped);
   }
-  for (const std::string& p : profiles) {
+  for (const std::string& p : in.profiles) {
     if (stat(p.c_str(), &st) != 0) {
       *err = ErrnoText(p);
       return false;
@@ -666,23 +796,111 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
   if (ReadFile(state_dir + "/manifest", &text, &ignored))
     before = ParseManifest(text);
 
-  // Trees left by a build that was killed: under the lock no other build
-  // can own them.
-  std::string prefix = "." + BaseName(root) + ".new.";
-  std::vector<std::string> entries;
-  std::string list_err;
-  if (ListDir(parent, &entries, &list_err)) {
-    for (const std::string& n : entries) {
-      if (!StartsWith(n, prefix) || n.size() != prefix.size() + 6) continue;
-      std::string p = parent + "/" + n;
-      if (lstat(p.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
-      std::error_code ec;
-      fs::remove_all(p, ec);
+  // force/RPMS first: it is also what a tie between force files breaks on.
+  ScanState& scan = in.scan;
+  std::string force = root + "/force/RPMS";
+  if (stat(force.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
+      !ScanDir(force, SourceKind::kForce, true, &scan, err))
+    return false;
+  for (size_t i = 0; i < cfg.sources.size(); ++i) {
+    const DistSource& s = cfg.sources[i];
+    stat(s.path.c_str(), &st);
+    if (S_ISDIR(st.st_mode)) {
+      if (!ScanDir(AbsolutePath(s.path), s.kind, true, &scan, err)) return false;
+    } else if (!ScanImage(AbsolutePath(s.path), i, &scan, err)) {
+      return false;
     }
   }
 
+  if (!ReadAll(&scan.candidates, old_cache, &in.fresh, cfg.jobs, options,
+               result, err))
+    return false;
+  in.winners = PickWinners(scan.candidates);
+  for (const DistCandidate* w : in.winners) {
+    result->packages.push_back(w->md.info);
+    if (w->md.info.source) {
+      ++result->source_packages;
+    } else {
+      ++result->binary_packages;
+    }
+  }
+  result->changes = DiffPackages(before, result->packages);
+
+  if (!MergeCompsTexts(scan.comps, &in.comps, err)) return false;
+  in.fingerprint = Fingerprint(cfg, in.winners, in.profiles, scan, in.comps);
+  std::string old_fingerprint;
+  result->unchanged =
+      in.have_root && result->changes.empty() &&
+      ReadFile(state_dir + "/inputs", &old_fingerprint, &ignored) &&
+      old_fingerprint == in.fingerprint && TreeIntact(root, in.winners);
+  return true;
+}
+
+namespace {
+
+// Trees left by a build that was killed: under the lock no other build
+// can own them.
+void RemoveLeftovers(const std::string& root, const std::string& parent) {
+  std::string prefix = "." + BaseName(root) + ".new.";
+  std::vector<std::string> entries;
+  std::string list_err;
+  if (!ListDir(parent, &entries, &list_err)) return;
+  for (const std::string& n : entries) {
+    if (!StartsWith(n, prefix) || n.size() != prefix.size() + 6) continue;
+    std::string p = parent + "/" + n;
+    struct stat st;
+    if (lstat(p.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    std::error_code ec;
+    fs::remove_all(p, ec);
+  }
+}
+
+// What the new tree takes from the roll image of source `source`: its
+// winners and its build/ trees, extracted under `staging`. A winner is
+// checked against what the plan read of it.
+bool ExtractFromImage(const std::string& image, size_t source,
+                      const std::string& staging,
+                      const std::vector<DistCandidate*>& winners,
+                      const std::vector<RollProfile>& profiles,
+                      std::string* err) {
+  std::map<std::string, DistCandidate*> wanted;
+  for (DistCandidate* c : winners)
+    if (c->image == image) wanted[c->member] = c;
+  std::set<std::string> prefixes;
+  for (const RollProfile& p : profiles)
+    if (!p.image.empty() && p.source == source) prefixes.insert(p.prefix);
+  if (wanted.empty() && prefixes.empty()) return true;
+  auto dest_for = [&](const std::string& member) -> std::string {
+    if (wanted.count(member) || prefixes.count(BuildPrefix(member)))
+      return staging + "/" + member;
+    return "";
+  };
+  if (!ExtractImage(image, dest_for, nullptr, err)) return false;
+  for (auto& [member, c] : wanted) {
+    c->path = staging + "/" + member;
+    c->extracted = true;
+    struct stat st;
+    if (stat(c->path.c_str(), &st) != 0 || st.st_size != c->size) {
+      *err = c->key + ": changed while the distribution was built";
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ApplyDistPlan(const DistBuildOptions& options, DistPlan* plan,
+                   std::string* err) {
+  const DistConfig& cfg = options.config;
+  DistPlan::Inputs& in = *plan->inputs;
+  const std::string& root = in.root;
+  ScanState& scan = in.scan;
+  RemoveLeftovers(root, in.parent);
+  if (plan->result.unchanged) return true;
+
   TempTree tmp;
-  std::string tmpl = parent + "/" + prefix + "XXXXXX";
+  std::string tmpl = in.parent + "/." + BaseName(root) + ".new.XXXXXX";
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
   if (!mkdtemp(name.data())) {
@@ -694,47 +912,49 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
   std::string next_state = tmp.path + "/" + kDistStateDir;
   if (!MakeDirs(next_state, err)) return false;
 
-  // force/RPMS first: it is also what a tie between force files breaks on.
-  ScanState scan;
-  std::string force = root + "/force/RPMS";
-  if (stat(force.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
-      !ScanDir(force, SourceKind::kForce, true, &scan, err))
-    return false;
+  // The winners and profile trees of roll images are extracted into the new
+  // tree: its packages must outlive the image being read, and a build must
+  // not depend on mounting anything.
+  std::vector<DistCandidate*> winners;
+  for (const DistCandidate* w : in.winners)
+    winners.push_back(&scan.candidates[static_cast<size_t>(w - scan.candidates.data())]);
   for (size_t i = 0; i < cfg.sources.size(); ++i) {
     const DistSource& s = cfg.sources[i];
-    stat(s.path.c_str(), &st);
-    if (S_ISDIR(st.st_mode)) {
-      if (!ScanDir(AbsolutePath(s.path), s.kind, true, &scan, err)) return false;
+    std::string image = AbsolutePath(s.path);
+    struct stat st;
+    if (s.kind != SourceKind::kRoll || stat(image.c_str(), &st) != 0 ||
+        !S_ISREG(st.st_mode))
+      continue;
+    if (!ExtractFromImage(image, i, next_state + "/roll" + std::to_string(i),
+                          winners, scan.roll_profiles, err))
+      return false;
+  }
+  // The plan read only the headers of image members; repodata needs the
+  // rest (the checksum of the whole file), now that the winners are here.
+  std::vector<DistCandidate*> incomplete;
+  for (DistCandidate* w : winners)
+    if (!w->md.info.source && w->md.primary.empty()) incomplete.push_back(w);
+  std::vector<std::string> errors(incomplete.size());
+  RunParallel(incomplete.size(), cfg.jobs, [&](size_t k) {
+    DistCandidate& c = *incomplete[k];
+    RpmMetadata md;
+    std::string e;
+    if (!ReadRpmMetadata(c.path, "RedHat/RPMS", &md, &e)) {
+      if (StartsWith(e, c.path)) e = c.key + e.substr(c.path.size());
+      errors[k] = e;
+    } else if (md.info.Nevra() != c.md.info.Nevra()) {
+      errors[k] = c.key + ": changed while the distribution was built";
     } else {
-      std::string staging = next_state + "/roll" + std::to_string(i);
-      if (!ScanImage(AbsolutePath(s.path), staging, &scan, err)) return false;
+      c.md = std::move(md);
     }
-  }
-
-  HeaderCache fresh;
-  ReadAll(&scan.candidates, old_cache, &fresh, cfg.jobs, options, result);
-  std::vector<const DistCandidate*> winners = PickWinners(scan.candidates);
-  for (const DistCandidate* w : winners) {
-    result->packages.push_back(w->md.info);
-    if (w->md.info.source) {
-      ++result->source_packages;
-    } else {
-      ++result->binary_packages;
+  });
+  for (size_t k = 0; k < incomplete.size(); ++k) {
+    if (!errors[k].empty()) {
+      *err = errors[k];
+      return false;
     }
+    in.fresh[incomplete[k]->key].md = incomplete[k]->md;
   }
-  result->changes = DiffPackages(before, result->packages);
-
-  std::string comps;
-  if (!MergeComps(scan.comps, &comps, err)) return false;
-  std::string fingerprint = Fingerprint(cfg, winners, profiles, scan, comps);
-  std::string old_fingerprint;
-  if (have_root && result->changes.empty() &&
-      ReadFile(state_dir + "/inputs", &old_fingerprint, &ignored) &&
-      old_fingerprint == fingerprint && TreeIntact(root, winners)) {
-    result->unchanged = true;
-    return true;
-  }
-  if (options.dry_run) return true;
 
   // The tree. Linking the packages is mostly waiting on the filesystem and
   // writing repodata is mostly compressing: they run side by side.
@@ -767,17 +987,22 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
     }
     std::string build = tmp.path + "/build";
     if (!MakeDirs(build, e)) return false;
-    for (const std::string& p : profiles)
+    for (const std::string& p : in.profiles)
       if (!CopyTree(p, build, e)) return false;
-    for (const std::string& p : scan.roll_profiles)
-      if (!CopyTree(p, build, e)) return false;
+    for (const RollProfile& p : scan.roll_profiles) {
+      std::string from = p.image.empty() ? p.path
+                                         : next_state + "/roll" +
+                                               std::to_string(p.source) + "/" +
+                                               p.prefix;
+      if (!CopyTree(from, build, e)) return false;
+    }
     for (const std::string& p : cfg.site_profiles)
       if (!CopyTree(p, build, e)) return false;
     return true;
   };
   bool tree_ok = false;
   std::thread tree_thread([&] { tree_ok = write_tree(); });
-  bool repo_ok = WriteRepodata(tmp.path + "/repodata", repo, comps, err);
+  bool repo_ok = WriteRepodata(tmp.path + "/repodata", repo, in.comps, err);
   tree_thread.join();
   if (!tree_ok) {
     *err = tree_err;
@@ -785,20 +1010,20 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
   }
   if (!repo_ok) return false;
 
-  // Unpacked roll images have given up their winners; the rest goes.
+  // Extracted roll images have given up their winners; the rest goes.
   for (size_t i = 0; i < cfg.sources.size(); ++i) {
     std::error_code ec;
     fs::remove_all(next_state + "/roll" + std::to_string(i), ec);
   }
-  if (!WriteFileAtomic(next_state + "/headers.cache", SerializeCache(fresh),
+  if (!WriteFileAtomic(next_state + "/headers.cache", SerializeCache(in.fresh),
                        nullptr, err) ||
-      !WriteFileAtomic(next_state + "/manifest", FormatManifest(result->packages),
-                       nullptr, err) ||
-      !WriteFileAtomic(next_state + "/inputs", fingerprint, nullptr, err))
+      !WriteFileAtomic(next_state + "/manifest",
+                       FormatManifest(plan->result.packages), nullptr, err) ||
+      !WriteFileAtomic(next_state + "/inputs", in.fingerprint, nullptr, err))
     return false;
 
   // The swap: one rename, so a reader sees the old tree or the new one.
-  if (have_root) {
+  if (in.have_root) {
     if (renameat2(AT_FDCWD, tmp.path.c_str(), AT_FDCWD, root.c_str(),
                   RENAME_EXCHANGE) != 0) {
       *err = ErrnoText(root);
@@ -813,6 +1038,15 @@ bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
     tmp.path.clear();
   }
   return true;
+}
+
+bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
+                       std::string* err) {
+  DistPlan plan;
+  bool ok = PlanDistribution(options, &plan, err);
+  if (ok && !options.dry_run) ok = ApplyDistPlan(options, &plan, err);
+  *result = std::move(plan.result);
+  return ok;
 }
 
 }  // namespace rocks

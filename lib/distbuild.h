@@ -1,6 +1,8 @@
 // Building a distribution: merging package sources (newest of each
 // package wins), the RPMS tree, repodata, the build/ profile tree, swapped
-// in whole; with a header cache so a rebuild reads only what changed.
+// in whole; with a header cache so a rebuild reads only what changed. A
+// build is a plan, made from the sources' metadata without writing
+// anything, then applied.
 #ifndef ROCKS_LIB_DISTBUILD_H_
 #define ROCKS_LIB_DISTBUILD_H_
 
@@ -8,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,15 +23,20 @@ namespace rocks {
 struct DistCandidate {
   RpmMetadata md;
   SourceKind kind = SourceKind::kOs;
-  /// The file to read or link.
+  /// The file to read or link; for a package inside a roll's ISO image,
+  /// where the build extracted it into the new tree (empty until then).
   std::string path;
+  /// For a package inside a roll's ISO image: the image and the member.
+  std::string image;
+  std::string member;
   /// The name shown in messages and used in the header cache: `path`, or
   /// "IMAGE!MEMBER" for a package inside a roll's ISO image.
   std::string key;
   /// Whether `path` is a file extracted from an image into the new tree
   /// (moved into place rather than linked).
   bool extracted = false;
-  /// The file's size and modification time when it was read.
+  /// The file's (or the image member's) size and modification time when
+  /// it was read.
   int64_t size = 0;
   int64_t mtime_ns = 0;
 };
@@ -59,7 +67,7 @@ std::vector<DistChange> DiffPackages(const std::vector<RpmInfo>& before,
 
 struct DistBuildOptions {
   DistConfig config;
-  /// Compute the winners and the changes, change nothing.
+  /// Plan only: compute the winners and the changes, write nothing.
   bool dry_run = false;
   /// A skipped input ("PATH: not an RPM"); the build goes on.
   std::function<void(const std::string&)> warn;
@@ -83,12 +91,41 @@ struct DistBuildResult {
   bool unchanged = false;
 };
 
-/// Builds the distribution `options.config.root` from the configured
-/// sources plus ROOT/force/RPMS. The new tree is made in a temporary
-/// directory beside ROOT and swapped in with one rename; on any failure it
-/// is removed and ROOT is left exactly as it was. Temporary trees left
-/// beside ROOT by a build that was killed are removed first. The caller
-/// holds the distribution lock.
+/// What a build of `options.config.root` would do, decided from the
+/// sources' metadata: directory listings, the header cache, package
+/// headers (those of a roll's ISO image read in place, the image's member
+/// list and the headers only), comps files. Nothing is written to make it.
+struct DistPlan {
+  DistPlan();
+  ~DistPlan();
+  DistPlan(DistPlan&&) noexcept;
+  DistPlan& operator=(DistPlan&&) noexcept;
+
+  /// What the build reports: the winners, the changes, the counts;
+  /// `unchanged` when the tree already is what the build would make.
+  DistBuildResult result;
+  /// Everything else the build needs: the candidates, the profile trees,
+  /// the merged comps, the header cache to write.
+  struct Inputs;
+  std::unique_ptr<Inputs> inputs;
+};
+
+/// Plans a build from the configured sources plus ROOT/force/RPMS. Files
+/// that are not RPMs are skipped (options.warn); a missing source, an
+/// unreadable image or a malformed comps file fails.
+bool PlanDistribution(const DistBuildOptions& options, DistPlan* plan,
+                      std::string* err);
+
+/// Carries out `plan`: removes the temporary trees left beside ROOT by a
+/// build that was killed, then, unless the tree is unchanged, makes the new
+/// tree in a temporary directory beside ROOT (extracting the winners and
+/// profile trees of roll images into it) and swaps it in with one rename;
+/// on any failure it is removed and ROOT is left exactly as it was. The
+/// caller holds the distribution lock.
+bool ApplyDistPlan(const DistBuildOptions& options, DistPlan* plan,
+                   std::string* err);
+
+/// Plans the build and, unless `options.dry_run`, applies it.
 bool BuildDistribution(const DistBuildOptions& options, DistBuildResult* result,
                        std::string* err);
 

@@ -62,9 +62,10 @@ bool CheckIsoLength(const std::string& image, std::string* err) {
 
 }  // namespace
 
-bool ExtractImage(const std::string& image,
-                  const std::function<std::string(const std::string&)>& dest_for,
-                  std::vector<std::string>* members, std::string* err) {
+bool ReadImage(const std::string& image,
+               const std::function<bool(const ImageMember&, const ImageReader&,
+                                        std::string* err)>& visit,
+               std::string* err) {
   if (!CheckIsoLength(image, err)) return false;
   struct archive* a = archive_read_new();
   archive_read_support_format_all(a);
@@ -84,36 +85,73 @@ bool ExtractImage(const std::string& image,
       ok = false;
       break;
     }
-    std::string name = archive_entry_pathname(entry);
-    while (name.rfind("./", 0) == 0) name.erase(0, 2);
-    if (name.empty() || name == ".") continue;
-    if (members) members->push_back(name);
-    if (archive_entry_filetype(entry) != AE_IFREG) continue;
-    std::string dest = dest_for(name);
-    if (dest.empty()) continue;
-    if (!MakeParents(dest, err)) {
+    ImageMember m;
+    m.path = archive_entry_pathname(entry);
+    while (m.path.rfind("./", 0) == 0) m.path.erase(0, 2);
+    if (m.path.empty() || m.path == ".") continue;
+    m.regular = archive_entry_filetype(entry) == AE_IFREG;
+    m.size = archive_entry_size(entry);
+    m.mtime = archive_entry_mtime(entry);
+    bool read_failed = false;
+    std::string read_err;
+    ImageReader read = [&](void* buf, size_t n) -> ssize_t {
+      la_ssize_t got = archive_read_data(a, buf, n);
+      if (got < 0) {
+        read_failed = true;
+        read_err = ArchiveError(image + ": " + m.path, a);
+        return -1;
+      }
+      return static_cast<ssize_t>(got);
+    };
+    bool visited = visit(m, read, err);
+    if (read_failed) *err = read_err;
+    if (!visited || read_failed) {
       ok = false;
       break;
     }
-    int fd = open(dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-      *err = ErrnoText(dest);
-      ok = false;
-      break;
-    }
-    r = archive_read_data_into_fd(a, fd);
-    if (close(fd) != 0 && r == ARCHIVE_OK) r = ARCHIVE_FATAL;
-    if (r != ARCHIVE_OK) {
-      *err = ArchiveError(image + ": " + name, a);
-      ok = false;
-      break;
-    }
-    time_t mtime = archive_entry_mtime(entry);
-    struct timespec times[2] = {{mtime, 0}, {mtime, 0}};
-    utimensat(AT_FDCWD, dest.c_str(), times, 0);
   }
   archive_read_free(a);
   return ok;
+}
+
+bool ExtractImage(const std::string& image,
+                  const std::function<std::string(const std::string&)>& dest_for,
+                  std::vector<std::string>* members, std::string* err) {
+  auto extract = [&](const ImageMember& m, const ImageReader& read,
+                     std::string* err) {
+    if (members) members->push_back(m.path);
+    if (!m.regular) return true;
+    std::string dest = dest_for(m.path);
+    if (dest.empty()) return true;
+    if (!MakeParents(dest, err)) return false;
+    int fd = open(dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      *err = ErrnoText(dest);
+      return false;
+    }
+    char buf[1 << 16];
+    for (;;) {
+      ssize_t n = read(buf, sizeof buf);
+      if (n < 0) {
+        close(fd);
+        return false;
+      }
+      if (n == 0) break;
+      if (!WriteAll(fd, std::string_view(buf, static_cast<size_t>(n)))) {
+        *err = ErrnoText(dest);
+        close(fd);
+        return false;
+      }
+    }
+    if (close(fd) != 0) {
+      *err = ErrnoText(dest);
+      return false;
+    }
+    struct timespec times[2] = {{m.mtime, 0}, {m.mtime, 0}};
+    utimensat(AT_FDCWD, dest.c_str(), times, 0);
+    return true;
+  };
+  return ReadImage(image, extract, err);
 }
 
 namespace {

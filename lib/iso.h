@@ -3,11 +3,38 @@
 #ifndef ROCKS_LIB_ISO_H_
 #define ROCKS_LIB_ISO_H_
 
+#include <sys/types.h>
+
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace rocks {
+
+/// A member of an image, as ReadImage visits it.
+struct ImageMember {
+  /// The member's path, no leading "./".
+  std::string path;
+  bool regular = false;
+  int64_t size = 0;
+  /// The modification time, in seconds.
+  int64_t mtime = 0;
+};
+
+/// Reads the content of the member being visited, from its start: up to
+/// `n` bytes into `buf`; the bytes read, 0 at the end, -1 on an error
+/// (which ReadImage then returns).
+using ImageReader = std::function<ssize_t(void* buf, size_t n)>;
+
+/// Reads the image (or any archive libarchive reads) at `image` member by
+/// member, writing nothing: `visit` gets each member in order and may read
+/// as much of its content as it needs; returning false (with `err` set)
+/// stops the reading.
+bool ReadImage(const std::string& image,
+               const std::function<bool(const ImageMember&, const ImageReader&,
+                                        std::string* err)>& visit,
+               std::string* err);
 
 /// Extracts regular files from the image (or any archive libarchive reads)
 /// at `image`. `dest_for` gets each member's path (no leading "./") and

@@ -14,7 +14,7 @@
 namespace rocks {
 
 std::string DistLockPath(const Config& cfg) {
-  return cfg.Get("dist_lock");
+  return cfg.Get(kConfDistLock);
 }
 
 namespace {

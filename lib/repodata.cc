@@ -152,12 +152,17 @@ void KeepFirstError(void* data, xmlErrorPtr e) {
 
 }  // namespace
 
-bool ReadXmlDocument(const std::string& path, const std::string& name,
-                     _xmlDoc** doc, std::string* err) {
+namespace {
+
+// `doc` parsed from the file at `path`, or from `text` when `path` is null.
+bool ParseXml(const std::string* path, const std::string& text,
+              const std::string& name, xmlDoc** doc, std::string* err) {
   FirstError first;
   // Errors go to our handler, never to stderr.
   xmlSetStructuredErrorFunc(&first, KeepFirstError);
-  *doc = xmlReadFile(path.c_str(), nullptr, XML_PARSE_NONET);
+  *doc = path ? xmlReadFile(path->c_str(), nullptr, XML_PARSE_NONET)
+              : xmlReadMemory(text.data(), static_cast<int>(text.size()),
+                              name.c_str(), nullptr, XML_PARSE_NONET);
   xmlSetStructuredErrorFunc(nullptr, nullptr);
   if (*doc && !first.set) return true;
   if (*doc) {
@@ -167,6 +172,13 @@ bool ReadXmlDocument(const std::string& path, const std::string& name,
   *err = name + ":" + std::to_string(first.line) + ": " +
          (first.set ? first.message : "malformed XML");
   return false;
+}
+
+}  // namespace
+
+bool ReadXmlDocument(const std::string& path, const std::string& name,
+                     _xmlDoc** doc, std::string* err) {
+  return ParseXml(&path, "", name, doc, err);
 }
 
 namespace {
@@ -186,23 +198,32 @@ std::string ChildText(xmlNode* node, const char* name) {
 
 }  // namespace
 
-bool MergeComps(const std::vector<std::string>& paths, std::string* out,
-                std::string* err) {
+namespace {
+
+// A comps file from its path (`text` unused) or from `text`.
+struct CompsInput {
+  const std::string* path;
+  const std::string* text;
+  const std::string* name;
+};
+
+bool Merge(const std::vector<CompsInput>& inputs, std::string* out,
+           std::string* err) {
   out->clear();
-  if (paths.empty()) return true;
+  if (inputs.empty()) return true;
   xmlDoc* merged = xmlNewDoc(reinterpret_cast<const xmlChar*>("1.0"));
   xmlNode* root = xmlNewNode(nullptr, reinterpret_cast<const xmlChar*>("comps"));
   xmlDocSetRootElement(merged, root);
   std::set<std::string> seen;
-  for (const std::string& path : paths) {
+  for (const CompsInput& in : inputs) {
     xmlDoc* doc = nullptr;
-    if (!ReadXmlDocument(path, path, &doc, err)) {
+    if (!ParseXml(in.path, in.path ? "" : *in.text, *in.name, &doc, err)) {
       xmlFreeDoc(merged);
       return false;
     }
     xmlNode* top = xmlDocGetRootElement(doc);
     if (!top || xmlStrcmp(top->name, reinterpret_cast<const xmlChar*>("comps"))) {
-      *err = path + ": not a comps file (root element is not <comps>)";
+      *err = *in.name + ": not a comps file (root element is not <comps>)";
       xmlFreeDoc(doc);
       xmlFreeDoc(merged);
       return false;
@@ -223,6 +244,22 @@ bool MergeComps(const std::vector<std::string>& paths, std::string* out,
   xmlFree(buf);
   xmlFreeDoc(merged);
   return true;
+}
+
+}  // namespace
+
+bool MergeComps(const std::vector<std::string>& paths, std::string* out,
+                std::string* err) {
+  std::vector<CompsInput> inputs;
+  for (const std::string& p : paths) inputs.push_back({&p, nullptr, &p});
+  return Merge(inputs, out, err);
+}
+
+bool MergeCompsTexts(const std::vector<CompsText>& files, std::string* out,
+                     std::string* err) {
+  std::vector<CompsInput> inputs;
+  for (const CompsText& f : files) inputs.push_back({nullptr, &f.text, &f.name});
+  return Merge(inputs, out, err);
 }
 
 bool SafeHref(const std::string& href) {

@@ -74,6 +74,16 @@ std::string FileChecksum(const std::string& path, const std::string& type,
 bool MergeComps(const std::vector<std::string>& paths, std::string* out,
                 std::string* err);
 
+/// A comps file already read: its name for messages, and its content.
+struct CompsText {
+  std::string name;
+  std::string text;
+};
+
+/// As MergeComps, on files already read; errors name each by its `name`.
+bool MergeCompsTexts(const std::vector<CompsText>& files, std::string* out,
+                     std::string* err);
+
 }  // namespace rocks
 
 #endif  // ROCKS_LIB_REPODATA_H_

@@ -20,6 +20,7 @@
 
 #include "boot.h"
 #include "cond.h"
+#include "config.h"
 #include "file.h"
 #include "hostsel.h"
 #include "json.h"
@@ -415,8 +416,8 @@ std::string ReplaceSerial(const std::string& zone, const std::string& serial) {
 }  // namespace
 
 bool LoadReportContext(const Config& cfg, ReportContext* ctx, std::string* err) {
-  ctx->hosts_local = cfg.Get("hosts_local");
-  ctx->dns_local_dir = cfg.Get("dns_local_dir");
+  ctx->hosts_local = cfg.Get(kConfHostsLocal);
+  ctx->dns_local_dir = cfg.Get(kConfDnsLocalDir);
   const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
   if (epoch && *epoch) {
     if (!ParseNumber(std::string("SOURCE_DATE_EPOCH=") + epoch, epoch, 0, INT64_MAX,

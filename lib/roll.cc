@@ -12,6 +12,7 @@
 #include <map>
 #include <thread>
 
+#include "config.h"
 #include "file.h"
 #include "graph.h"
 #include "iso.h"
@@ -19,10 +20,6 @@
 #include "rpmhdr.h"
 #include "strutil.h"
 #include "xml_tree.h"
-
-#ifndef ROCKS_LOCALSTATEDIR
-#define ROCKS_LOCALSTATEDIR "/var"
-#endif
 
 namespace rocks {
 
@@ -426,7 +423,7 @@ bool CreateRoll(const std::string& given_dir, const CreateRollOptions& options,
   return WriteIsoImage(s, result->image, VolumeLabel(info), {}, err);
 }
 
-std::string DefaultRollStore() { return ROCKS_LOCALSTATEDIR "/lib/rocks/rolls"; }
+std::string DefaultRollStore() { return Config().Get(kConfRollStore); }
 
 bool AddRoll(Database* db, const std::string& store_given,
              const std::string& source, Roll* added, std::string* err) {

@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstring>
 #include <mutex>
+#include <vector>
 
 // createrepo_c's headers declare C functions without extern "C", and
 // cr_Package has a member named `requires`, a keyword in C++20.
@@ -126,6 +128,80 @@ std::string TakeString(char* s) {
 bool ReadRpmHeader(const std::string& path, RpmInfo* info, std::string* err) {
   Header hdr = nullptr;
   if (!ReadHeader(path, &hdr, err)) return false;
+  FillInfo(hdr, info);
+  headerFree(hdr);
+  return true;
+}
+
+namespace {
+
+bool ReadFull(const std::function<ssize_t(void*, size_t)>& read, void* buf,
+              size_t n) {
+  auto* p = static_cast<unsigned char*>(buf);
+  while (n > 0) {
+    ssize_t got = read(p, n);
+    if (got <= 0) return false;
+    p += got;
+    n -= static_cast<size_t>(got);
+  }
+  return true;
+}
+
+bool Skip(const std::function<ssize_t(void*, size_t)>& read, size_t n) {
+  unsigned char buf[1 << 14];
+  while (n > 0) {
+    size_t chunk = n < sizeof buf ? n : sizeof buf;
+    if (!ReadFull(read, buf, chunk)) return false;
+    n -= chunk;
+  }
+  return true;
+}
+
+uint32_t Be32(const unsigned char* p) {
+  return static_cast<uint32_t>(p[0]) << 24 | static_cast<uint32_t>(p[1]) << 16 |
+         static_cast<uint32_t>(p[2]) << 8 | p[3];
+}
+
+// A header structure's first 16 bytes: magic, version 1, four reserved
+// bytes, the number of index entries and the size of the data, within
+// librpm's own limits.
+bool ReadIntro(const std::function<ssize_t(void*, size_t)>& read,
+               unsigned char intro[16], uint32_t* il, uint32_t* dl) {
+  static const unsigned char kMagic[4] = {0x8e, 0xad, 0xe8, 0x01};
+  if (!ReadFull(read, intro, 16) || std::memcmp(intro, kMagic, 4) != 0)
+    return false;
+  *il = Be32(intro + 8);
+  *dl = Be32(intro + 12);
+  return *il > 0 && *il <= 0xffff && *dl <= 0x0fffffff;
+}
+
+}  // namespace
+
+// The file is a 96-byte lead, the signature header padded to 8 bytes, then
+// the header; only the last says what the package is.
+bool ReadRpmHeaderFrom(const std::function<ssize_t(void* buf, size_t n)>& read,
+                       const std::string& name, RpmInfo* info, std::string* err) {
+  InitOnce();
+  static const unsigned char kLeadMagic[4] = {0xed, 0xab, 0xee, 0xdb};
+  unsigned char lead[96];
+  unsigned char intro[16];
+  uint32_t il = 0, dl = 0;
+  Header hdr = nullptr;
+  if (ReadFull(read, lead, sizeof lead) &&
+      std::memcmp(lead, kLeadMagic, 4) == 0 && ReadIntro(read, intro, &il, &dl) &&
+      Skip(read, size_t{il} * 16 + dl + (8 - dl % 8) % 8) &&
+      ReadIntro(read, intro, &il, &dl)) {
+    // headerImport takes the structure from its counts on.
+    std::vector<unsigned char> blob(8 + size_t{il} * 16 + dl);
+    std::memcpy(blob.data(), intro + 8, 8);
+    if (ReadFull(read, blob.data() + 8, blob.size() - 8))
+      hdr = headerImport(blob.data(), static_cast<unsigned int>(blob.size()),
+                         HEADERIMPORT_COPY);
+  }
+  if (!hdr) {
+    *err = name + ": not an RPM";
+    return false;
+  }
   FillInfo(hdr, info);
   headerFree(hdr);
   return true;

@@ -3,7 +3,10 @@
 #ifndef ROCKS_LIB_RPMHDR_H_
 #define ROCKS_LIB_RPMHDR_H_
 
+#include <sys/types.h>
+
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace rocks {
@@ -48,6 +51,14 @@ struct RpmMetadata {
 /// for anything librpm cannot read as a package, "PATH: strerror" when
 /// the file cannot be opened.
 bool ReadRpmHeader(const std::string& path, RpmInfo* info, std::string* err);
+
+/// Reads the header of a package from `read`, which gives the package's
+/// bytes from its start (up to n bytes into buf: the count, 0 at the end,
+/// -1 on an error), reading nothing past the header: for a package inside
+/// an archive, read in place. `err` is "NAME: not an RPM" for anything that
+/// is not a package header (a reader that fails included).
+bool ReadRpmHeaderFrom(const std::function<ssize_t(void* buf, size_t n)>& read,
+                       const std::string& name, RpmInfo* info, std::string* err);
 
 /// Reads the header once and, for binary packages, also the SHA-256 of the
 /// file and the repodata chunks, the package's location being

@@ -12,6 +12,7 @@
 #include <map>
 
 #include "boot.h"
+#include "config.h"
 #include "file.h"
 #include "process.h"
 #include "report.h"
@@ -168,7 +169,7 @@ void SyncPxe(SyncState* s, const SyncEntry& e) {
   std::string err, dist_root;
   std::vector<BootImage> images;
   if (!DistRootFromConfig(*s->cfg, &dist_root, &err) ||
-      !FindBootImages(s->cfg->Get("boot_sysroot", "/"), dist_root, &images, &err)) {
+      !FindBootImages(s->cfg->Get(kConfBootSysroot), dist_root, &images, &err)) {
     s->failures.push_back(e.output + ": " + err);
     return;
   }

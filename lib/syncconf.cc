@@ -2,13 +2,14 @@
 
 #include <map>
 
+#include "config.h"
 #include "report.h"
 #include "strutil.h"
 
 namespace rocks {
 
 std::string SyncConfPath(const Config& cfg) {
-  return cfg.Get("sync_conf");
+  return cfg.Get(kConfSyncConf);
 }
 
 std::string ExpandZone(const std::string& s, const std::string& zone) {

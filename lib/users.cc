@@ -279,17 +279,18 @@ bool WriteAccountFiles(const std::string& root, const AccountFiles& files,
 
 bool LoadUsersSettings(const Config& cfg, UsersSettings* out, std::string* err) {
   UsersSettings s;
-  std::string min = cfg.Get("users_min_uid");
+  std::string min = cfg.Get(kConfUsersMinUid);
   if (!min.empty() &&
-      !ParseNumber("users_min_uid=" + min, min, 1, kNobody - 1, &s.min_id, err))
+      !ParseNumber(std::string(kConfUsersMinUid) + "=" + min, min, 1, kNobody - 1,
+                   &s.min_id, err))
     return false;
-  s.key = cfg.Get("users_key");
+  s.key = cfg.Get(kConfUsersKey);
   if (s.key.empty()) s.key = std::string(ROCKS_SYSCONFDIR) + "/rocks/users.key";
-  s.file = cfg.Get("users_file");
+  s.file = cfg.Get(kConfUsersFile);
   // Under the tree the shipped web server configuration serves as
   // /install/ (share/httpd/rocks.conf), beside the distribution.
   if (s.file.empty()) s.file = "/export/rocks/install/rocks/users";
-  std::string root = cfg.Get("users_root");
+  std::string root = cfg.Get(kConfUsersRoot);
   if (!root.empty()) s.root = root;
   *out = s;
   return true;

@@ -234,19 +234,19 @@ TEST_F(LoadConfigTest, NothingSetGivesTheDefaultDatabase) {
 }
 
 TEST_F(LoadConfigTest, RocksConfFile) {
-  std::string path = Write("rocks.conf", "# site\ndatabase = sqlite:/from/file.db\nweb = x\n");
+  std::string path = Write("rocks.conf", "# site\ndatabase = sqlite:/from/file.db\ndhcp_log = x\n");
   setenv("ROCKS_CONF", path.c_str(), 1);
   Config cfg;
   std::string err;
   ASSERT_TRUE(LoadConfig("", &cfg, &err)) << err;
   EXPECT_EQ(cfg.Database(), "sqlite:/from/file.db");
   EXPECT_EQ(cfg.sources.at("database"), path + ":2");
-  EXPECT_EQ(cfg.Get("web"), "x");
-  EXPECT_EQ(cfg.sources.at("web"), path + ":3");
+  EXPECT_EQ(cfg.Get("dhcp_log"), "x");
+  EXPECT_EQ(cfg.sources.at("dhcp_log"), path + ":3");
 }
 
 TEST_F(LoadConfigTest, RocksDbOverridesRocksConf) {
-  std::string path = Write("rocks.conf", "database = sqlite:/from/file.db\nweb = x\n");
+  std::string path = Write("rocks.conf", "database = sqlite:/from/file.db\ndhcp_log = x\n");
   setenv("ROCKS_CONF", path.c_str(), 1);
   setenv("ROCKS_DB", "sqlite:/from/env.db", 1);
   Config cfg;
@@ -254,7 +254,34 @@ TEST_F(LoadConfigTest, RocksDbOverridesRocksConf) {
   ASSERT_TRUE(LoadConfig("", &cfg, &err)) << err;
   EXPECT_EQ(cfg.Database(), "sqlite:/from/env.db");
   EXPECT_EQ(cfg.sources.at("database"), "ROCKS_DB");
-  EXPECT_EQ(cfg.Get("web"), "x");
+  EXPECT_EQ(cfg.Get("dhcp_log"), "x");
+}
+
+TEST_F(LoadConfigTest, AnUnknownKeyNamesTheFileLineAndClosestKey) {
+  std::string path = Write("rocks.conf", "database = sqlite:/x.db\n\ndist_lokc = /l\n");
+  setenv("ROCKS_CONF", path.c_str(), 1);
+  Config cfg;
+  std::string err;
+  EXPECT_FALSE(LoadConfig("", &cfg, &err));
+  EXPECT_EQ(err, path + ":3: unknown key 'dist_lokc' (did you mean 'dist_lock'?)");
+}
+
+TEST_F(LoadConfigTest, AnUnknownKeyWithNothingClose) {
+  std::string path = Write("rocks.conf", "web = x\n");
+  setenv("ROCKS_CONF", path.c_str(), 1);
+  Config cfg;
+  std::string err;
+  EXPECT_FALSE(LoadConfig("", &cfg, &err));
+  EXPECT_EQ(err, path + ":1: unknown key 'web'");
+}
+
+TEST(ConfigKeysTest, GetFallsBackToTheTablesDefault) {
+  Config none;
+  for (const ConfigKey& k : ConfigKeys()) EXPECT_EQ(none.Get(k.name), k.default_value);
+  EXPECT_EQ(none.Get(kConfUsersMinUid), "1000");
+  EXPECT_EQ(FindConfigKey("web"), nullptr);
+  ASSERT_NE(FindConfigKey(kConfShadow), nullptr);
+  EXPECT_STREQ(FindConfigKey(kConfShadow)->shipped, "/etc/shadow");
 }
 
 TEST_F(LoadConfigTest, DbOptionOverridesEverything) {

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <string>
 
 #include "config.h"
@@ -48,6 +49,59 @@ TEST(InstalledFilesTest, RocksConfShowsEveryBuiltInDefault) {
     EXPECT_EQ(shown[key], value) << key;
   }
   EXPECT_NE(text.find("# Read from " + SystemConfigPath() + ","), std::string::npos);
+}
+
+// Every `key = value` line of a shipped rocks.conf, commented out ("# ")
+// or not: the first of each key, whether it was commented, its value.
+struct Shown {
+  bool commented;
+  std::string value;
+};
+
+std::map<std::string, Shown> ShownKeys(const std::string& text) {
+  std::map<std::string, Shown> out;
+  for (const std::string& raw : Split(text, '\n')) {
+    std::string line = raw;
+    bool commented = StartsWith(line, "# ");
+    if (commented) line = line.substr(2);
+    size_t eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = Trim(line.substr(0, eq));
+    if (key.empty() || line.substr(0, eq) != key + " " ||
+        key.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos)
+      continue;
+    out.emplace(key, Shown{commented, Trim(line.substr(eq + 1))});
+  }
+  return out;
+}
+
+TEST(InstalledFilesTest, RocksConfShowsEveryKeyOfTheTableAndNoOther) {
+  std::map<std::string, Shown> shown = ShownKeys(Installed("share/rocks.conf"));
+  for (const ConfigKey& k : ConfigKeys()) {
+    auto it = shown.find(k.name);
+    ASSERT_NE(it, shown.end()) << k.name << " is missing from rocks.conf";
+    if (k.shipped) {
+      EXPECT_FALSE(it->second.commented) << k.name;
+      EXPECT_EQ(it->second.value, k.shipped) << k.name;
+    } else {
+      EXPECT_TRUE(it->second.commented) << k.name;
+      EXPECT_EQ(it->second.value, k.default_value) << k.name;
+    }
+  }
+  for (const auto& [key, s] : shown)
+    EXPECT_NE(FindConfigKey(key), nullptr) << key << " of rocks.conf is not a key";
+}
+
+TEST(InstalledFilesTest, RocksManPageListsEveryKey) {
+  std::set<std::string> listed;
+  for (const std::string& line : Split(Installed("man/rocks.8"), '\n')) {
+    if (!StartsWith(line, ".It ")) continue;
+    std::vector<std::string> words = SplitBlanks(line);
+    for (size_t i = 1; i + 1 < words.size(); ++i)
+      if (words[i] == "Cm") listed.insert(words[i + 1]);
+  }
+  for (const ConfigKey& k : ConfigKeys())
+    EXPECT_TRUE(listed.count(k.name)) << k.name << " is not listed in rocks(8)";
 }
 
 TEST(InstalledFilesTest, RocksDistConfShowsTheDefaults) {

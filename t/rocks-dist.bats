@@ -251,6 +251,87 @@ upgraded foo-1.0-1.x86_64 -> foo-1.1-1.x86_64" ]
   [[ "$output" != *.new.* ]]
 }
 
+@test "dist --dry-run plans from the roll image in place and writes nothing" {
+  mkdir "$T/tmp"
+  before=$(snapshot "$T" | grep -v separate-stderr)
+  TMPDIR=$T/tmp run --separate-stderr rocks-dist -n -v "${SRC[@]}" dist
+  [ "$status" -eq 0 ]
+  [ "$output" = "added bio-2.0-1.noarch
+added epochpkg-1:1.0-1.noarch
+added extra-1.0-1.noarch
+added foo-1.0-1.i686
+added foo-1.0-1.src
+added foo-1.1-1.x86_64
+added hpc-1.0-1.noarch
+added libbar-1.0-1.x86_64
+added tool-2.0-1.noarch" ]
+  [ "$stderr" = "$CORRUPT
+rocks-dist: 8 binary and 1 source packages, 1 skipped; 14 headers read, 0 from the cache (dry run)" ]
+  # No tree, no temporary tree, no lock, nothing in TMPDIR.
+  [ "$(snapshot "$T" | grep -v separate-stderr)" = "$before" ]
+  [ -z "$(ls -A "$T/tmp")" ]
+  [ ! -e "$ROOT" ]
+}
+
+@test "dist --dry-run on a built tree: the changes a roll image brings" {
+  rocks-dist --os "$F/os" --roll "$F/roll.iso" dist 2>/dev/null
+  mkdir "$T/tmp"
+  before=$(snapshot "$T" | grep -v separate-stderr)
+  TMPDIR=$T/tmp run --separate-stderr rocks-dist --dry-run "${SRC[@]}" dist
+  [ "$status" -eq 0 ]
+  [ "$output" = "upgraded epochpkg-5.0-1.noarch -> epochpkg-1:1.0-1.noarch
+added extra-1.0-1.noarch
+upgraded foo-1.0-1.x86_64 -> foo-1.1-1.x86_64
+added hpc-1.0-1.noarch" ]
+  [ "$stderr" = "$CORRUPT" ]
+  [ "$(snapshot "$T" | grep -v separate-stderr)" = "$before" ]
+  [ -z "$(ls -A "$T/tmp")" ]
+}
+
+@test "dist --dry-run: a package of a roll image that is not an RPM is skipped" {
+  mkdir -p "$T/badroll/x"
+  cp "$F/os/Packages/corrupt.rpm" "$T/badroll/x/"
+  cp "$F/os/Packages/libbar-1.0-1.x86_64.rpm" "$T/badroll/x/"
+  rocks-dist -r "$T/badroll" -L BAD iso "$T/bad.iso"
+  run --separate-stderr rocks-dist -n --roll "$T/bad.iso" dist
+  [ "$status" -eq 0 ]
+  [ "$output" = "added libbar-1.0-1.x86_64" ]
+  [ "$stderr" = "rocks-dist: $T/bad.iso!x/corrupt.rpm: not an RPM, skipped" ]
+  [ ! -e "$ROOT" ]
+  # The build itself extracts the winner and reads the rest of it.
+  run --separate-stderr rocks-dist --roll "$T/bad.iso" dist
+  [ "$status" -eq 0 ]
+  [ "$output" = "added libbar-1.0-1.x86_64" ]
+  cmp "$ROOT/RedHat/RPMS/libbar-1.0-1.x86_64.rpm" "$F/os/Packages/libbar-1.0-1.x86_64.rpm"
+  dnf_dist "$ROOT" list --available libbar >/dev/null
+}
+
+@test "dist --dry-run takes no lock" {
+  hold_lock "$T/rocks-dist.lock"
+  run --separate-stderr rocks-dist -n --os "$F/os" dist
+  exec 8>&-
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | wc -l)" = 6 ]
+  [ "$stderr" = "$CORRUPT" ]
+  [ "$(cat "$T/rocks-dist.lock")" = "$$" ]
+}
+
+@test "dist removes the trees of killed builds when nothing changed too, --dry-run does not" {
+  rocks-dist --os "$F/os" dist 2>/dev/null
+  mkdir "$T/.dist.new.AbC123" "$T/.dist.new.xYz789"
+  touch "$T/.dist.new.xYz789/file"
+  run --separate-stderr rocks-dist -n --os "$F/os" dist
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  [ -d "$T/.dist.new.AbC123" ] && [ -f "$T/.dist.new.xYz789/file" ]
+  run --separate-stderr rocks-dist -v --os "$F/os" dist
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "$CORRUPT
+rocks-dist: 5 binary and 1 source packages, 1 skipped; 0 headers read, 7 from the cache; the tree was up to date" ]
+  [ ! -e "$T/.dist.new.AbC123" ] && [ ! -e "$T/.dist.new.xYz789" ]
+}
+
 @test "dist --copy puts copies in the tree" {
   run --separate-stderr rocks-dist --copy --os "$F/os" dist
   [ "$status" -eq 0 ]

@@ -761,6 +761,22 @@ Try 'rocks --help' for more information." ]
   fails_with "rocks: $ROCKS_CONF:2: expected 'key = value'" rocks list host
 }
 
+@test "an unknown ROCKS_CONF key is an error naming the line and the closest key" {
+  printf '# comment\ndb_timeout = 1\ndatabse = sqlite:/x\n' >"$ROCKS_CONF"
+  run --separate-stderr rocks list host
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: $ROCKS_CONF:3: unknown key 'databse' (did you mean 'database'?)" ]
+}
+
+@test "an unknown ROCKS_CONF key with no close one" {
+  printf 'web_root = /var/www\n' >"$ROCKS_CONF"
+  run --separate-stderr rocks list host
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "rocks: $ROCKS_CONF:1: unknown key 'web_root'" ]
+}
+
 @test "an unknown database URL scheme" {
   fails_with "rocks: postgres://x/cluster: unknown database URL (expected sqlite:PATH or mysql://...)" rocks --db=postgres://x/cluster list host
 }

@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "file.h"
@@ -142,6 +145,69 @@ TEST_F(RpmFileTest, ATruncatedRpm) {
   RpmInfo info;
   EXPECT_FALSE(ReadRpmHeader(path, &info, &err));
   EXPECT_EQ(err, path + ": not an RPM");
+}
+
+// The bytes of `text` as a reader gives them, in pieces of at most `chunk`;
+// `read` counts how many were taken.
+std::function<ssize_t(void*, size_t)> Reader(const std::string& text,
+                                             size_t chunk, size_t* read) {
+  return [&text, chunk, read](void* buf, size_t n) -> ssize_t {
+    size_t k = std::min({n, chunk, text.size() - *read});
+    std::memcpy(buf, text.data() + *read, k);
+    *read += k;
+    return static_cast<ssize_t>(k);
+  };
+}
+
+TEST_F(RpmFileTest, ReadsTheHeaderFromAStreamAndNoFurther) {
+  std::string text, err;
+  ASSERT_TRUE(ReadFile(rpm_, &text, &err));
+  size_t read = 0;
+  RpmInfo info;
+  ASSERT_TRUE(ReadRpmHeaderFrom(Reader(text, 7, &read), "IMG!hello.rpm", &info,
+                                &err))
+      << err;
+  EXPECT_EQ(info.Nevra(), "hello-4:2.1-3.noarch");
+  EXPECT_FALSE(info.source);
+  EXPECT_LT(read, text.size());
+  ASSERT_TRUE(ReadFile(srpm_, &text, &err));
+  read = 0;
+  ASSERT_TRUE(ReadRpmHeaderFrom(Reader(text, 1 << 20, &read), "IMG!hello.src.rpm",
+                                &info, &err))
+      << err;
+  EXPECT_EQ(info.Nevra(), "hello-4:2.1-3.src");
+  EXPECT_TRUE(info.source);
+}
+
+TEST_F(RpmFileTest, AStreamThatIsNotAPackage) {
+  std::string junk = "not a package\n", err;
+  size_t read = 0;
+  RpmInfo info;
+  EXPECT_FALSE(ReadRpmHeaderFrom(Reader(junk, 100, &read), "IMG!junk.rpm", &info,
+                                 &err));
+  EXPECT_EQ(err, "IMG!junk.rpm: not an RPM");
+}
+
+TEST_F(RpmFileTest, ATruncatedStream) {
+  std::string text, err;
+  ASSERT_TRUE(ReadFile(rpm_, &text, &err));
+  RpmInfo info;
+  for (size_t cut : {size_t{50}, size_t{200}, size_t{2000}}) {
+    std::string part = text.substr(0, cut);
+    size_t read = 0;
+    EXPECT_FALSE(ReadRpmHeaderFrom(Reader(part, 64, &read), "IMG!short.rpm",
+                                   &info, &err))
+        << cut;
+    EXPECT_EQ(err, "IMG!short.rpm: not an RPM");
+  }
+}
+
+TEST_F(RpmFileTest, AFailingReader) {
+  std::string err;
+  RpmInfo info;
+  auto failing = [](void*, size_t) -> ssize_t { return -1; };
+  EXPECT_FALSE(ReadRpmHeaderFrom(failing, "IMG!x.rpm", &info, &err));
+  EXPECT_EQ(err, "IMG!x.rpm: not an RPM");
 }
 
 TEST_F(RpmFileTest, MissingFile) {

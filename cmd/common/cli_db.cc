@@ -17,7 +17,7 @@ bool OpenDb(const std::string& db_option, Config* cfg,
   }
   DbOptions options;
   options.create = create;
-  if (!cfg->GetSeconds("db_timeout", 5.0, &options.lock_timeout_seconds, &err)) {
+  if (!cfg->GetSeconds(rocks::kConfDbTimeout, 5.0, &options.lock_timeout_seconds, &err)) {
     Fail(err);
     return false;
   }
