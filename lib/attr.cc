@@ -87,6 +87,10 @@ bool SetAttr(Database* db, AttrScope scope, const std::string& owner,
     *err = name + ": " + why;
     return false;
   }
+  if (value.size() > kMaxTextBytes) {
+    *err = name + ": value too long (at most " + std::to_string(kMaxTextBytes) + " bytes)";
+    return false;
+  }
   Transaction tx(db);
   if (!tx.Begin(err)) return false;
   int64_t owner_id;

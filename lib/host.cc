@@ -269,6 +269,11 @@ bool InsertHost(Database* db, const NewHost& given, int64_t* id, std::string* er
     *err = h.name + ": reserved host name";
     return false;
   }
+  if (!CheckOneLabel(h.name, h.name, "host names", err) ||
+      !CheckLength("arch", h.arch, kMaxArchLength, err) ||
+      !CheckLength("os", h.os, kMaxArchLength, err) ||
+      !CheckLength("comment", h.comment, kMaxCommentLength, err))
+    return false;
   if (h.appliance.empty()) {
     *err = h.name + ": missing appliance=";
     return false;
@@ -372,6 +377,9 @@ bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
       column = key == "rank" ? "`rank`" : key;
       param = SqlParam::Int(n);
     } else if (key == "arch" || key == "os" || key == "comment") {
+      if (!CheckLength(key, value, key == "comment" ? kMaxCommentLength : kMaxArchLength,
+                       err))
+        return false;
       column = key;
       param = SqlParam::Text(value);
     } else if (key == "action") {
@@ -387,6 +395,7 @@ bool SetHost(Database* db, const std::string& name, const KeyValues& kv,
         *err = "name=" + value + ": reserved host name";
         return false;
       }
+      if (!CheckOneLabel("name=" + value, value, "host names", err)) return false;
       std::vector<SqlRow> rows;
       if (!db->Query("SELECT 1 FROM hosts WHERE name = ? AND id <> ?",
                      {SqlParam::Text(ToLower(value)), SqlParam::Int(id)}, &rows, err))
@@ -492,6 +501,7 @@ bool AddAlias(Database* db, const std::string& host, const std::string& given,
     *err = alias + ": reserved host name";
     return false;
   }
+  if (!CheckOneLabel(alias, alias, "aliases", err)) return false;
   Transaction tx(db);
   if (!tx.Begin(err)) return false;
   int64_t id;

@@ -112,6 +112,7 @@ bool CheckInterface(Database* db, int64_t host_id, Interface* ifc,
     *err = "options=" + ifc->options + ": " + why;
     return false;
   }
+  if (!CheckLength("options", ifc->options, kMaxOptionsLength, err)) return false;
   std::vector<SqlRow> rows;
   if (host_id &&
       !db->Query("SELECT 1 FROM interfaces WHERE host = ? AND device = ? AND id <> ?",
@@ -253,6 +254,7 @@ bool ParseInterfaceKeys(const KeyValues& kv, Interface* ifc, bool* any,
         *err = "name=" + value + ": invalid host name";
         return false;
       }
+      if (!CheckOneLabel("name=" + value, value, "interface names", err)) return false;
       ifc->name = value;
     } else if (key == "vlan") {
       int64_t n;

@@ -98,6 +98,28 @@ bool ParseKeyValues(const std::vector<std::string>& words, KeyValues* out,
 std::string UnknownKey(const std::string& key, const std::string& value,
                        std::vector<std::string> expected);
 
+/// Whether `name` is one DNS label: the cluster's names (hosts, aliases,
+/// interfaces) live in its own zones and /etc/hosts, where a dotted name
+/// would answer for a name of another domain (www.google.com). Otherwise
+/// `err` is "LABEL: dotted name (WHAT are one DNS label)".
+bool CheckOneLabel(const std::string& label, const std::string& name, const char* what,
+                   std::string* err);
+
+/// The longest text the schema's VARCHAR columns hold (lib/schema.cc), in
+/// characters, and its TEXT columns, in bytes. SQLite keeps longer text;
+/// MariaDB refuses it, so the units check first and both engines give the
+/// same message.
+constexpr size_t kMaxArchLength = 32;      ///< hosts.arch, hosts.os
+constexpr size_t kMaxCommentLength = 255;  ///< hosts.comment
+constexpr size_t kMaxOptionsLength = 255;  ///< interfaces.options
+constexpr size_t kMaxTextBytes = 65535;    ///< attributes.value
+
+/// Whether `value` has at most `max` characters (UTF-8); otherwise `err`
+/// is "KEY=VALUE: too long (at most MAX characters)", VALUE cut to its
+/// first 32 characters and "..." when longer.
+bool CheckLength(const std::string& key, const std::string& value, size_t max,
+                 std::string* err);
+
 /// " (did you mean 'x'?)" when one of the names `sql` selects (its first
 /// column) is close to `word`, else "" (also when the query fails: the
 /// suggestion only adds to an error already being reported).
