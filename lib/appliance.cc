@@ -86,6 +86,41 @@ bool WriteAppliance(Database* db, const Appliance& a, std::string* err) {
 
 }  // namespace
 
+bool ApplianceByName(Database* db, const std::string& name, Appliance* out,
+                     const std::string& label, std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT id, name, short_name, graph, node, public, compute "
+                 "FROM appliances WHERE name = ?",
+                 {SqlParam::Text(name)}, &rows, err))
+    return false;
+  if (rows.empty()) {
+    *err = label + ": unknown appliance" + SuggestFrom(db, "SELECT name FROM appliances ORDER BY name", name);
+    return false;
+  }
+  const SqlRow& r = rows[0];
+  *out = {CellInt(r[0]), CellText(r[1]), CellText(r[2]), CellText(r[3]), CellText(r[4]),
+          CellInt(r[5]) != 0, CellInt(r[6]) != 0};
+  return true;
+}
+
+
+bool ListAppliances(Database* db, std::vector<Appliance>* out, std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query("SELECT id, name, short_name, graph, node, public, compute "
+                 "FROM appliances ORDER BY name",
+                 {}, &rows, err))
+    return false;
+  for (auto& r : rows)
+    out->push_back({CellInt(r[0]), CellText(r[1]), CellText(r[2]), CellText(r[3]), CellText(r[4]),
+                    CellInt(r[5]) != 0, CellInt(r[6]) != 0});
+  return true;
+}
+
+bool FindAppliance(Database* db, const std::string& name, Appliance* out,
+                   std::string* err) {
+  return ApplianceByName(db, name, out, name, err);
+}
+
 bool AddAppliance(Database* db, const std::string& name, const KeyValues& kv,
                   std::string* err) {
   if (!ValidApplianceWord(name)) {

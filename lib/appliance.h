@@ -14,10 +14,20 @@
 #define ROCKS_LIB_APPLIANCE_H_
 
 #include <string>
+#include <vector>
 
-#include "cluster.h"
+#include "model.h"
 
 namespace rocks {
+
+/// The appliances, by name.
+bool ListAppliances(Database* db, std::vector<Appliance>* out, std::string* err);
+bool FindAppliance(Database* db, const std::string& name, Appliance* out,
+                   std::string* err);
+/// FindAppliance with `label` starting the message when there is none
+/// ("appliance=compte: unknown appliance (did you mean 'compute'?)").
+bool ApplianceByName(Database* db, const std::string& name, Appliance* out,
+                     const std::string& label, std::string* err);
 
 bool AddAppliance(Database* db, const std::string& name, const KeyValues& kv,
                   std::string* err);

@@ -229,7 +229,7 @@ const Subnet* SubnetNamed(const std::vector<Subnet>& subnets, const std::string&
   return nullptr;
 }
 
-std::string NetworkText(const Subnet& s) {
+std::string CidrText(const Subnet& s) {
   return FormatIPv4(s.network) + "/" + std::to_string(s.prefix);
 }
 
@@ -578,7 +578,7 @@ std::string RenderFirewallPolicy(const std::vector<FirewallRule>& rules,
     out += "  <!-- " + XmlEscape(r.name) + " -->\n";
     // Every rich rule needs a family once it names a source; one that
     // takes everything names all of IPv4.
-    std::string source = s ? NetworkText(*s) : r.service == "all" ? "0.0.0.0/0" : "";
+    std::string source = s ? CidrText(*s) : r.service == "all" ? "0.0.0.0/0" : "";
     out += source.empty() ? "  <rule>\n" : "  <rule family=\"ipv4\">\n";
     if (!source.empty())
       out += "    <source address=\"" + XmlEscapeAttr(source) + "\"/>\n";

@@ -9,6 +9,26 @@
 namespace rocks {
 namespace {
 
+const char* const kSubnetColumns =
+    "SELECT id, name, network, prefix, zone, mtu, dhcp, pxe, dns, gateway FROM subnets";
+
+Subnet SubnetOfRow(const SqlRow& r) {
+  Subnet s;
+  s.id = CellInt(r[0]);
+  s.name = CellText(r[1]);
+  ParseIPv4(CellText(r[2]), &s.network);
+  s.prefix = static_cast<int>(CellInt(r[3]));
+  s.zone = CellText(r[4]);
+  s.mtu = CellInt(r[5]);
+  s.dhcp = CellInt(r[6]) != 0;
+  s.pxe = CellInt(r[7]) != 0;
+  s.dns = CellInt(r[8]) != 0;
+  s.gateway = CellText(r[9]);
+  return s;
+}
+
+
+
 bool ValidNetworkName(const std::string& s) {
   if (s.empty() || s.size() > 64 || !std::isalpha(static_cast<unsigned char>(s[0])))
     return false;
@@ -166,6 +186,34 @@ bool UpdateAddressAttrs(Database* db, const Subnet& n, std::string* err) {
 }
 
 }  // namespace
+
+bool SubnetByName(Database* db, const std::string& name, Subnet* out,
+                  const std::string& label, std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query(std::string(kSubnetColumns) + " WHERE name = ?",
+                 {SqlParam::Text(name)}, &rows, err))
+    return false;
+  if (rows.empty()) {
+    *err = label + ": unknown network" + SuggestFrom(db, "SELECT name FROM subnets ORDER BY name", name);
+    return false;
+  }
+  *out = SubnetOfRow(rows[0]);
+  return true;
+}
+
+
+bool ListSubnets(Database* db, std::vector<Subnet>* out, std::string* err) {
+  std::vector<SqlRow> rows;
+  if (!db->Query(std::string(kSubnetColumns) + " ORDER BY name", {}, &rows, err))
+    return false;
+  for (auto& r : rows) out->push_back(SubnetOfRow(r));
+  return true;
+}
+
+bool FindSubnet(Database* db, const std::string& name, Subnet* out,
+                std::string* err) {
+  return SubnetByName(db, name, out, name, err);
+}
 
 std::string NetworkText(const Subnet& s) {
   return s.name + " (" + FormatIPv4(s.network) + "/" + std::to_string(s.prefix) + ")";

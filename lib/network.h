@@ -21,10 +21,21 @@
 #define ROCKS_LIB_NETWORK_H_
 
 #include <string>
+#include <vector>
 
-#include "cluster.h"
+#include "model.h"
 
 namespace rocks {
+
+/// The networks, by name.
+bool ListSubnets(Database* db, std::vector<Subnet>* out, std::string* err);
+bool FindSubnet(Database* db, const std::string& name, Subnet* out,
+                std::string* err);
+
+/// The network `name`; `label` starts the message when there is none
+/// ("network=ibb: unknown network (did you mean 'ib'?)").
+bool SubnetByName(Database* db, const std::string& name, Subnet* out,
+                  const std::string& label, std::string* err);
 
 bool AddNetwork(Database* db, const std::string& name, const KeyValues& kv,
                 std::string* err);

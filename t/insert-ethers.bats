@@ -384,6 +384,14 @@ summary new=1 replaced=0 known=0 other-interface=0" ]
     --mac=52:54:00:00:00:99 --hostname=localhost
 }
 
+@test "one-shot: a dotted --hostname or --basename changes nothing" {
+  rocks_fixture
+  ie_fails_unchanged "insert-ethers: --hostname=www.google.com: dotted name (host names are one DNS label)" \
+    --mac=52:54:00:00:00:99 --hostname=www.google.com
+  ie_fails_unchanged "insert-ethers: --basename=node.example.org: dotted name (host names are one DNS label)" \
+    --mac=52:54:00:00:00:99 --basename=node.example.org
+}
+
 @test "requests from the all-zero or broadcast MAC are skipped" {
   rocks_fixture
   local before

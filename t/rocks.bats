@@ -334,6 +334,48 @@ nas-0-0     nas       0    0    1    os     10.255.255.250 52:54:00:00:00:30 -" 
   fails_unchanged "rocks: localhost6: reserved host name" add alias compute-0-0 localhost6
 }
 
+@test "add host, set host, aliases, interface names: a dotted name is refused" {
+  rocks_fixture
+  fails_unchanged "rocks: www.google.com: dotted name (host names are one DNS label)" \
+    add host www.google.com appliance=compute
+  fails_unchanged "rocks: name=a.example.org: dotted name (host names are one DNS label)" \
+    set host compute-0-0 name=a.example.org
+  fails_unchanged "rocks: www.google.com: dotted name (aliases are one DNS label)" \
+    add alias compute-0-0 WWW.google.com
+  fails_unchanged "rocks: name=mail.example.org: dotted name (interface names are one DNS label)" \
+    add host interface compute-0-0 device=eth1 name=mail.example.org
+  fails_unchanged "rocks: name=mail.example.org: dotted name (interface names are one DNS label)" \
+    set host interface compute-0-0 eth0 name=mail.example.org
+  fails_unchanged "rocks: name=ib.example.org: dotted name (interface names are one DNS label)" \
+    add host compute-0-9 appliance=compute name=ib.example.org
+}
+
+@test "add host, set host, interfaces, attributes: too long for the schema, on every engine" {
+  rocks_fixture
+  local c256 a33 o256 v
+  c256=$(printf 'c%.0s' $(seq 256))
+  a33=$(printf 'a%.0s' $(seq 33))
+  fails_unchanged "rocks: comment=cccccccccccccccccccccccccccccccc...: too long (at most 255 characters)" \
+    add host compute-0-9 appliance=compute comment="$c256"
+  fails_unchanged "rocks: comment=cccccccccccccccccccccccccccccccc...: too long (at most 255 characters)" \
+    set host compute-0-0 comment="$c256"
+  fails_unchanged "rocks: arch=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...: too long (at most 32 characters)" \
+    add host compute-0-9 appliance=compute arch="$a33"
+  fails_unchanged "rocks: os=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...: too long (at most 32 characters)" \
+    set host compute-0-0 os="$a33"
+  o256="mode=$(printf 'x%.0s' $(seq 251))"
+  fails_unchanged "rocks: options=mode=xxxxxxxxxxxxxxxxxxxxxxxxxxx...: too long (at most 255 characters)" \
+    add host interface compute-0-0 device=bond0 options="$o256"
+  v=$(head -c 65536 /dev/zero | tr '\0' v)
+  fails_unchanged "rocks: Site_Big: value too long (at most 65535 bytes)" set attr Site_Big "$v"
+  # At the limit each fits, on SQLite and MariaDB alike.
+  rocks set host compute-0-0 comment="${c256:1}" os="${a33:1}"
+  rocks set attr Site_Big "${v:1}"
+  run rocks list attr Site_Big
+  [ "$status" -eq 0 ]
+  [ "${#output}" -gt 65535 ]
+}
+
 @test "add host, set host: cpus=0" {
   rocks_fixture
   fails_unchanged "rocks: cpus=0: invalid number (expected 1 or more)" add host compute-0-9 appliance=compute cpus=0
