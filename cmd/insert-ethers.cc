@@ -124,13 +124,6 @@ bool NumberOption(const char* name, const char* value, int64_t min, int64_t max,
 
 std::string Field(const std::string& s) { return s.empty() ? "-" : s; }
 
-/// The library names an option's value "KEY=VALUE: reason"; on the command
-/// line it was --KEY=VALUE. `options` are the keys the user typed here.
-std::string AsOption(const std::string& err, std::initializer_list<const char*> options) {
-  for (const char* key : options)
-    if (StartsWith(err, std::string(key) + "=")) return "--" + err;
-  return err;
-}
 
 /// What the run prints: one line per event in batch mode; on a terminal a
 /// screen, redrawn at most once per pass of the main loop (a burst of a
@@ -209,7 +202,7 @@ int OneShot(Database* db, const Config& cfg, const Options& o, Discoverer* d) {
   std::string err;
   bool ok = o.replace.empty() ? d->Insert(db, o.fixed, &n, &err)
                               : ReplaceHost(db, o.replace, o.fixed.mac, &n, &err);
-  if (!ok) return cli::Fail(AsOption(err, {"mac", "ipaddr", "hostname", "replace"}));
+  if (!ok) return cli::Fail(cli::AsOption(err, {"mac", "ipaddr", "hostname", "replace"}));
   std::printf("%s %s %s %s\n", o.replace.empty() ? "new" : "replaced", n.name.c_str(),
               Field(n.mac).c_str(), Field(n.ip).c_str());
   return Sync(db, cfg, o) ? 0 : 1;
@@ -222,7 +215,7 @@ constexpr int kElsewhereWarning = 3;
 int Listen(Database* db, const Config& cfg, const Options& o, Discoverer* d) {
   std::string err;
   if (!o.replace.empty() && !CheckReplaceable(db, o.replace, &err))
-    return cli::Fail(AsOption(err, {"replace"}));
+    return cli::Fail(cli::AsOption(err, {"replace"}));
   std::string path = !o.args.empty() ? o.args[0]
                      : !o.log.empty() ? o.log
                                       : cfg.Get(rocks::kConfDhcpLog);
@@ -288,7 +281,7 @@ int Listen(Database* db, const Config& cfg, const Options& o, Discoverer* d) {
       if (!ok) {
         // The line that asked, as -v names a skipped one.
         status = cli::Fail(follower.name() + ":" + std::to_string(line.number) + ": " +
-                           req.mac + ": " + AsOption(err, {"replace"}));
+                           req.mac + ": " + cli::AsOption(err, {"replace"}));
         done = true;
         break;
       }
@@ -364,14 +357,14 @@ int Run(const Options& o) {
     return cli::Fail(err);
   if (o.update) return Sync(db.get(), cfg, o) ? 0 : 1;
   if (!o.remove.empty()) {
-    if (!RemoveNode(db.get(), o.remove, &err)) return cli::Fail(AsOption(err, {"remove"}));
+    if (!RemoveNode(db.get(), o.remove, &err)) return cli::Fail(cli::AsOption(err, {"remove"}));
     std::printf("removed %s\n", o.remove.c_str());
     return Sync(db.get(), cfg, o) ? 0 : 1;
   }
   Discoverer d;
   // The options are checked against the database before anything is read.
   if (!d.Load(db.get(), o.discover, &err))
-    return cli::Fail(AsOption(err, {"appliance", "basename", "inc", "baseip"}));
+    return cli::Fail(cli::AsOption(err, {"appliance", "basename", "inc", "baseip"}));
   if (!listening) return OneShot(db.get(), cfg, o, &d);
   return Listen(db.get(), cfg, o, &d);
 }

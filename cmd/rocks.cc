@@ -566,7 +566,10 @@ int Init(Database* db, const Config& cfg, InitOptions in) {
   bool generated = false;
   if (!key.empty() && !LoadOrMakeSshKey(key, &in.public_key, &generated, &err))
     return fail("init: root's SSH key: " + err);
-  if (!InitCluster(db, in, &err)) return fail(err);
+  if (!InitCluster(db, in, &err))
+    return fail(cli::AsOption(err, {"frontend", "private-network", "public-network",
+                                    "private-address", "public-address", "private-mac",
+                                    "public-mac", "domain", "public-domain"}));
   return 0;
 }
 

@@ -34,11 +34,11 @@ struct InitPlan {
 bool PlanInit(const InitOptions& o, InitPlan* plan, std::string* err) {
   InitPlan& p = *plan;
   if (!ValidHostName(o.frontend) || o.frontend.find('.') != std::string::npos) {
-    *err = "--frontend=" + o.frontend + ": invalid host name";
+    *err = "frontend=" + o.frontend + ": invalid host name";
     return false;
   }
   if (ReservedHostName(o.frontend)) {
-    *err = "--frontend=" + o.frontend + ": reserved host name";
+    *err = "frontend=" + o.frontend + ": reserved host name";
     return false;
   }
   for (const auto& [flag, device] : {std::pair{"private device ", &o.private_device},
@@ -51,17 +51,17 @@ bool PlanInit(const InitOptions& o, InitPlan* plan, std::string* err) {
   uint32_t pub_ip = 0;
   std::string why;
   if (!ParseNetwork(o.private_network, &p.priv_net, &p.priv_prefix, &why)) {
-    *err = "--private-network=" + o.private_network + ": " + why;
+    *err = "private-network=" + o.private_network + ": " + why;
     return false;
   }
   if (!ParseNetwork(o.public_network, &p.pub_net, &p.pub_prefix, &why)) {
-    *err = "--public-network=" + o.public_network + ": " + why;
+    *err = "public-network=" + o.public_network + ": " + why;
     return false;
   }
   // A /31 or /32 holds no frontend and node; a /0 would be every address.
   for (const auto& [flag, text, prefix] :
-       {std::tuple{"--private-network=", &o.private_network, p.priv_prefix},
-        std::tuple{"--public-network=", &o.public_network, p.pub_prefix}}) {
+       {std::tuple{"private-network=", &o.private_network, p.priv_prefix},
+        std::tuple{"public-network=", &o.public_network, p.pub_prefix}}) {
     if (prefix < 1 || prefix > 30) {
       *err = flag + *text + ": prefix length must be 1-30";
       return false;
@@ -69,25 +69,25 @@ bool PlanInit(const InitOptions& o, InitPlan* plan, std::string* err) {
   }
   if (InNetwork(p.priv_net, p.pub_net, p.pub_prefix) ||
       InNetwork(p.pub_net, p.priv_net, p.priv_prefix)) {
-    *err = "--public-network=" + o.public_network + ": overlaps the private network " +
+    *err = "public-network=" + o.public_network + ": overlaps the private network " +
            o.private_network;
     return false;
   }
   if (!ParseIPv4(o.private_address, &p.priv_ip)) {
-    *err = "--private-address=" + o.private_address + ": invalid IPv4 address";
+    *err = "private-address=" + o.private_address + ": invalid IPv4 address";
     return false;
   }
   if (!InNetwork(p.priv_ip, p.priv_net, p.priv_prefix)) {
-    *err = "--private-address=" + o.private_address + ": not in " + o.private_network;
+    *err = "private-address=" + o.private_address + ": not in " + o.private_network;
     return false;
   }
   if (!o.public_address.empty()) {
     if (!ParseIPv4(o.public_address, &pub_ip)) {
-      *err = "--public-address=" + o.public_address + ": invalid IPv4 address";
+      *err = "public-address=" + o.public_address + ": invalid IPv4 address";
       return false;
     }
     if (!InNetwork(pub_ip, p.pub_net, p.pub_prefix)) {
-      *err = "--public-address=" + o.public_address + ": not in " + o.public_network;
+      *err = "public-address=" + o.public_address + ": not in " + o.public_network;
       return false;
     }
   }
@@ -101,23 +101,23 @@ bool PlanInit(const InitOptions& o, InitPlan* plan, std::string* err) {
   pub.ip = FormatIPv4(pub_ip);
   pub.subnet = "public";
   if (!o.private_mac.empty() && !ParseHostMac(o.private_mac, &priv.mac, &why)) {
-    *err = "--private-mac=" + o.private_mac + ": " + why;
+    *err = "private-mac=" + o.private_mac + ": " + why;
     return false;
   }
   if (!o.public_mac.empty() && !ParseHostMac(o.public_mac, &pub.mac, &why)) {
-    *err = "--public-mac=" + o.public_mac + ": " + why;
+    *err = "public-mac=" + o.public_mac + ": " + why;
     return false;
   }
   if (!priv.mac.empty() && priv.mac == pub.mac) {
-    *err = "--public-mac=" + o.public_mac + ": the same as --private-mac";
+    *err = "public-mac=" + o.public_mac + ": the same as the private MAC";
     return false;
   }
   if (!ValidHostName(o.domain)) {
-    *err = "--domain=" + o.domain + ": invalid domain name";
+    *err = "domain=" + o.domain + ": invalid domain name";
     return false;
   }
   if (!ValidHostName(o.public_domain)) {
-    *err = "--public-domain=" + o.public_domain + ": invalid domain name";
+    *err = "public-domain=" + o.public_domain + ": invalid domain name";
     return false;
   }
   return true;

@@ -455,10 +455,8 @@ std::string UnknownInterfaceKey(const std::string& key, const std::string& value
   keys.push_back("slaves");
   std::vector<std::string> all = keys;
   for (const char* k : kBondOptionKeys) all.push_back(k);
-  std::string s = key + "=" + value + ": unknown key";
-  std::string m = ClosestMatch(key, all);
-  if (!m.empty()) return s + " (did you mean '" + m + "'?)";
-  return s + " (expected " + Join(keys, ", ") + " or a bond option: mode, miimon, ...)";
+  return UnknownName(key + "=" + value, "key", key, all, {},
+                     " (expected " + Join(keys, ", ") + " or a bond option: mode, miimon, ...)");
 }
 
 

@@ -20,10 +20,8 @@ bool ParseKeyValues(const std::vector<std::string>& words, KeyValues* out,
 
 std::string UnknownKey(const std::string& key, const std::string& value,
                        std::vector<std::string> expected) {
-  std::string s = key + "=" + value + ": unknown key";
-  std::string m = ClosestMatch(key, expected);
-  if (!m.empty()) return s + " (did you mean '" + m + "'?)";
-  return s + " (expected " + Join(expected, ", ") + ")";
+  return UnknownName(key + "=" + value, "key", key, expected, {},
+                     " (expected " + Join(expected, ", ") + ")");
 }
 
 

@@ -342,7 +342,7 @@ TEST_P(EmptyDbTest, InitInvalidFrontendName) {
   o.frontend = "front_end";
   std::string err;
   EXPECT_FALSE(InitCluster(db_.get(), o, &err));
-  EXPECT_EQ(err, "--frontend=front_end: invalid host name");
+  EXPECT_EQ(err, "frontend=front_end: invalid host name");
   EXPECT_FALSE(HasTable("schema_info"));
 }
 
@@ -351,7 +351,7 @@ TEST_P(EmptyDbTest, InitFrontendNameWithDomain) {
   o.frontend = "frontend.local";
   std::string err;
   EXPECT_FALSE(InitCluster(db_.get(), o, &err));
-  EXPECT_EQ(err, "--frontend=frontend.local: invalid host name");
+  EXPECT_EQ(err, "frontend=frontend.local: invalid host name");
   EXPECT_FALSE(HasTable("schema_info"));
 }
 
@@ -360,7 +360,7 @@ TEST_P(EmptyDbTest, InitInvalidPrivateNetwork) {
   o.private_network = "10.0.0.0/33";
   std::string err;
   EXPECT_FALSE(InitCluster(db_.get(), o, &err));
-  EXPECT_EQ(err, "--private-network=10.0.0.0/33: prefix length must be 0-32");
+  EXPECT_EQ(err, "private-network=10.0.0.0/33: prefix length must be 0-32");
   EXPECT_FALSE(HasTable("schema_info"));
 }
 
@@ -369,7 +369,7 @@ TEST_P(EmptyDbTest, InitInvalidPublicNetwork) {
   o.public_network = "192.168.1.1/24";
   std::string err;
   EXPECT_FALSE(InitCluster(db_.get(), o, &err));
-  EXPECT_EQ(err, "--public-network=192.168.1.1/24: host bits set in network address");
+  EXPECT_EQ(err, "public-network=192.168.1.1/24: host bits set in network address");
   EXPECT_FALSE(HasTable("schema_info"));
 }
 
@@ -378,7 +378,7 @@ TEST_P(EmptyDbTest, InitPrivateAddressOutsideNetwork) {
   o.private_address = "192.168.1.1";
   std::string err;
   EXPECT_FALSE(InitCluster(db_.get(), o, &err));
-  EXPECT_EQ(err, "--private-address=192.168.1.1: not in 10.0.0.0/8");
+  EXPECT_EQ(err, "private-address=192.168.1.1: not in 10.0.0.0/8");
   EXPECT_FALSE(HasTable("schema_info"));
 }
 
@@ -387,7 +387,7 @@ TEST_P(EmptyDbTest, InitInvalidPrivateAddress) {
   o.private_address = "10.1.1";
   std::string err;
   EXPECT_FALSE(InitCluster(db_.get(), o, &err));
-  EXPECT_EQ(err, "--private-address=10.1.1: invalid IPv4 address");
+  EXPECT_EQ(err, "private-address=10.1.1: invalid IPv4 address");
   EXPECT_FALSE(HasTable("schema_info"));
 }
 
@@ -396,7 +396,7 @@ TEST_P(EmptyDbTest, InitPublicAddressOutsideNetwork) {
   o.public_address = "10.1.1.2";
   std::string err;
   EXPECT_FALSE(InitCluster(db_.get(), o, &err));
-  EXPECT_EQ(err, "--public-address=10.1.1.2: not in 192.168.1.0/24");
+  EXPECT_EQ(err, "public-address=10.1.1.2: not in 192.168.1.0/24");
   EXPECT_FALSE(HasTable("schema_info"));
 }
 
@@ -405,7 +405,7 @@ TEST_P(EmptyDbTest, InitInvalidMac) {
   o.private_mac = "52:54:00:00:00";
   std::string err;
   EXPECT_FALSE(InitCluster(db_.get(), o, &err));
-  EXPECT_EQ(err, "--private-mac=52:54:00:00:00: invalid MAC address");
+  EXPECT_EQ(err, "private-mac=52:54:00:00:00: invalid MAC address");
   EXPECT_FALSE(HasTable("schema_info"));
 }
 
@@ -414,7 +414,7 @@ TEST_P(EmptyDbTest, InitInvalidDomain) {
   o.domain = "my_domain";
   std::string err;
   EXPECT_FALSE(InitCluster(db_.get(), o, &err));
-  EXPECT_EQ(err, "--domain=my_domain: invalid domain name");
+  EXPECT_EQ(err, "domain=my_domain: invalid domain name");
   EXPECT_FALSE(HasTable("schema_info"));
 }
 

@@ -83,7 +83,7 @@ vm-container vmc   default vm-container yes    no" ]
 }
 
 @test "init rejects the same MAC for both interfaces, the all-zero and broadcast MACs" {
-  fails_with "rocks: --public-mac=52-54-00-00-00-01: the same as --private-mac" rocks init --private-mac=52:54:00:00:00:01 --public-mac=52-54-00-00-00-01
+  fails_with "rocks: --public-mac=52-54-00-00-00-01: the same as the private MAC" rocks init --private-mac=52:54:00:00:00:01 --public-mac=52-54-00-00-00-01
   fails_with "rocks: --private-mac=00:00:00:00:00:00: the all-zero MAC address is no interface's" rocks init --private-mac=00:00:00:00:00:00
   fails_with "rocks: --public-mac=ff:ff:ff:ff:ff:ff: the broadcast MAC address is no interface's" rocks init --public-mac=ff:ff:ff:ff:ff:ff
 }

@@ -20,6 +20,14 @@ void Init(const char* name, char** argv) {
 
 const char* Name() { return g_name; }
 
+std::string AsOption(const std::string& err, std::initializer_list<const char*> options) {
+  for (const char* key : options) {
+    std::string k = std::string(key) + "=";
+    if (err.compare(0, k.size(), k) == 0) return "--" + err;
+  }
+  return err;
+}
+
 // Every error is one line: a newline or other control character that a
 // file name or a library message carries is escaped, as EscapeControl does.
 // Backslashes are left alone, so that ordinary messages read as before.

@@ -4,6 +4,7 @@
 #ifndef ROCKS_CMD_COMMON_CLI_H_
 #define ROCKS_CMD_COMMON_CLI_H_
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,10 @@ namespace rocks::cli {
 /// too (it prints argv[0]).
 void Init(const char* name, char** argv);
 const char* Name();
+
+/// The library names a value "KEY=VALUE: reason"; given as an option it
+/// was --KEY=VALUE, and `options` are the keys that came as options.
+std::string AsOption(const std::string& err, std::initializer_list<const char*> options);
 
 /// Prints "tool: message" on stderr and returns 1, the failure status.
 int Fail(const std::string& message);
