@@ -287,6 +287,14 @@ bool ParseRollDescription(const std::string& text, const std::string& source,
     *err = at(root.line) + ": <roll> has no name=";
     return false;
   }
+  // The rolls table holds 64 characters of each; MariaDB refuses more,
+  // so both engines refuse it here, with the same message.
+  constexpr size_t kMaxField = 64;
+  if (name->size() > kMaxField) {
+    *err = at(root.line) + ": name=\"" + name->substr(0, 32) +
+           "...\": too long (at most 64 characters)";
+    return false;
+  }
   if (!AllOf(*name, "_+-", true) || (*name)[0] == '-' || (*name)[0] == '_') {
     *err = at(root.line) + ": name=\"" + *name + "\": expected a-z, 0-9, _, + and -";
     return false;
@@ -317,6 +325,11 @@ bool ParseRollDescription(const std::string& text, const std::string& source,
   info->os = in->AttrOr("os", info->os);
   for (Field f : {Field{"version", &info->version}, Field{"release", &info->release},
                   Field{"arch", &info->arch}, Field{"os", &info->os}}) {
+    if (f.out->size() > kMaxField) {
+      *err = at(in->line) + ": " + f.key + "=\"" + f.out->substr(0, 32) +
+             "...\": too long (at most 64 characters)";
+      return false;
+    }
     if (!AllOf(*f.out, "._+", false)) {
       *err = at(in->line) + ": " + f.key + "=\"" + *f.out +
              "\": expected letters, digits, '.', '_' and '+'";
@@ -527,6 +540,11 @@ bool AddRoll(Database* db, const std::string& store_given,
     for (auto it = made.rbegin(); it != made.rend(); ++it) rmdir(it->c_str());
     undo_store();
   };
+  if (added->path.size() > 1024) {
+    *err = added->path.substr(0, 32) + "...: path too long (at most 1024 characters)";
+    undo_final();
+    return false;
+  }
   if (!db->Exec("INSERT INTO rolls (name, version, `release`, arch, os, path, "
                 "in_store, enabled) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
                 {SqlParam::Text(info.name), SqlParam::Text(info.version),

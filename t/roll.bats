@@ -205,6 +205,19 @@ added sci-tools-1.0-1.noarch" ]
   [ "$output" = "" ]
 }
 
+@test "add roll: a directory whose path the database cannot hold changes nothing" {
+  rocks_fixture
+  long=$T
+  while [ "${#long}" -le 1024 ]; do long=$long/$(printf 'd%.0s' $(seq 100)); done
+  mkdir -p "$long/sci"
+  bsdtar -xf "$ISO" -C "$long/sci"
+  before=$(db_dump)
+  fails_with "rocks: ${long:0:32}...: path too long (at most 1024 characters)" \
+    rocks add roll "$long/sci"
+  [ "$(db_dump)" = "$before" ]
+  [ "$(store_snapshot)" = "no store" ]
+}
+
 @test "list roll takes --format=table and --format=json" {
   rocks_fixture
   rocks add roll "$ISO"

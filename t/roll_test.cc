@@ -58,6 +58,15 @@ TEST(RollTest, DescriptionErrorsNameTheLine) {
        "roll-x.xml:2: version=\"1 0\": expected letters, digits, '.', '_' and '+'"},
       {"<roll name=\"hpc\">\n<info version=\"1\" arch=\"x/y\"/></roll>",
        "roll-x.xml:2: arch=\"x/y\": expected letters, digits, '.', '_' and '+'"},
+      // The rolls table's columns hold 64 characters.
+      {"<roll name=\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">"
+       "<info version=\"1\"/></roll>",
+       "roll-x.xml:1: name=\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\": too long (at most 64 "
+       "characters)"},
+      {"<roll name=\"hpc\">\n<info version=\"1111111111111111111111111111111111111111111111"
+       "1111111111111111111\"/></roll>",
+       "roll-x.xml:2: version=\"11111111111111111111111111111111...\": too long (at most 64 "
+       "characters)"},
   };
   for (const Case& c : cases) {
     RollInfo info;
