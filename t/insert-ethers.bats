@@ -174,6 +174,7 @@ summary new=5 replaced=0 known=0 other-interface=1" ]
   # The first screen, empty, then the one with both nodes.
   [[ $tty == "${screen}insert-ethers: appliance compute, rack 0 (Ctrl-C to quit)
 
+
 0 new
 "* ]]
   [[ $tty == *"${screen}insert-ethers: appliance compute, rack 0 (Ctrl-C to quit)

@@ -384,7 +384,7 @@ $x" ]
 }
 
 @test "usage errors" {
-  fails_with "kpp: no appliance or host given (see --help)"
+  fails_with "kpp: no appliance or host given (see --help)" kpp
   fails_with "kpp: several hosts need --output-dir" kpp compute-0-0 compute-0-1
   fails_with "kpp: --appliance and hosts are exclusive" kpp --appliance=compute compute-0-0
   fails_with "kpp: --db is for hosts; --appliance needs no database" kpp \

@@ -127,13 +127,19 @@ bob:x:1001:" ]
 
 @test "rocks pull users: bad arguments and a bad key file" {
   fails_with "rocks: pull users: missing FILE" rocks pull users
-  fails_with "rocks: pull users: unexpected argument 'b'" rocks pull users a b
+  run --separate-stderr rocks pull users a b
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: pull users: unexpected argument 'b'" ]
   printf 'short' >"$T/users.key"
   ROCKS_CONF=$NODE_CONF run --separate-stderr rocks pull users "$T/www/users"
   [ "$status" -eq 1 ]
   [ "$stderr" = "rocks: pull users: $T/users.key: not a users key (expected 32 bytes)" ]
-  fails_with "rocks: sync users: unexpected argument 'extra'" rocks sync users extra
+  run --separate-stderr rocks sync users extra
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: sync users: unexpected argument 'extra'" ]
   printf 'users_min_uid = zero\n' >>"$ROCKS_CONF"
-  fails_with "rocks: sync users: users_min_uid=zero: invalid number (expected 1 to 65533)" rocks sync users
+  run --separate-stderr rocks sync users
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "rocks: sync users: users_min_uid=zero: invalid number (expected 1 to 65533)" ]
   [ ! -e "$T/www/users" ]
 }

@@ -312,7 +312,9 @@ compute-1-0|rebooting|ssh" ]
   use_ipmi compute-0-1 "$BMC_PORT" admin wrong
   start_cgi
   node compute-0-0 "cycled bmc0"
-  fails_with "shoot-node: compute-0-1: ipmi 127.0.0.1:$BMC_PORT: password invalid" shoot-node --batch --fanout=1 --timeout=20 compute-0-0 compute-0-1
+  run --separate-stderr shoot-node --batch --fanout=1 --timeout=20 compute-0-0 compute-0-1
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-1: ipmi 127.0.0.1:$BMC_PORT: password invalid" ]
   [ "$(grep '^compute-0-1:' <<<"$output")" = "compute-0-1: restarting
 compute-0-1: error" ]
   [ "$(sed -n '/^$/,$p' <<<"$output" | mask_minutes)" = "
@@ -326,7 +328,9 @@ compute-0-1 error     M.M" ]
 @test "shoot-node: a BMC that does not answer times out for that host" {
   port=$(free_port udp)
   use_ipmi compute-0-0 "$port" admin secret
-  fails_with "shoot-node: compute-0-0: ipmi 127.0.0.1:$port: connection timeout" shoot-node --batch --timeout=1 compute-0-0
+  run --separate-stderr shoot-node --batch --timeout=1 compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-0: ipmi 127.0.0.1:$port: connection timeout" ]
   [ "$(mask_minutes <<<"$output")" = "compute-0-0: restarting
 compute-0-0: error
 
@@ -339,7 +343,9 @@ compute-0-0 error  M.M" ]
 @test "shoot-node: an unknown BMC user is refused" {
   start_bmc bmc0 admin secret
   use_ipmi compute-0-0 "$BMC_PORT" nobody secret
-  fails_with "shoot-node: compute-0-0: ipmi 127.0.0.1:$BMC_PORT: username invalid" shoot-node --batch --timeout=5 compute-0-0
+  run --separate-stderr shoot-node --batch --timeout=5 compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-0: ipmi 127.0.0.1:$BMC_PORT: username invalid" ]
 }
 
 @test "shoot-node: an ssh host that cannot be reached is that host's error" {
@@ -352,7 +358,9 @@ compute-0-0 error  M.M" ]
   use_ssh compute-0-1
   start_cgi
   node compute-0-0 "[ -f $T/rebooted-compute-0-0 ]"
-  fails_with "shoot-node: compute-0-1: ssh: connect to host 127.0.0.1 port $closed: Connection refused" shoot-node --batch --timeout=20 compute-0-0 compute-0-1
+  run --separate-stderr shoot-node --batch --timeout=20 compute-0-0 compute-0-1
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-1: ssh: connect to host 127.0.0.1 port $closed: Connection refused" ]
   [ "$(sed -n '/^$/,$p' <<<"$output" | mask_minutes)" = "
 HOST        RESULT    MINUTES
 compute-0-0 installed M.M
@@ -364,14 +372,18 @@ compute-0-1 error     M.M" ]
   start_sshd
   rocks set attr --host=compute-0-0 power ssh
   rocks set attr --host=compute-0-0 ssh_reboot_command 'echo no reboot for you >&2; exit 3'
-  fails_with "shoot-node: compute-0-0: ssh compute-0-0: 'echo no reboot for you >&2; exit 3' exited with status 3: no reboot for you" shoot-node --batch --timeout=20 compute-0-0
+  run --separate-stderr shoot-node --batch --timeout=20 compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-0: ssh compute-0-0: 'echo no reboot for you >&2; exit 3' exited with status 3: no reboot for you" ]
   [ "$(action compute-0-0)" = os ]
 }
 
 @test "shoot-node: a node that never asks for its kickstart times out" {
   start_bmc bmc0 admin secret
   use_ipmi compute-0-0 "$BMC_PORT" admin secret
-  fails_with "shoot-node: compute-0-0: timed out in rebooting: no kickstart request within 1 s" shoot-node --batch --timeout=1 compute-0-0
+  run --separate-stderr shoot-node --batch --timeout=1 compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-0: timed out in rebooting: no kickstart request within 1 s" ]
   [ "$(mask_minutes <<<"$output")" = "compute-0-0: restarting
 compute-0-0: rebooting
 compute-0-0: timeout
@@ -387,7 +399,9 @@ compute-0-0 timeout M.M" ]
   use_ipmi compute-0-0 "$BMC_PORT" admin secret
   start_cgi
   node compute-0-0 "cycled bmc0" silent
-  fails_with "shoot-node: compute-0-0: timed out in profile-sent: no report of installing within 2 s" shoot-node --batch --timeout=2 compute-0-0
+  run --separate-stderr shoot-node --batch --timeout=2 compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-0: timed out in profile-sent: no report of installing within 2 s" ]
   [ "$(grep -c . <<<"$output")" -eq 6 ]
 }
 
@@ -399,7 +413,9 @@ compute-0-0 timeout M.M" ]
   start_cgi
   node compute-0-0 "cycled bmc0" failed
   node compute-0-1 "cycled bmc1"
-  fails_with "shoot-node: compute-0-0: the installer reported failed" shoot-node --batch --timeout=20 compute-0-0 compute-0-1
+  run --separate-stderr shoot-node --batch --timeout=20 compute-0-0 compute-0-1
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-0: the installer reported failed" ]
   [ "$(grep '^compute-0-0:' <<<"$output")" = "compute-0-0: restarting
 compute-0-0: rebooting
 compute-0-0: profile-sent
@@ -419,7 +435,9 @@ compute-0-1 installed M.M" ]
   start_cgi
   node compute-0-0 "cycled bmc0" installed-nopxe
   # The write is retried for a stage's time limit.
-  fails_with "shoot-node: compute-0-0: boot action os: $T/pxe: not a directory" shoot-node --batch --timeout=3 compute-0-0
+  run --separate-stderr shoot-node --batch --timeout=3 compute-0-0
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "shoot-node: compute-0-0: boot action os: $T/pxe: not a directory" ]
   [ "$(mask_minutes <<<"$output")" = "compute-0-0: restarting
 compute-0-0: rebooting
 compute-0-0: profile-sent

@@ -316,7 +316,9 @@ snmpd_package_line() {
   rocks add host compute-0-1 appliance=compute
   start_marker a 1000 29
   start_agent 127.0.0.2
-  fails_with "snmp-status: compute-0-1: no IP address" snmp-status --port="$PORT" --match="^${MARK_PREFIX}a\$"
+  run --separate-stderr snmp-status --port="$PORT" --match="^${MARK_PREFIX}a\$"
+  [ "$stderr" = "snmp-status: compute-0-1: no IP address" ]
+  [ "$status" -eq 1 ]
   [ "$output" = "$(printf 'compute-0-0:\t%s' "$(proc_line "$MARK_PID" "${MARK_PREFIX}a" "1000 29")")" ]
 }
 
@@ -358,8 +360,10 @@ snmpd_package_line() {
   start_agent 127.0.0.2
   local dead=$PORT
   pick_port
-  fails_with "snmp-status: 127.0.0.5:$PORT: timeout after 2 tries of 0.2 s (no agent, or wrong community)" snmp-status --timeout=0.2 --retries=1 \
+  run --separate-stderr snmp-status --timeout=0.2 --retries=1 \
     --match="^${MARK_PREFIX}a\$" "127.0.0.5:$PORT" "127.0.0.2:$dead"
+  [ "$stderr" = "snmp-status: 127.0.0.5:$PORT: timeout after 2 tries of 0.2 s (no agent, or wrong community)" ]
+  [ "$status" -eq 1 ]
   [ "$output" = "$(printf '127.0.0.2:%s:\t%s' "$dead" "$(proc_line "$MARK_PID" "${MARK_PREFIX}a" "1000 30")")" ]
 }
 
@@ -373,8 +377,10 @@ snmpd_package_line() {
 @test "an unknown host name fails, the other hosts still print" {
   start_marker a 1000 31
   start_agent 127.0.0.2
-  fails_with "snmp-status: nosuch.invalid: unknown host name" snmp-status --format=table --port="$PORT" \
+  run --separate-stderr snmp-status --format=table --port="$PORT" \
     --match="^${MARK_PREFIX}a\$" nosuch.invalid 127.0.0.2
+  [ "$stderr" = "snmp-status: nosuch.invalid: unknown host name" ]
+  [ "$status" -eq 1 ]
   local pid cpu mem name args
   IFS=$'\t' read -r pid cpu mem name args <<<"$(proc_line "$MARK_PID" "${MARK_PREFIX}a" "1000 31")"
   [ "${#lines[@]}" -eq 2 ]
