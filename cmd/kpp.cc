@@ -19,6 +19,7 @@
 #include "graph.h"
 #include "kstext.h"
 #include "profile.h"
+#include "strutil.h"
 
 namespace {
 
@@ -69,6 +70,13 @@ class Trees {
   std::string dir_;
   std::map<std::string, std::unique_ptr<rocks::ProfileTree>> trees_;
 };
+
+// An expansion's error; one that met an <eval> with evaluation off says
+// which option turns it on.
+std::string ExpandError(const std::string& err) {
+  if (rocks::EndsWith(err, rocks::kEvalOff)) return err + " (see --eval)";
+  return err;
+}
 
 }  // namespace
 
@@ -190,7 +198,7 @@ int main(int argc, char** argv) {
       options.selection.attrs = &all;
       if (!tree->Dot(appliance, options.selection, &out, &err)) return cli::Fail(err);
     } else if (!ExpandProfile(tree, options, attrs, &out, &err)) {
-      return cli::Fail(err);
+      return cli::Fail(ExpandError(err));
     }
     std::fwrite(out.data(), 1, out.size(), stdout);
     return cli::Finish(0);
@@ -241,7 +249,7 @@ int main(int argc, char** argv) {
       o.selection.attrs = &all;
       if (!tree->Dot(o.root, o.selection, &out, &err)) return cli::Fail(err);
     } else if (!ExpandProfile(tree, o, attrs, &out, &err)) {
-      status = cli::Fail(err);
+      status = cli::Fail(ExpandError(err));
       continue;
     }
     if (output_dir.empty()) {

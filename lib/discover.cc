@@ -106,7 +106,7 @@ bool Discoverer::Load(Database* db, const DiscoverOptions& options,
     *err = "basename=" + basename_ + ": invalid host name";
     return false;
   }
-  if (!CheckOneLabel("--basename=" + basename_, basename_, "host names", err)) return false;
+  if (!CheckOneLabel("basename=" + basename_, basename_, "host names", err)) return false;
   if (options.inc == 0) {
     *err = "inc=0: the step must not be 0";
     return false;
@@ -245,7 +245,7 @@ bool Discoverer::Insert(Database* db, const NodeOverrides& fixed, NewNode* node,
       *err = "hostname=" + fixed.hostname + ": reserved host name";
       return false;
     }
-    if (!CheckOneLabel("--hostname=" + fixed.hostname, fixed.hostname, "host names", err))
+    if (!CheckOneLabel("hostname=" + fixed.hostname, fixed.hostname, "host names", err))
       return false;
     n.name = fixed.hostname;
     n.rank = next_rank_;

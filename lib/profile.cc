@@ -13,6 +13,9 @@
 #endif
 
 namespace rocks {
+
+const char kEvalOff[] = "<eval> is not run: evaluation is off";
+
 namespace {
 
 std::string Loc(const std::string& path, int line) {
@@ -283,7 +286,7 @@ class Expander {
 
   bool Eval(const XmlNode& c, std::string* text, std::string* err) {
     if (!options_.eval) {
-      *err = Where(c.line) + ": <eval> is only run with --eval";
+      *err = Where(c.line) + ": " + kEvalOff;
       return false;
     }
     std::string script;

@@ -14,6 +14,10 @@
 
 namespace rocks {
 
+/// The end of the message for an <eval> met while `eval` is off; a tool
+/// that has a way to turn evaluation on may add it after this text.
+extern const char kEvalOff[];
+
 struct ProfileOptions {
   std::string root;       ///< root node of the walk (the appliance's node)
   std::string appliance;  ///< for the document header

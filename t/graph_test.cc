@@ -223,7 +223,7 @@ TEST_F(GraphTest, EntityMarkerCharactersAreRefused) {
 TEST_F(GraphTest, EvalNeedsPermission) {
   Node("a", "\n<post><eval>echo hi</eval></post>\n");
   Graph("");
-  EXPECT_EQ(Expand("a"), "error: " + dir_ + "/nodes/a.xml:2: <eval> is only run with --eval");
+  EXPECT_EQ(Expand("a"), "error: " + dir_ + "/nodes/a.xml:2: <eval> is not run: evaluation is off");
 }
 
 TEST_F(GraphTest, DefaultsFromGraphFiles) {

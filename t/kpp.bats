@@ -293,7 +293,7 @@ XML
   <post><eval shell="sh">echo "cpus=$Node_CPUs on $Node_Appliance"</eval></post>
 </kickstart>
 XML
-  fails_with "kpp: $P/nodes/compute.xml:2: <eval> is only run with --eval" kpp \
+  fails_with "kpp: $P/nodes/compute.xml:2: <eval> is not run: evaluation is off (see --eval)" kpp \
     --profile="$P" --appliance=compute
   run --separate-stderr kpp --profile="$P" --appliance=compute --attr=Node_CPUs=8 --eval
   [ "$status" -eq 0 ]
