@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "avalanche.h"
+#include "bundle.h"
 #include "cli.h"
 #include "file.h"
 #include "strutil.h"
@@ -22,6 +23,7 @@ const char kUsage[] =
     "Usage:\n"
     " avalanche-peer [options] --frontend=URL\n"
     " avalanche-peer --hashes --frontend=URL\n"
+    " avalanche-peer --bundle=FILE\n"
     "\n"
     "Serve the frontend's distribution to this node's installer, sharing\n"
     "packages with the other installing nodes.\n"
@@ -35,13 +37,14 @@ const char kUsage[] =
     "     --pidfile=FILE       write the process id here once serving\n"
     "     --timeout=SECONDS    a transfer that stalls this long fails (default 30)\n"
     "     --hashes             print each package's info hash and location\n"
+    "     --bundle=FILE        write this program and its libraries as FILE (tar.xz)\n"
     " -v, --verbose            say where each package came from, and a summary\n"
     " -h, --help               display this help\n"
     " -V, --version            display version\n"
     "\n"
     "See avalanche-peer(8).\n";
 
-enum { kOptPidfile = 256, kOptTimeout, kOptHashes };
+enum { kOptPidfile = 256, kOptTimeout, kOptHashes, kOptBundle };
 
 const struct option kLongOptions[] = {
     {"frontend", required_argument, nullptr, 'f'},
@@ -52,6 +55,7 @@ const struct option kLongOptions[] = {
     {"pidfile", required_argument, nullptr, kOptPidfile},
     {"timeout", required_argument, nullptr, kOptTimeout},
     {"hashes", no_argument, nullptr, kOptHashes},
+    {"bundle", required_argument, nullptr, kOptBundle},
     {"verbose", no_argument, nullptr, 'v'},
     {"help", no_argument, nullptr, 'h'},
     {"version", no_argument, nullptr, 'V'},
@@ -83,7 +87,7 @@ int main(int argc, char** argv) {
   cli::Init("avalanche-peer", argv);
   rocks::PeerOptions options;
   options.cache = "/tmp/avalanche";
-  std::string pidfile;
+  std::string pidfile, bundle;
   bool hashes = false, verbose = false;
   int c;
   std::string err;
@@ -121,6 +125,9 @@ int main(int argc, char** argv) {
       case kOptHashes:
         hashes = true;
         break;
+      case kOptBundle:
+        bundle = optarg;
+        break;
       case 'v':
         verbose = true;
         break;
@@ -135,6 +142,11 @@ int main(int argc, char** argv) {
   if (optind < argc) {
     cli::Warn(std::string("unexpected argument '") + argv[optind] + "'");
     return cli::TryHelp();
+  }
+  if (!bundle.empty()) {
+    if (bundle.back() == '/') return cli::Fail("--bundle=" + bundle + ": not a file name");
+    if (!rocks::WriteSelfBundle("avalanche-peer", bundle, &err)) return cli::Fail(err);
+    return cli::Finish(0);
   }
   if (options.frontend.empty()) {
     cli::Warn("--frontend=URL is required");

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 
 #include "file.h"
 #include "strutil.h"
@@ -248,18 +249,13 @@ struct IsoWriter {
 
 }  // namespace
 
-bool WriteIsoImage(const std::string& dir, const std::string& out,
-                   const std::string& volume_id,
-                   const std::vector<std::string>& exclude, std::string* err) {
-  bool label_ok = !volume_id.empty() && volume_id.size() <= 32;
-  for (char c : volume_id)
-    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
-      label_ok = false;
-  if (!label_ok) {
-    *err = "volume label '" + volume_id +
-           "': expected 1 to 32 characters of A-Z, 0-9 and _";
-    return false;
-  }
+namespace {
+
+// Writes the archive that `configure` sets the format of, of the directory
+// `dir`, to a temporary file beside `out`, renamed into place when whole.
+bool WriteTree(const std::string& dir, const std::string& out,
+               const std::function<bool(struct archive*)>& configure,
+               const std::vector<std::string>& exclude, std::string* err) {
   struct stat st;
   if (stat(dir.c_str(), &st) != 0) {
     *err = ErrnoText(dir);
@@ -272,13 +268,7 @@ bool WriteIsoImage(const std::string& dir, const std::string& out,
   std::string tmp = DirName(out) + "/." + BaseName(out) + "." +
                     std::to_string(getpid()) + ".tmp";
   struct archive* a = archive_write_new();
-  archive_write_set_format_iso9660(a);
-  if (archive_write_set_format_option(a, "iso9660", "volume-id",
-                                      volume_id.c_str()) != ARCHIVE_OK ||
-      archive_write_set_format_option(a, "iso9660", "rockridge", "1") !=
-          ARCHIVE_OK ||
-      archive_write_set_format_option(a, "iso9660", "joliet", "1") !=
-          ARCHIVE_OK) {
+  if (!configure(a)) {
     *err = ArchiveError(out, a);
     archive_write_free(a);
     return false;
@@ -301,6 +291,36 @@ bool WriteIsoImage(const std::string& dir, const std::string& out,
   }
   if (!ok) unlink(tmp.c_str());
   return ok;
+}
+
+}  // namespace
+
+bool WriteIsoImage(const std::string& dir, const std::string& out,
+                   const std::string& volume_id,
+                   const std::vector<std::string>& exclude, std::string* err) {
+  bool label_ok = !volume_id.empty() && volume_id.size() <= 32;
+  for (char c : volume_id)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+      label_ok = false;
+  if (!label_ok) {
+    *err = "volume label '" + volume_id +
+           "': expected 1 to 32 characters of A-Z, 0-9 and _";
+    return false;
+  }
+  return WriteTree(dir, out, [&](struct archive* a) {
+    return archive_write_set_format_iso9660(a) == ARCHIVE_OK &&
+           archive_write_set_format_option(a, "iso9660", "volume-id",
+                                           volume_id.c_str()) == ARCHIVE_OK &&
+           archive_write_set_format_option(a, "iso9660", "rockridge", "1") == ARCHIVE_OK &&
+           archive_write_set_format_option(a, "iso9660", "joliet", "1") == ARCHIVE_OK;
+  }, exclude, err);
+}
+
+bool WriteTarXz(const std::string& dir, const std::string& out, std::string* err) {
+  return WriteTree(dir, out, [](struct archive* a) {
+    return archive_write_set_format_pax_restricted(a) == ARCHIVE_OK &&
+           archive_write_add_filter_xz(a) == ARCHIVE_OK;
+  }, {}, err);
 }
 
 }  // namespace rocks

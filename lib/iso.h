@@ -1,5 +1,5 @@
 // ISO9660 images through libarchive: reading a roll's image without
-// mounting it, and writing a distribution's image.
+// mounting it, and writing a distribution's image (or a tar.xz of a tree).
 #ifndef ROCKS_LIB_ISO_H_
 #define ROCKS_LIB_ISO_H_
 
@@ -53,6 +53,11 @@ bool ExtractImage(const std::string& image,
 bool WriteIsoImage(const std::string& dir, const std::string& out,
                    const std::string& volume_id,
                    const std::vector<std::string>& exclude, std::string* err);
+
+/// Writes an xz-compressed tar archive of the directory `dir` to `out`, in
+/// the same way: symlinks followed, members in name order, a temporary
+/// file beside `out` renamed into place.
+bool WriteTarXz(const std::string& dir, const std::string& out, std::string* err);
 
 }  // namespace rocks
 

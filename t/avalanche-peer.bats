@@ -167,6 +167,70 @@ install_all() {
   [ "${#lines[@]}" -eq "$COUNT" ]
 }
 
+@test "--bundle: the peer runs from its bundle in a root with no library but the bundle's" {
+  [ "$(id -u)" = 0 ] || skip "needs root (chroot)"
+  run --separate-stderr avalanche-peer --bundle="$T/avalanche-peer.tar.xz"
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "" ]
+  # The installer's root: busybox (static) and the unpacked bundle, nothing else.
+  mkdir -p "$T/root/bin" "$T/root/tmp"
+  cp /bin/busybox "$T/root/bin/busybox"
+  chroot "$T/root" /bin/busybox --install -s /bin
+  tar -xJf "$T/avalanche-peer.tar.xz" -C "$T/root/tmp"
+  [ "$(cd "$T/root" && find . -name 'lib*.so*' ! -path './tmp/avalanche-peer/lib/*')" = "" ]
+  [ -x "$T/root/tmp/avalanche-peer/run" ]
+  [ -f "$T/root/tmp/avalanche-peer/lib/libc.so.6" ]
+  run chroot "$T/root" /bin/sh /tmp/avalanche-peer/run --version
+  [ "$status" -eq 0 ]
+  [ "$output" = "avalanche-peer (rocks) $(avalanche-peer --version | sed 's/.* //')" ]
+  start_frontend
+  chroot "$T/root" /bin/sh /tmp/avalanche-peer/run --frontend="$FRONTEND" \
+    --listen="$(addr 1)" --port="$PEER_PORT" --cache=/tmp/cache \
+    --pidfile=/tmp/peer.pid 2>"$T/peer-1.err" &
+  PEERS[1]=$!
+  local n
+  for n in $(seq 400); do
+    [ -s "$T/root/tmp/peer.pid" ] && break
+    sleep 0.05
+  done
+  [ -s "$T/root/tmp/peer.pid" ]
+  install 1
+  wait_install 1
+  [ "$(cat "$T/node-1.status")" = 0 ]
+  [ "$(cat "$T/node-1.out")" = "$COUNT packages, $COUNT verified" ]
+  stop_peer 1
+  [ "$STOP_STATUS" -eq 0 ]
+  [ "$(cat "$T/peer-1.err")" = "" ]
+  [ "$(find "$T/root/tmp/cache" -name '*.rpm' | wc -l)" -eq "$COUNT" ]
+}
+
+@test "--bundle makes the directories it is written in" {
+  run --separate-stderr avalanche-peer --bundle="$T/install/sbin/avalanche-peer.tar.xz"
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  [ "$stderr" = "" ]
+  [ "$(tar -tJf "$T/install/sbin/avalanche-peer.tar.xz" | grep -v "/lib/." | sort)" = "avalanche-peer/
+avalanche-peer/bin/
+avalanche-peer/bin/avalanche-peer
+avalanche-peer/lib/
+avalanche-peer/run" ]
+  [ "$(ls -A "$T/install/sbin")" = "avalanche-peer.tar.xz" ]
+}
+
+@test "--bundle under a file: one line, exit 1, the file as it was" {
+  echo keep >"$T/file"
+  fails_with "avalanche-peer: $T/file: Not a directory" \
+    avalanche-peer --bundle="$T/file/ap.tar.xz"
+  [ "$(cat "$T/file")" = keep ]
+}
+
+@test "--bundle naming a directory: one line, exit 1, the directory as it was" {
+  mkdir "$T/d"
+  fails_with "avalanche-peer: --bundle=$T/d/: not a file name" avalanche-peer --bundle="$T/d/"
+  [ "$(ls -A "$T/d")" = "" ]
+}
+
 @test "sixteen nodes install at once: every package right, the frontend sends each once" {
   start_frontend
   start_tracker
@@ -477,7 +541,8 @@ Try 'avalanche-peer --help' for more information." ]
     --attr=Kickstart_P2P=yes | kgen)
   grep -qx 'url --url=http://127.0.0.1:8070/' <<<"$ks"
   [ "$(grep -c '^url ' <<<"$ks")" -eq 1 ]
-  grep -q "avalanche-peer --frontend='http://10.1.1.1/install/rocks-dist/' --tracker='http://10.1.1.1:6969/announce'" <<<"$ks"
+  grep -qx "curl -fsS --retry 5 --retry-all-errors --retry-delay 2 -o /tmp/avalanche-peer.tar.xz 'http://10.1.1.1/install/sbin/avalanche-peer.tar.xz' && tar -xJf /tmp/avalanche-peer.tar.xz -C /tmp" <<<"$ks"
+  grep -q "^setsid /tmp/avalanche-peer/run --frontend='http://10.1.1.1/install/rocks-dist/' --tracker='http://10.1.1.1:6969/announce'" <<<"$ks"
   grep -q '^%post --interpreter=/bin/bash --nochroot' <<<"$ks"
   ks=$(kpp --profile="$ROCKS_SRCDIR/graphs" --appliance=compute | kgen)
   grep -qx 'url --url=http://10.1.1.1/install/rocks-dist' <<<"$ks"

@@ -31,6 +31,7 @@ install_default() {
   grep -qx '#profile = /usr/local/share/rocks/profile' "$p/etc/rocks/rocks-dist.conf"
   grep -qx '.It Pa /usr/local/etc/rocks/rocks.conf' "$p/share/man/man8/rocks.8"
   grep -qx 'ExecStart=/usr/local/sbin/rocks-dist dist' "$p/lib/systemd/system/rocks-dist.service"
+  grep -qx 'ExecStartPost=/usr/local/sbin/avalanche-peer --bundle=/export/rocks/install/sbin/avalanche-peer.tar.xz' "$p/lib/systemd/system/rocks-dist.service"
   grep -qx 'd /usr/local/var/lock/rocks 0755 root root -' "$p/lib/tmpfiles.d/rocks.conf"
   [ -f "$p/share/rocks/profile/graphs/default/base.xml" ]
   grep -qx '  Define ROCKS_SBINDIR /usr/local/sbin' "$p/share/rocks/httpd/rocks.conf"
