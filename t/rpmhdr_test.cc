@@ -9,9 +9,11 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "file.h"
+#include "temp_dir.h"
 
 namespace rocks {
 namespace {
@@ -61,10 +63,9 @@ TEST(RpmInfoTest, Names) {
 class RpmFileTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-rpmhdr.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    tmp_ = std::make_unique<test::ScopedTempDir>();
+    ASSERT_TRUE(tmp_->Make("rpmhdr")) << tmp_->error();
+    dir_ = tmp_->path();
     std::string spec = dir_ + "/hello.spec";
     std::string err;
     ASSERT_TRUE(WriteFileAtomic(spec,
@@ -83,11 +84,13 @@ class RpmFileTest : public ::testing::Test {
     rpm_ = dir_ + "/top/RPMS/noarch/hello-2.1-3.noarch.rpm";
     srpm_ = dir_ + "/top/SRPMS/hello-2.1-3.src.rpm";
   }
-  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
+  static void TearDownTestSuite() { tmp_.reset(); }  // the directory, and all in it
 
+  static std::unique_ptr<test::ScopedTempDir> tmp_;  // one for the suite
   static std::string dir_, rpm_, srpm_;
 };
 
+std::unique_ptr<test::ScopedTempDir> RpmFileTest::tmp_;
 std::string RpmFileTest::dir_, RpmFileTest::rpm_, RpmFileTest::srpm_;
 
 TEST_F(RpmFileTest, ReadsTheHeader) {

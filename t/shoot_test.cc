@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "file.h"
+#include "temp_dir.h"
 
 namespace rocks {
 namespace {
@@ -211,9 +212,8 @@ TEST(SelectShootHostsTest, NothingSelected) {
 class ShootRunTest : public testing::Test {
  protected:
   void SetUp() override {
-    const char* tmp = std::getenv("TMPDIR");
-    dir_ = std::string(tmp && *tmp ? tmp : "/tmp") + "/rocks-shoot.XXXXXX";
-    ASSERT_NE(mkdtemp(dir_.data()), nullptr);
+    ASSERT_TRUE(tmp_.Make("shoot")) << tmp_.error();
+    dir_ = tmp_.path();
     std::string err;
     ASSERT_TRUE(OpenDatabase("sqlite:" + dir_ + "/cluster.db", DbOptions(), &db_, &err)) << err;
     ASSERT_TRUE(InitCluster(db_.get(), InitOptions(), &err)) << err;
@@ -232,8 +232,6 @@ class ShootRunTest : public testing::Test {
     }
     std::filesystem::create_directory(dir_ + "/pxe");
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::string Action(const std::string& host) {
     std::vector<Host> hosts;
     std::string err;
@@ -241,6 +239,7 @@ class ShootRunTest : public testing::Test {
     return hosts.empty() ? "" : hosts[0].boot_action;
   }
 
+  test::ScopedTempDir tmp_;  // goes with the fixture, and all in it, after db_
   std::string dir_;
   std::unique_ptr<Database> db_;
 };

@@ -2,8 +2,6 @@
 // matching, sorting and the listings snmp-status prints.
 #include "snmp_status.h"
 
-#include <stdlib.h>
-
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -12,6 +10,7 @@
 
 #include "cluster.h"
 #include "db.h"
+#include "temp_dir.h"
 
 namespace rocks {
 namespace {
@@ -370,9 +369,9 @@ bool Add(Database* db, const std::string& name, std::vector<std::string> words,
 }
 
 TEST(ListComputeHostsTest, ComputeAppliancesAtTheirPrivateAddress) {
-  char tmpl[] = "/tmp/rocks-snmp-status-test.XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  std::string dir = tmpl;
+  test::ScopedTempDir tmp;  // goes with the test, and all in it, after db
+  ASSERT_TRUE(tmp.Make("snmp-status-test")) << tmp.error();
+  std::string dir = tmp.path();
   std::unique_ptr<Database> db;
   std::string err;
   ASSERT_TRUE(OpenDatabase("sqlite:" + dir + "/cluster.db", {}, &db, &err)) << err;
@@ -394,8 +393,6 @@ TEST(ListComputeHostsTest, ComputeAppliancesAtTheirPrivateAddress) {
   EXPECT_EQ(hosts[1].address, "10.255.255.253");
   EXPECT_EQ(hosts[2].name, "compute-0-2");
   EXPECT_EQ(hosts[2].address, "");
-  db.reset();
-  std::system(("rm -rf '" + dir + "'").c_str());
 }
 
 }  // namespace
