@@ -67,6 +67,9 @@ bool IsMacName(std::string_view s) {
 
 std::string InstallArgs(const BootSettings& s) {
   std::string args = "ip=dhcp inst.ks=" + s.kickstart_url + " inst.ks.sendmac";
+  // Pxe_KernelArgs may name stage2 itself; the installer takes only one.
+  if (s.kernel_args.find("inst.stage2=") == std::string::npos)
+    args += " inst.stage2=" + s.stage2_url;
   if (!s.kernel_args.empty()) args += " " + s.kernel_args;
   return args;
 }
@@ -327,8 +330,8 @@ BootSettings BootSettingsFrom(const std::map<std::string, std::string>& global) 
       "http://" + host + "/" + Get(global, "Kickstart_PrivateKickstartBasedir", "install");
   s.kickstart_url =
       base + "/" + Get(global, "Kickstart_PrivateKickstartCGI", "sbin/kickstart.cgi");
-  s.images_url = base + "/" + Get(global, "Kickstart_DistName", "rocks-dist") +
-                 "/images/pxeboot";
+  s.stage2_url = base + "/" + Get(global, "Kickstart_DistName", "rocks-dist");
+  s.images_url = s.stage2_url + "/images/pxeboot";
   s.kernel_args = Get(global, "Pxe_KernelArgs", "");
   s.bios_file = Get(global, "Dhcp_BiosBootFile", "pxelinux.0");
   s.uefi_file = Get(global, "Dhcp_UefiBootFile", "shimx64.efi");

@@ -40,6 +40,12 @@ struct BootSettings {
   /// Where iPXE fetches the installer over HTTP: the distribution's
   /// images/pxeboot/ (http://KICKSTARTHOST/BASEDIR/DISTNAME/images/pxeboot).
   std::string images_url;
+  /// inst.stage2=: the distribution's root
+  /// (http://KICKSTARTHOST/BASEDIR/DISTNAME), where dracut finds
+  /// images/install.img. The kickstart's url may name a mirror that runs
+  /// only once stage2 does (the Avalanche peer on 127.0.0.1), so stage2
+  /// always comes from the frontend.
+  std::string stage2_url;
   /// Pxe_KernelArgs: more installer arguments ("" = none).
   std::string kernel_args;
   /// The file DHCP names for each firmware (Dhcp_BiosBootFile,

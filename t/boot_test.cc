@@ -36,6 +36,7 @@ TEST(BootSettings, DefaultsAndAttributes) {
   BootSettings s = BootSettingsFrom({});
   EXPECT_EQ("http://10.1.1.1/install/sbin/kickstart.cgi", s.kickstart_url);
   EXPECT_EQ("http://10.1.1.1/install/rocks-dist/images/pxeboot", s.images_url);
+  EXPECT_EQ("http://10.1.1.1/install/rocks-dist", s.stage2_url);
   EXPECT_EQ("", s.kernel_args);
   EXPECT_EQ("pxelinux.0", s.bios_file);
   EXPECT_EQ("shimx64.efi", s.uefi_file);
@@ -46,6 +47,7 @@ TEST(BootSettings, DefaultsAndAttributes) {
                         {"Dhcp_UefiBootFile", "grubx64.efi"}});
   EXPECT_EQ("http://ks.local/inst/sbin/kickstart.cgi", s.kickstart_url);
   EXPECT_EQ("http://ks.local/inst/dist/images/pxeboot", s.images_url);
+  EXPECT_EQ("http://ks.local/inst/dist", s.stage2_url);
   EXPECT_EQ("grubx64.efi", s.uefi_file);
 }
 
@@ -54,7 +56,7 @@ TEST(HostBootFiles, InstallBootsTheInstallerEverywhere) {
   AddHostBootFiles(Settings(), "52:54:00:AB:00:10", "install", &files);
   std::string args =
       "ip=dhcp inst.ks=http://10.1.1.1/install/sbin/kickstart.cgi inst.ks.sendmac "
-      "console=ttyS0";
+      "inst.stage2=http://10.1.1.1/install/rocks-dist console=ttyS0";
   ASSERT_EQ(3u, files.size());
   EXPECT_EQ(std::string(kHead) +
                 "default install\nprompt 0\ntimeout 0\nlabel install\n"
@@ -71,6 +73,20 @@ TEST(HostBootFiles, InstallBootsTheInstallerEverywhere) {
                 "initrd=initrd.img " + args + "\n"
                 "initrd http://10.1.1.1/install/rocks-dist/images/pxeboot/initrd.img\nboot\n",
             files["ipxe/01-52-54-00-ab-00-10.ipxe"]);
+}
+
+TEST(HostBootFiles, PxeKernelArgsNamingStage2ReplaceTheFrontendsOne) {
+  BootSettings s = Settings();
+  s.kernel_args = "inst.stage2=http://10.1.1.9/mirror console=ttyS0";
+  BootFiles files;
+  AddHostBootFiles(s, "52:54:00:ab:00:10", "install", &files);
+  EXPECT_EQ(std::string(kHead) +
+                "default install\nprompt 0\ntimeout 0\nlabel install\n"
+                "\tkernel images/pxeboot/vmlinuz\n"
+                "\tappend initrd=images/pxeboot/initrd.img ip=dhcp "
+                "inst.ks=http://10.1.1.1/install/sbin/kickstart.cgi inst.ks.sendmac "
+                "inst.stage2=http://10.1.1.9/mirror console=ttyS0\n",
+            files["pxelinux.cfg/01-52-54-00-ab-00-10"]);
 }
 
 TEST(HostBootFiles, OsBootsTheLocalDisk) {
@@ -107,7 +123,7 @@ TEST(CommonBootFiles, DefaultsBootTheInstallerAndGrubAsksForTheHostsFile) {
                 "menuentry 'install' {\n"
                 "\tlinux /images/pxeboot/vmlinuz ip=dhcp "
                 "inst.ks=http://10.1.1.1/install/sbin/kickstart.cgi inst.ks.sendmac "
-                "console=ttyS0\n"
+                "inst.stage2=http://10.1.1.1/install/rocks-dist console=ttyS0\n"
                 "\tinitrd /images/pxeboot/initrd.img\n}\n",
             files["grub/grub.cfg"]);
 }

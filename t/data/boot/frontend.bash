@@ -40,6 +40,8 @@ boot_frontend_prepare() {
     "$W/tftpboot" "$W/lock" "$W/rpmbuild"
   cp "$ROCKS_BUILDDIR/t/installer/vmlinuz" "$ROCKS_BUILDDIR/t/installer/initrd.img" \
     "$W/os/images/pxeboot/"
+  # The installer's stage2, which the stand-in fetches as dracut would.
+  printf 'rocks stand-in stage2\n' >"$W/os/images/install.img"
   printf 'Name: netboot-check\nVersion: 1.0\nRelease: 1\nSummary: t\nLicense: GPL\nBuildArch: noarch\n%%description\nt\n%%files\n' \
     >"$W/rpmbuild/netboot-check.spec"
   HOME=$W rpmbuild -bb --define "_topdir $W/rpmbuild" --define "_rpmdir $W/os/Packages" \
