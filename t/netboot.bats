@@ -70,7 +70,7 @@ events_of() {
   wait_for "rocks-installer: state installed: compute-0-0: installed" 300 "$W/bios.serial"
   grep -aq "rocks-installer: eth0 $BIOS_MAC has 10.255.255.254 as compute-0-0.local" "$W/bios.serial"
   grep -aq "rocks-installer: kickstart for compute-0-0.local" "$W/bios.serial"
-  grep -aq "rocks-installer: stage2 from http://10.1.1.1/install/rocks-dist" "$W/bios.serial"
+  grep -aqF "rocks-installer: stage2 from http://10.1.1.1/install/rocks-dist (inst.stage2)" "$W/bios.serial"
   grep -aq '^10.255.255.254 .*"GET /install/rocks-dist/images/install.img HTTP/1.1" 200' "$W/httpd-access.log"
   grep -aq "rocks-installer: repodata from http://10.1.1.1/install/rocks-dist" "$W/bios.serial"
   grep -aq '^10.255.255.254 .*"GET /install/sbin/kickstart.cgi HTTP/1.1" 200' "$W/httpd-access.log"
