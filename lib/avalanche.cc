@@ -34,6 +34,8 @@ namespace {
 // Where peers ask each other for a package, by its repodata checksum; the
 // rest of the URL space is the distribution itself.
 const char kPeerPrefix[] = "/avalanche/";
+// Where a download goes until it checks out.
+const char kPartSuffix[] = ".part";
 
 bool CurlInit() {
   static bool ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
@@ -60,7 +62,7 @@ struct Download {
 
 // GET `url` into `path` (replaced), connecting from `source` when given.
 Download Get(const std::string& url, const std::string& path,
-             const std::string& source, long stall_seconds) {
+             const std::string& source, long stall_seconds, uint64_t max_size = 0) {
   Download d;
   std::string err;
   if (!MakeParents(path, &err)) {
@@ -83,6 +85,10 @@ Download Get(const std::string& url, const std::string& path,
   curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, stall_seconds);
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "avalanche-peer");
   if (!source.empty()) curl_easy_setopt(easy, CURLOPT_INTERFACE, iface.c_str());
+  // A sender that goes on past the size the repodata gives is cut off
+  // rather than let fill the cache.
+  if (max_size)
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_size));
   CURLcode code = curl_easy_perform(easy);
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &d.status);
   curl_off_t got = 0;
@@ -285,7 +291,7 @@ struct AvalanchePeer::State {
   // Fetches `p` into the cache: from the peers holding it, else from the
   // frontend. Every copy is checked before it is kept.
   bool Fetch(Package* p, std::string* err) {
-    std::string part = p->path + ".part";
+    std::string part = p->path + kPartSuffix;
     std::vector<PeerAddress> peers =
         AnnounceOne(p, p->file.size ? p->file.size : 1, "started");
     std::string why;
@@ -295,7 +301,7 @@ struct AvalanchePeer::State {
         if (dropped.count(a)) continue;
       }
       std::string url = "http://" + a.Text() + kPeerPrefix + p->file.checksum;
-      Download d = Get(url, part, source, options.stall_seconds);
+      Download d = Get(url, part, source, options.stall_seconds, p->file.size);
       // 404: the peer does not hold the package (yet); it stays a peer.
       if (!d.ok && d.status == 404) continue;
       if (d.ok && Verify(p->file, part, &why))
@@ -310,7 +316,7 @@ struct AvalanchePeer::State {
     }
     std::string url = frontend + p->file.href;
     for (int attempt = 0; attempt < 3; ++attempt) {
-      Download d = Get(url, part, source, options.stall_seconds);
+      Download d = Get(url, part, source, options.stall_seconds, p->file.size);
       if (!d.ok) {
         why = d.error;
         if (d.status == 404) break;
@@ -359,7 +365,7 @@ struct AvalanchePeer::State {
     std::lock_guard<std::mutex> lock(other_mu);
     struct stat st;
     if (stat(path->c_str(), &st) == 0) return S_ISREG(st.st_mode);
-    std::string part = *path + ".part";
+    std::string part = *path + kPartSuffix;
     Download d = Get(frontend + href, part, source, options.stall_seconds);
     if (!d.ok) {
       unlink(part.c_str());
@@ -379,6 +385,15 @@ MHD_Result Reply(MHD_Connection* c, unsigned code, const std::string& text) {
   MHD_Result ret = MHD_queue_response(c, code, r);
   MHD_destroy_response(r);
   return ret;
+}
+
+// Whether the request comes from 127.0.0.1, this node's own installer.
+bool FromLoopback(MHD_Connection* c) {
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (!info || !info->client_addr || info->client_addr->sa_family != AF_INET) return false;
+  const auto* in = reinterpret_cast<const sockaddr_in*>(info->client_addr);
+  return ntohl(in->sin_addr.s_addr) == INADDR_LOOPBACK;
 }
 
 MHD_Result SendFile(MHD_Connection* c, const std::string& path) {
@@ -417,10 +432,16 @@ MHD_Result OnRequest(void* cls, MHD_Connection* c, const char* url_c,
     }
     return SendFile(c, it->second->path);
   }
+  // The mirror is the node's own installer's: another host asking for a
+  // distribution path would make this node fetch for it.
+  if (!FromLoopback(c))
+    return Reply(c, MHD_HTTP_FORBIDDEN, "the mirror serves only 127.0.0.1\n");
   std::string href = url.substr(url.find_first_not_of('/') == std::string::npos
                                     ? url.size()
                                     : url.find_first_not_of('/'));
-  if (!SafeHref(href)) return Reply(c, MHD_HTTP_NOT_FOUND, "not found\n");
+  // A .part is a download not yet checked.
+  if (!SafeHref(href) || EndsWith(href, kPartSuffix))
+    return Reply(c, MHD_HTTP_NOT_FOUND, "not found\n");
   auto it = s->by_href.find(href);
   if (it != s->by_href.end()) {
     std::string err;

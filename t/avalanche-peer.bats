@@ -17,6 +17,8 @@ KIB=512
 setup_file() {
   export FIX=$BATS_FILE_TMPDIR/fix
   bash "$ROCKS_SRCDIR/t/data/avalanche/mkdist" "$FIX" "$COUNT" "$KIB"
+  # The bundle, made once (a minute of xz) for the tests that run it.
+  avalanche-peer --bundle="$FIX/avalanche-peer.tar.xz"
 }
 
 setup() {
@@ -131,10 +133,14 @@ stop_frontend() {
 
 # How many times the frontend sent each package, as "COUNT LOCATION"
 # lines, one per package.
-frontend_counts() {
+frontend_counts() { frontend_counts_under ""; }
+
+# frontend_counts_under PREFIX: frontend_counts for a distribution
+# served under /PREFIX.
+frontend_counts_under() {
   local sum href
   while read -r sum href; do
-    printf '%s %s\n' "$(awk -v p="/$href" '$4 == p && $2 == 200' "$T/access.log" | wc -l)" "$href"
+    printf '%s %s\n' "$(awk -v p="/$1$href" '$4 == p && $2 == 200' "$T/access.log" | wc -l)" "$href"
   done <"$T/packages"
 }
 
@@ -169,10 +175,7 @@ install_all() {
 
 @test "--bundle: the peer runs from its bundle in a root with no library but the bundle's" {
   [ "$(id -u)" = 0 ] || skip "needs root (chroot)"
-  run --separate-stderr avalanche-peer --bundle="$T/avalanche-peer.tar.xz"
-  [ "$status" -eq 0 ]
-  [ "$output" = "" ]
-  [ "$stderr" = "" ]
+  cp "$FIX/avalanche-peer.tar.xz" "$T/avalanche-peer.tar.xz"
   # The installer's root: busybox (static) and the unpacked bundle, nothing else.
   mkdir -p "$T/root/bin" "$T/root/tmp"
   cp /bin/busybox "$T/root/bin/busybox"
@@ -203,6 +206,59 @@ install_all() {
   [ "$STOP_STATUS" -eq 0 ]
   [ "$(cat "$T/peer-1.err")" = "" ]
   [ "$(find "$T/root/tmp/cache" -name '*.rpm' | wc -l)" -eq "$COUNT" ]
+}
+
+# section KS KIND: the body of KS's KIND section (%pre, %post) that
+# starts or stops the peer.
+section() {
+  awk -v kind="$2" '$1 == kind { body = ""; inside = 1; next }
+    $1 == "%end" { if (inside && body ~ /avalanche-peer/) printf "%s", body; inside = 0; next }
+    inside { body = body $0 "\n" }' <<<"$1"
+}
+
+@test "the shipped %pre fetches the bundle from the frontend and starts the peer; %post stops it" {
+  [ "$(id -u)" = 0 ] || skip "needs root (mount namespace)"
+  # The frontend: the bundle and the distribution where the graph says.
+  mkdir -p "$T/www/install/sbin" "$T/www/install/rocks-dist" "$T/root-tmp"
+  cp "$FIX/avalanche-peer.tar.xz" "$T/www/install/sbin/"
+  cp -a "$FIX/dist/." "$T/www/install/rocks-dist/"
+  start_frontend
+  local ks host=127.0.0.1:$FRONTEND_PORT
+  ks=$(kpp --profile="$ROCKS_SRCDIR/graphs" --appliance=compute --attr=Kickstart_P2P=yes \
+    --attr=Kickstart_PrivateKickstartHost="$host" --attr=Kickstart_P2PPort="$PEER_PORT" | kgen)
+  section "$ks" %pre >"$T/root-tmp/pre.sh"
+  section "$ks" %post >"$T/root-tmp/post.sh"
+  grep -q 'avalanche-peer/run' "$T/root-tmp/pre.sh"
+  grep -q 'kill' "$T/root-tmp/post.sh"
+  # The installer's /tmp, private to the scripts and the peer they start.
+  run --separate-stderr unshare -m bash -c 'mount --bind "$1" /tmp && exec bash "$2"' \
+    - "$T/root-tmp" /tmp/pre.sh
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  [ -s "$T/root-tmp/avalanche-peer.pid" ]
+  local pid
+  pid=$(cat "$T/root-tmp/avalanche-peer.pid")
+  PEERS[1]=$pid
+  kill -0 "$pid"
+  run "$ROCKS_SRCDIR/t/data/avalanche/node" "http://127.0.0.1:$PEER_PORT/" "$T/node-1"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$COUNT packages, $COUNT verified" ]
+  [ "$(find "$T/root-tmp/avalanche" -name '*.rpm' | wc -l)" -eq "$COUNT" ]
+  # %post --nochroot logs into the installed system, /mnt/sysroot.
+  run --separate-stderr unshare -m bash -c 'mount --bind "$1" /tmp &&
+    mount -t tmpfs tmpfs /mnt && mkdir -p /mnt/sysroot/var/log && exec bash "$2"' \
+    - "$T/root-tmp" /tmp/post.sh
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  local n
+  for n in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  ! kill -0 "$pid" 2>/dev/null
+  # The tracker is named by the frontend's host and the tracker's port,
+  # which this host:port cannot be: the peer says so once and goes on.
+  [ "$(cat "$T/root-tmp/avalanche-peer.log")" = "avalanche-peer: tracker http://$host:6969/announce: URL using bad/illegal format or missing URL; packages come from the frontend" ]
+  stop_frontend
+  [ "$(frontend_counts_under install/rocks-dist/)" = "$(all_counts 1)" ]
+  [ "$(grep -c ' /install/sbin/avalanche-peer.tar.xz$' "$T/access.log")" -eq 1 ]
 }
 
 @test "--bundle makes the directories it is written in" {
@@ -332,6 +388,26 @@ avalanche-peer/run" ]
   done
 }
 
+@test "a peer sending more than the package's size is cut off and dropped" {
+  start_frontend
+  start_tracker
+  start_peer 1
+  install 1
+  wait_install 1
+  # Node 1's copies grow to twice their size on its disk.
+  local f
+  for f in "$T"/cache-1/RedHat/RPMS/*.rpm; do
+    head -c "$(stat -c %s "$f")" /dev/urandom >>"$f"
+  done
+  start_peer 2
+  install 2
+  wait_install 2
+  [ "$(cat "$T/node-2.status")" = 0 ]
+  [ "$(cat "$T/node-2.out")" = "$COUNT packages, $COUNT verified" ]
+  [ "$(wc -l <"$T/peer-2.err")" -eq 1 ]
+  grep -q "^avalanche-peer: peer $(addr 1):$PEER_PORT: RedHat/RPMS/avpkg000[1-8]-1\.0-1\.noarch\.rpm: Maximum file size exceeded, peer dropped\$" "$T/peer-2.err"
+}
+
 @test "a peer killed mid-transfer: the other nodes finish" {
   # A slower frontend: node 1 takes sixteen seconds for its packages, so
   # that it is still fetching when its peer dies even on a loaded machine
@@ -419,6 +495,36 @@ avalanche-peer/run" ]
   [ "$output" = "$(cat "$T/www/repodata/repomd.xml")" ]
   stop_frontend
   [ "$(grep -c ' /comps.xml$' "$T/access.log")" -eq 1 ]
+}
+
+@test "the mirror answers only 127.0.0.1: another host cannot make this node fetch" {
+  start_frontend
+  start_peer 1
+  local href
+  href=$(sed -n 1p "$T/packages" | cut -c67-)
+  run curl -sS --interface 127.0.0.99 -w ' %{http_code}' "http://$(addr 1):$PEER_PORT/$href"
+  [ "$output" = "the mirror serves only 127.0.0.1
+ 403" ]
+  run curl -sS --interface 127.0.0.99 -w ' %{http_code}' "http://$(addr 1):$PEER_PORT/comps.xml"
+  [ "$output" = "the mirror serves only 127.0.0.1
+ 403" ]
+  stop_frontend
+  [ "$(awk '$4 ~ /\.rpm$/ || $4 == "/comps.xml"' "$T/access.log")" = "" ]
+  [ ! -e "$T/cache-1/$href" ]
+}
+
+@test "a download not yet checked (.part) is never served" {
+  start_frontend
+  start_peer 1
+  local href
+  href=$(sed -n 1p "$T/packages" | cut -c67-)
+  mkdir -p "$(dirname "$T/cache-1/$href")"
+  printf 'half\n' >"$T/cache-1/$href.part"
+  run curl -s -w ' %{http_code}' "http://$(addr 1):$PEER_PORT/$href.part"
+  [ "$output" = "not found
+ 404" ]
+  stop_frontend
+  [ "$(grep -c '\.part$' "$T/access.log")" -eq 0 ]
 }
 
 @test "a package the frontend serves wrong is refused to the installer" {
@@ -541,7 +647,9 @@ Try 'avalanche-peer --help' for more information." ]
     --attr=Kickstart_P2P=yes | kgen)
   grep -qx 'url --url=http://127.0.0.1:8070/' <<<"$ks"
   [ "$(grep -c '^url ' <<<"$ks")" -eq 1 ]
-  grep -qx "curl -fsS --retry 5 --retry-all-errors --retry-delay 2 -o /tmp/avalanche-peer.tar.xz 'http://10.1.1.1/install/sbin/avalanche-peer.tar.xz' && tar -xJf /tmp/avalanche-peer.tar.xz -C /tmp" <<<"$ks"
+  grep -qx "for i in 1 2 3 4 5 6; do curl -fsS -o /tmp/avalanche-peer.tar.xz 'http://10.1.1.1/install/sbin/avalanche-peer.tar.xz' \&\& break; sleep 2; done" <<<"$ks"
+  # EL 8's curl (7.61) has no --retry-all-errors.
+  ! grep -q -- '--retry-all-errors' <<<"$ks"
   grep -q "^setsid /tmp/avalanche-peer/run --frontend='http://10.1.1.1/install/rocks-dist/' --tracker='http://10.1.1.1:6969/announce'" <<<"$ks"
   grep -q '^%post --interpreter=/bin/bash --nochroot' <<<"$ks"
   ks=$(kpp --profile="$ROCKS_SRCDIR/graphs" --appliance=compute | kgen)
