@@ -155,6 +155,25 @@ frontend_bytes() {
   awk '$4 ~ /\.rpm$/ { s += $3 } END { print s + 0 }' "$T/access.log"
 }
 
+# first_node_spoiled replace|grow: node 1 installs alone, then its copies
+# go bad on its disk, while its peer goes on serving them: random bytes of
+# the same size, or that many random bytes more.
+first_node_spoiled() {
+  start_frontend
+  start_tracker
+  start_peer 1
+  install 1
+  wait_install 1
+  local f
+  for f in "$T"/cache-1/RedHat/RPMS/*.rpm; do
+    if [ "$1" = grow ]; then
+      head -c "$(stat -c %s "$f")" /dev/urandom >>"$f"
+    else
+      head -c "$(stat -c %s "$f")" /dev/urandom >"$f"
+    fi
+  done
+}
+
 # Sixteen nodes installing at once, starts 0.2 s apart.
 install_all() {
   local i
@@ -357,16 +376,7 @@ avalanche-peer/run" ]
 }
 
 @test "a peer serving corrupted bytes is dropped, and every node still gets the right bytes" {
-  start_frontend
-  start_tracker
-  start_peer 1
-  install 1
-  wait_install 1
-  # Node 1's copies go bad on its disk; its peer goes on serving them.
-  local f
-  for f in "$T"/cache-1/RedHat/RPMS/*.rpm; do
-    head -c "$(stat -c %s "$f")" /dev/urandom >"$f"
-  done
+  first_node_spoiled replace
   local i
   for i in $(seq 2 16); do
     start_peer "$i"
@@ -389,16 +399,7 @@ avalanche-peer/run" ]
 }
 
 @test "a peer sending more than the package's size is cut off and dropped" {
-  start_frontend
-  start_tracker
-  start_peer 1
-  install 1
-  wait_install 1
-  # Node 1's copies grow to twice their size on its disk.
-  local f
-  for f in "$T"/cache-1/RedHat/RPMS/*.rpm; do
-    head -c "$(stat -c %s "$f")" /dev/urandom >>"$f"
-  done
+  first_node_spoiled grow
   start_peer 2
   install 2
   wait_install 2
